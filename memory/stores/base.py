@@ -1,0 +1,133 @@
+"""One small Protocol per store kind. Every call takes the caller's user_id: isolation is enforced here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from memory.types import Event, HistoryEntry, MemoryItem, MemoryType, Relation
+
+
+class ScopeFilter(BaseModel):
+    """The scope every store call is restricted to. user_id is mandatory."""
+
+    user_id: str
+    agent_id: str | None = None
+    session_id: str | None = None
+    types: list[MemoryType] | None = None
+    slot: str | None = None
+    source_kind: str | None = None
+    file_sha256: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+class VectorHit(BaseModel):
+    item: MemoryItem
+    score: float
+    similarity: float | None = None  # cosine to the dense query, when one was given
+
+
+class VectorStore(Protocol):
+    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None: ...
+
+    def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]: ...
+
+    def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]: ...
+
+    def count(self, scope: ScopeFilter) -> int: ...
+
+    def search(
+        self,
+        dense: list[float] | None,
+        text: str | None,
+        scope: ScopeFilter,
+        limit: int,
+        dense_weight: float = 1.0,
+        keyword_weight: float = 1.0,
+    ) -> list[VectorHit]: ...
+
+    def delete(self, ids: list[str], scope: ScopeFilter) -> int: ...
+
+    def delete_scope(self, scope: ScopeFilter) -> int: ...
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of these ids are taken by any point (no payload is read)."""
+        ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class HistoryStore(Protocol):
+    def record(
+        self,
+        memory_id: str,
+        user_id: str,
+        event: Event,
+        old_text: str | None,
+        new_text: str | None,
+        actor: str = "system",
+        reason: str | None = None,
+    ) -> None: ...
+
+    def record_many(
+        self, rows: list[tuple[str, str, Event, str | None, str | None, str, str | None]]
+    ) -> None:
+        """Rows of (memory_id, user_id, event, old_text, new_text, actor, reason)."""
+        ...
+
+    def for_memory(self, memory_id: str, user_id: str) -> list[HistoryEntry]: ...
+
+    def delete_user(self, user_id: str) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class GraphEdge(BaseModel):
+    subject: str
+    relation: str
+    object: str
+    memory_id: str | None = None
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None  # None = current
+
+    @property
+    def current(self) -> bool:
+        return self.valid_to is None
+
+
+class GraphStore(Protocol):
+    def add_relations(
+        self, user_id: str, memory_id: str, relations: list[Relation], at: datetime
+    ) -> None: ...
+
+    def close_relations(self, user_id: str, memory_id: str, at: datetime) -> None:
+        """The memory was updated or deleted: its edges stop being current (kept as past)."""
+        ...
+
+    def neighbours(
+        self, user_id: str, names: list[str], hops: int = 1, include_past: bool = False
+    ) -> list[GraphEdge]: ...
+
+    def find_entities(self, user_id: str, text: str) -> list[str]:
+        """Entity names of this user that the text mentions (exact or fuzzy)."""
+        ...
+
+    def edges(self, user_id: str, include_past: bool = True) -> list[GraphEdge]: ...
+
+    def forget_memory(self, user_id: str, memory_id: str) -> None:
+        """Explicit user delete: remove the memory's edges for good."""
+        ...
+
+    def delete_user(self, user_id: str) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,120 @@
+"""SQLite audit log of every ADD/UPDATE/DELETE, with numbered migrations from day one."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from memory.errors import StoreError
+from memory.types import Event, HistoryEntry
+
+
+def _m001_history(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            memory_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            event TEXT NOT NULL,
+            old_text TEXT,
+            new_text TEXT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX history_memory ON history(user_id, memory_id)")
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [("001_history", _m001_history)]
+
+
+class SQLiteHistory:
+    """HistoryStore: rows are read back only with the same user_id they were written with."""
+
+    def __init__(self, path: Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"Could not open the history database at {path}: {exc}") from exc
+
+    def _migrate(self) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+            done = {row[0] for row in self._db.execute("SELECT name FROM _migrations")}
+            for name, fn in MIGRATIONS:
+                if name not in done:
+                    fn(self._db)
+                    self._db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
+
+    def record(
+        self,
+        memory_id: str,
+        user_id: str,
+        event: Event,
+        old_text: str | None,
+        new_text: str | None,
+        actor: str = "system",
+        reason: str | None = None,
+    ) -> None:
+        self.record_many([(memory_id, user_id, event, old_text, new_text, actor, reason)])
+
+    def record_many(
+        self, rows: list[tuple[str, str, Event, str | None, str | None, str, str | None]]
+    ) -> None:
+        if not rows:
+            return
+        now = _now()
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT INTO history (memory_id, user_id, event, old_text, new_text, at, actor, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(m, u, Event(e).value, o, n, now, a, r) for m, u, e, o, n, a, r in rows],
+            )
+
+    def for_memory(self, memory_id: str, user_id: str) -> list[HistoryEntry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT memory_id, user_id, event, old_text, new_text, at, actor, reason FROM history "
+                "WHERE memory_id = ? AND user_id = ? ORDER BY seq",
+                (memory_id, user_id),
+            ).fetchall()
+        return [
+            HistoryEntry(
+                memory_id=r[0],
+                user_id=r[1],
+                event=Event(r[2]),
+                old_text=r[3],
+                new_text=r[4],
+                at=datetime.fromisoformat(r[5]),
+                actor=r[6],
+                reason=r[7],
+            )
+            for r in rows
+        ]
+
+    def delete_user(self, user_id: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM history WHERE user_id = ?", (user_id,))
+
+    def reset(self) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM history")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

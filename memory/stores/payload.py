@@ -1,0 +1,57 @@
+"""The payload schema shared by both Qdrant stores, and the scope filter built from it.
+
+Both qdrant_edge and qdrant_client expose FieldCondition / MatchValue / MatchAny / Filter with the
+same arguments; ``scope_conditions`` builds the list of conditions with whichever module it is given.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from memory.stores.base import ScopeFilter
+from memory.types import MemoryItem
+
+DENSE = "dense"
+SPARSE = "bm25"
+# Payload fields with an index: the scope fields every query filters on, plus the filters of the manager.
+KEYWORD_FIELDS = ("user_id", "agent_id", "session_id", "type", "slot", "source_kind", "file_sha256")
+FLOAT_FIELDS = ("created_ts",)
+
+
+def to_payload(item: MemoryItem) -> dict[str, Any]:
+    data = item.model_dump(mode="json", exclude={"id"})
+    data["source_kind"] = item.source.kind.value
+    data["file_sha256"] = item.source.file_sha256
+    data["created_ts"] = item.created_at.timestamp()
+    return data
+
+
+def from_payload(point_id: Any, payload: dict[str, Any]) -> MemoryItem:
+    data = {k: v for k, v in payload.items() if k not in ("source_kind", "file_sha256", "created_ts")}
+    return MemoryItem.model_validate({"id": str(point_id), **data})
+
+
+def scope_conditions(scope: ScopeFilter, m: Any, range_cls: Any) -> list[Any]:
+    """Filter conditions for a scope. ``m`` is qdrant_edge or qdrant_client.models."""
+    if not scope.user_id:
+        raise ValueError("user_id is required for every store call")
+    conds = [m.FieldCondition(key="user_id", match=m.MatchValue(value=scope.user_id))]
+    for key in ("agent_id", "session_id", "slot", "source_kind", "file_sha256"):
+        value = getattr(scope, key)
+        if value is not None:
+            conds.append(m.FieldCondition(key=key, match=m.MatchValue(value=value)))
+    if scope.types:
+        conds.append(m.FieldCondition(key="type", match=m.MatchAny(any=[t.value for t in scope.types])))
+    if scope.created_after or scope.created_before:
+        conds.append(
+            m.FieldCondition(
+                key="created_ts",
+                range=range_cls(gte=_ts(scope.created_after), lte=_ts(scope.created_before)),
+            )
+        )
+    return conds
+
+
+def _ts(value: datetime | None) -> float | None:
+    return value.timestamp() if value else None

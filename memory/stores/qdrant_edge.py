@@ -1,0 +1,278 @@
+"""Default vector store: Qdrant Edge (the Qdrant engine in-process, on disk), dense + BM25 hybrid."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from memory.errors import StoreError, StoreLockedError
+from memory.stores.base import ScopeFilter, VectorHit
+from memory.stores.payload import (
+    DENSE,
+    FLOAT_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    from_payload,
+    scope_conditions,
+    to_payload,
+)
+from memory.types import MemoryItem
+
+_PAGE = 512
+
+
+class _SharedShard:
+    """One EdgeShard per directory per process, shared by every store object that opens it."""
+
+    registry: dict[str, _SharedShard] = {}
+    lock = threading.Lock()
+
+    def __init__(self, shard: qe.EdgeShard) -> None:
+        self.shard = shard
+        self.users = 0
+
+    @classmethod
+    def acquire(cls, path: Path, dims: int) -> qe.EdgeShard:
+        key = str(path.resolve())
+        with cls.lock:
+            if key not in cls.registry:
+                cls.registry[key] = cls(_open_shard(path, dims))
+            entry = cls.registry[key]
+            entry.users += 1
+            return entry.shard
+
+    @classmethod
+    def release(cls, path: Path) -> None:
+        key = str(path.resolve())
+        with cls.lock:
+            entry = cls.registry.get(key)
+            if entry is None:
+                return
+            entry.users -= 1
+            if entry.users <= 0:
+                del cls.registry[key]
+                entry.shard.flush()
+                entry.shard.close()
+
+
+def _edge_config(dims: int) -> qe.EdgeConfig:
+    return qe.EdgeConfig(
+        vectors={DENSE: qe.EdgeVectorParams(size=dims, distance=qe.Distance.Cosine)},
+        sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+    )
+
+
+def _open_shard(path: Path, dims: int) -> qe.EdgeShard:
+    path.mkdir(parents=True, exist_ok=True)
+    has_data = any(path.iterdir())
+    try:
+        if has_data:
+            shard = qe.EdgeShard.load(str(path))
+        else:
+            shard = qe.EdgeShard.create(str(path), _edge_config(dims))
+            for field in KEYWORD_FIELDS:
+                shard.update(qe.UpdateOperation.create_field_index(field, qe.PayloadSchemaType.Keyword))
+            for field in FLOAT_FIELDS:
+                shard.update(qe.UpdateOperation.create_field_index(field, qe.PayloadSchemaType.Float))
+    except Exception as exc:
+        if "WouldBlock" in str(exc) or "lock" in str(exc).lower():
+            raise StoreLockedError(
+                f"The memory data directory {path.parent} is in use by another process. Only one app "
+                "process can open an embedded data directory; stop the other one, or point both at a "
+                "Qdrant server (MEMORY_VECTOR_STORE__URL)."
+            ) from exc
+        raise StoreError(f"Could not open the vector store at {path}: {exc}") from exc
+    return shard
+
+
+class QdrantEdgeStore:
+    """VectorStore over one EdgeShard; every read and write is filtered by the caller's scope."""
+
+    def __init__(self, path: Path, dims: int, hnsw_ef: int = 128) -> None:
+        self._path = Path(path)
+        self._dims = dims
+        self._ef = hnsw_ef
+        self._shard = _SharedShard.acquire(self._path, dims)
+        self._bm25 = qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
+        self._closed = False
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _filter(self, scope: ScopeFilter, extra: list[Any] | None = None) -> qe.Filter:
+        return qe.Filter(must=scope_conditions(scope, qe, qe.RangeFloat) + (extra or []))
+
+    def _call(self, what: str, fn: Any, *args: Any) -> Any:
+        if self._closed:
+            raise StoreError("The vector store is closed.")
+        try:
+            return fn(*args)
+        except Exception as exc:  # the engine raises plain Exceptions; keep its words
+            raise StoreError(f"Vector store {what} failed: {exc}") from exc
+
+    # -- VectorStore -------------------------------------------------------------------------
+    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
+        points = [
+            qe.Point(item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(item.text)}, to_payload(item))
+            for item, vec in zip(items, dense, strict=True)
+        ]
+        for start in range(0, len(points), _PAGE):
+            self._call(
+                "upsert", self._shard.update, qe.UpdateOperation.upsert_points(points[start : start + _PAGE])
+            )
+
+    def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]:
+        if not ids:
+            return []
+        records = self._call("read", self._shard.retrieve, ids, True, False)
+        items = [from_payload(r.id, r.payload or {}) for r in records]
+        return [i for i in items if _in_scope(i, scope)]
+
+    def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
+        offset = None
+        seen = 0
+        flt = self._filter(scope)
+        while True:
+            page = _PAGE if limit is None else min(_PAGE, limit - seen)
+            if page <= 0:
+                return
+            req = qe.ScrollRequest(
+                offset=offset, limit=page, filter=flt, with_payload=True, with_vector=False
+            )
+            records, offset = self._call("scroll", self._shard.scroll, req)
+            for r in records:
+                yield from_payload(r.id, r.payload or {})
+            seen += len(records)
+            if offset is None or not records:
+                return
+
+    def count(self, scope: ScopeFilter) -> int:
+        return self._call("count", self._shard.count, qe.CountRequest(filter=self._filter(scope), exact=True))
+
+    def search(
+        self,
+        dense: list[float] | None,
+        text: str | None,
+        scope: ScopeFilter,
+        limit: int,
+        dense_weight: float = 1.0,
+        keyword_weight: float = 1.0,
+    ) -> list[VectorHit]:
+        flt = self._filter(scope)
+        prefetches = []
+        weights = []
+        depth = max(limit * 4, 40)
+        if dense is not None and dense_weight > 0:
+            prefetches.append(
+                qe.Prefetch(
+                    limit=depth,
+                    query=qe.Query.Nearest(dense, using=DENSE),
+                    filter=flt,
+                    params=qe.SearchParams(hnsw_ef=self._ef),
+                )
+            )
+            weights.append(dense_weight)
+        sparse = self._bm25.embed_query(text) if text else None
+        if sparse is not None and sparse.indices and keyword_weight > 0:
+            idf = qe.IdfParams(
+                corpus=qe.Filter(must=scope_conditions(ScopeFilter(user_id=scope.user_id), qe, qe.RangeFloat))
+            )
+            prefetches.append(
+                qe.Prefetch(
+                    limit=depth,
+                    query=qe.Query.Nearest(sparse, using=SPARSE),
+                    filter=flt,
+                    params=qe.SearchParams(idf=idf),
+                )
+            )
+            weights.append(keyword_weight)
+        if not prefetches:
+            return []
+        if len(prefetches) == 1:
+            p = prefetches[0]
+            req = qe.QueryRequest(
+                limit=limit,
+                query=p.query,
+                filter=flt,
+                params=p.params,
+                with_payload=True,
+                with_vector=[DENSE],
+            )
+        else:
+            req = qe.QueryRequest(
+                limit=limit,
+                prefetches=prefetches,
+                query=qe.Fusion.Rrf(k=60, weights=weights),
+                with_payload=True,
+                with_vector=[DENSE],
+            )
+        points = self._call("search", self._shard.query, req)
+        hits = [
+            VectorHit(
+                item=from_payload(p.id, p.payload or {}),
+                score=float(p.score),
+                similarity=_cosine(dense, p.vector),
+            )
+            for p in points
+        ]
+        return [h for h in hits if _in_scope(h.item, scope)]
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {str(r.id) for r in self._call("read", self._shard.retrieve, ids, False, False)}
+
+    def delete(self, ids: list[str], scope: ScopeFilter) -> int:
+        if not ids:
+            return 0
+        flt = self._filter(scope, [qe.HasIdCondition(set(ids))])
+        n = self._call("count", self._shard.count, qe.CountRequest(filter=flt, exact=True))
+        if n:
+            self._call("delete", self._shard.update, qe.UpdateOperation.delete_points_by_filter(flt))
+        return n
+
+    def delete_scope(self, scope: ScopeFilter) -> int:
+        flt = self._filter(scope)
+        n = self.count(scope)
+        if n:
+            self._call("delete", self._shard.update, qe.UpdateOperation.delete_points_by_filter(flt))
+        return n
+
+    def reset(self) -> None:
+        """Remove every point of every user (the Memory.reset admin call)."""
+        flt = qe.Filter(must_not=[qe.IsEmptyCondition(key="user_id")])
+        self._call("reset", self._shard.update, qe.UpdateOperation.delete_points_by_filter(flt))
+
+    def flush(self) -> None:
+        self._call("flush", self._shard.flush)
+
+    def disk_bytes(self) -> int:
+        return sum(f.stat().st_size for f in self._path.rglob("*") if f.is_file())
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            _SharedShard.release(self._path)
+
+
+def _cosine(query: list[float] | None, vector: object) -> float | None:
+    """Vectors are unit-normalised, so the dot product is the cosine."""
+    if query is None or not isinstance(vector, dict) or DENSE not in vector:
+        return None
+    return max(0.0, sum(a * b for a, b in zip(query, vector[DENSE], strict=False)))
+
+
+def _in_scope(item: MemoryItem, scope: ScopeFilter) -> bool:
+    """Second check after the engine filter: a record of another scope never leaves the store."""
+    if item.user_id != scope.user_id:
+        return False
+    if scope.agent_id is not None and item.agent_id != scope.agent_id:
+        return False
+    if scope.session_id is not None and item.session_id != scope.session_id:
+        return False
+    return not (scope.types and item.type not in scope.types)
+
+
+__all__ = ["QdrantEdgeStore"]

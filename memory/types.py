@@ -1,0 +1,164 @@
+"""Records that cross module boundaries: memories, sources, operations, hits."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class MemoryType(StrEnum):
+    SEMANTIC = "semantic"  # facts, preferences, document knowledge
+    EPISODIC = "episodic"  # what happened, when, in which session
+    PROCEDURAL = "procedural"  # how the assistant should behave
+
+
+class Event(StrEnum):
+    ADD = "ADD"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"
+    NONE = "NONE"
+
+
+class SourceKind(StrEnum):
+    CHAT = "chat"  # a chat turn (session_id, turn_id, role)
+    DOCUMENT = "document"  # a PDF / text file (file name, sha256, page, chunk)
+    IMAGE = "image"  # an uploaded image (file name, sha256, stored path)
+    MANUAL = "manual"  # typed by the user in the memory manager / CLI / API without a turn
+    IMPORT = "import"  # came in through import_
+
+
+class Source(BaseModel):
+    """Where a memory came from; shown beside every retrieved memory."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SourceKind = SourceKind.MANUAL
+    session_id: str | None = None
+    turn_id: str | None = None
+    role: str | None = None
+    file_name: str | None = None
+    file_sha256: str | None = None
+    page: int | None = None
+    chunk_index: int | None = None
+    image_path: str | None = None  # stored original, relative to the data dir
+    thumbnail_path: str | None = None
+
+    def label(self) -> str:
+        """A short human label, e.g. 'chat turn', 'report.pdf p. 3', 'photo.png'."""
+        if self.kind == SourceKind.DOCUMENT:
+            page = f" p. {self.page}" if self.page else ""
+            return f"{self.file_name or 'document'}{page}"
+        if self.kind == SourceKind.IMAGE:
+            return self.file_name or "image"
+        if self.kind == SourceKind.CHAT:
+            return "chat turn" + (f" ({self.role})" if self.role and self.role != "user" else "")
+        return self.kind.value
+
+
+class Relation(BaseModel):
+    """A (subject, relation, object) triple for the graph store."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    relation: str
+    object: str
+
+
+class MemoryItem(BaseModel):
+    id: str = Field(default_factory=new_id)
+    text: str
+    type: MemoryType = MemoryType.SEMANTIC
+    user_id: str
+    agent_id: str | None = None
+    session_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    # When the fact held in the world (e.g. a session date, "since 2020"); None = unknown.
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+    source: Source = Field(default_factory=Source)
+    entities: list[str] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    # Stable key of a single-valued fact ("home_city") so a new value UPDATEs the old one.
+    slot: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class MemoryHit(BaseModel):
+    """A retrieved memory with its fused score and what found it."""
+
+    memory: MemoryItem
+    score: float  # fused rank score, for ordering
+    similarity: float | None = None  # cosine between query and memory, 0..1, for display
+    matched_by: list[str] = Field(default_factory=list)  # "dense", "keyword", "graph", "recency"
+
+    @property
+    def id(self) -> str:
+        return self.memory.id
+
+    @property
+    def text(self) -> str:
+        return self.memory.text
+
+
+class Operation(BaseModel):
+    """One reconciliation decision as applied to the store."""
+
+    event: Event
+    memory_id: str | None = None
+    type: MemoryType = MemoryType.SEMANTIC
+    old_text: str | None = None
+    new_text: str | None = None
+    reason: str | None = None
+
+
+class AddResult(BaseModel):
+    operations: list[Operation] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    extractor: str = "offline"  # "llm" or "offline" (also when the LLM failed and we fell back)
+
+    def changed(self) -> list[Operation]:
+        return [op for op in self.operations if op.event != Event.NONE]
+
+    def by_event(self, event: Event) -> list[Operation]:
+        return [op for op in self.operations if op.event == event]
+
+
+class HistoryEntry(BaseModel):
+    memory_id: str
+    user_id: str
+    event: Event
+    old_text: str | None = None
+    new_text: str | None = None
+    at: datetime
+    actor: str = "system"
+    reason: str | None = None
+
+
+class SkippedPart(BaseModel):
+    where: str  # "page 4", "image", ...
+    why: str
+
+
+class IngestResult(BaseModel):
+    file_name: str
+    sha256: str
+    kind: SourceKind
+    pages: int = 0
+    memories_added: list[str] = Field(default_factory=list)
+    duplicate: bool = False  # same file already ingested for this user: nothing new stored
+    skipped: list[SkippedPart] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)

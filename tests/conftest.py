@@ -1,0 +1,41 @@
+"""Shared fixtures: real stores in tmp_path; the embedder is loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import pytest  # noqa: E402
+
+from memory import Memory, MemoryConfig  # noqa: E402
+from memory.config import EmbedderConfig  # noqa: E402
+from memory.embeddings import make_embedder  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedder():
+    """Load the packaged MiniLM once; every Memory in this process shares it."""
+    return make_embedder(EmbedderConfig())
+
+
+@pytest.fixture
+def make_memory(tmp_path):
+    """Build Memory objects on real embedded stores under tmp_path; closed at teardown."""
+    opened: list[Memory] = []
+
+    def build(name: str = "data", **overrides) -> Memory:
+        config = MemoryConfig(data_dir=tmp_path / name, **overrides)
+        mem = Memory(config)
+        opened.append(mem)
+        return mem
+
+    yield build
+    for mem in opened:
+        mem.close()
+
+
+@pytest.fixture
+def memory(make_memory) -> Memory:
+    return make_memory()
