@@ -36,10 +36,22 @@ def ingest_file(
     from memory.memory import MemoryInput
 
     data_dir = Path(memory.config.data_dir)
-    loaded = load_file(file, filename=filename, config=memory.config.ingestion, media_dir=data_dir / "media",
-                       password=password, progress=progress)
-    result = IngestResult(file_name=loaded.file_name, sha256=loaded.sha256, kind=loaded.kind, pages=loaded.pages,
-                          skipped=list(loaded.skipped), metadata=dict(loaded.metadata))
+    loaded = load_file(
+        file,
+        filename=filename,
+        config=memory.config.ingestion,
+        media_dir=data_dir / "media",
+        password=password,
+        progress=progress,
+    )
+    result = IngestResult(
+        file_name=loaded.file_name,
+        sha256=loaded.sha256,
+        kind=loaded.kind,
+        pages=loaded.pages,
+        skipped=list(loaded.skipped),
+        metadata=dict(loaded.metadata),
+    )
     if memory.count_document(loaded.sha256, user_id=user_id):
         result.duplicate = True
         return result
@@ -47,15 +59,35 @@ def ingest_file(
     texts = _chunk_texts(memory, loaded, data_dir, result)
     meta = {"document": True, "file_name": loaded.file_name, "title": loaded.metadata.get("title")}
     inputs = [
-        MemoryInput(text=text, type=MemoryType.SEMANTIC, agent_id=agent_id, session_id=session_id,
-                    source=source, metadata=meta)
+        MemoryInput(
+            text=text,
+            type=MemoryType.SEMANTIC,
+            agent_id=agent_id,
+            session_id=session_id,
+            source=source,
+            metadata=meta,
+        )
         for text, source in texts
     ]
-    upload = Source(kind=loaded.kind, session_id=session_id, file_name=loaded.file_name,
-                    file_sha256=loaded.sha256, image_path=loaded.image_path, thumbnail_path=loaded.thumbnail_path)
+    upload = Source(
+        kind=loaded.kind,
+        session_id=session_id,
+        file_name=loaded.file_name,
+        file_sha256=loaded.sha256,
+        image_path=loaded.image_path,
+        thumbnail_path=loaded.thumbnail_path,
+    )
     what = "an image" if loaded.kind == SourceKind.IMAGE else f"a document ({loaded.pages} page(s))"
-    inputs.append(MemoryInput(text=f"User uploaded {what}: {loaded.file_name}.", type=MemoryType.EPISODIC,
-                              agent_id=agent_id, session_id=session_id, source=upload, metadata=meta))
+    inputs.append(
+        MemoryInput(
+            text=f"User uploaded {what}: {loaded.file_name}.",
+            type=MemoryType.EPISODIC,
+            agent_id=agent_id,
+            session_id=session_id,
+            source=upload,
+            metadata=meta,
+        )
+    )
     try:
         items = memory.add_batch(inputs, user_id=user_id)
         result.memories_added = [i.id for i in items]
@@ -67,12 +99,22 @@ def ingest_file(
     return result
 
 
-def _chunk_texts(memory: Memory, loaded: LoadedFile, data_dir: Path, result: IngestResult) -> list[tuple[str, Source]]:
+def _chunk_texts(
+    memory: Memory, loaded: LoadedFile, data_dir: Path, result: IngestResult
+) -> list[tuple[str, Source]]:
     if loaded.kind != SourceKind.IMAGE:
         return [(c.text, c.source) for c in loaded.chunks if c.text.strip()]
-    source = loaded.chunks[0].source if loaded.chunks else Source(
-        kind=SourceKind.IMAGE, file_name=loaded.file_name, file_sha256=loaded.sha256,
-        image_path=loaded.image_path, thumbnail_path=loaded.thumbnail_path)
+    source = (
+        loaded.chunks[0].source
+        if loaded.chunks
+        else Source(
+            kind=SourceKind.IMAGE,
+            file_name=loaded.file_name,
+            file_sha256=loaded.sha256,
+            image_path=loaded.image_path,
+            thumbnail_path=loaded.thumbnail_path,
+        )
+    )
     ocr = " ".join(c.text for c in loaded.chunks).strip()
     caption = _caption(memory, loaded, data_dir, result)
     parts = [f"Image {loaded.file_name}"]
@@ -99,20 +141,34 @@ def _caption(memory: Memory, loaded: LoadedFile, data_dir: Path, result: IngestR
         return ""
 
 
-def _extract_facts(memory: Memory, texts: list[tuple[str, Source]], user_id: str, agent_id: str | None,
-                   session_id: str | None, result: IngestResult) -> list[str]:
+def _extract_facts(
+    memory: Memory,
+    texts: list[tuple[str, Source]],
+    user_id: str,
+    agent_id: str | None,
+    session_id: str | None,
+    result: IngestResult,
+) -> list[str]:
     """Facts from the first chunks, as data: reconcile refuses procedural facts from documents."""
     added: list[str] = []
     for text, source in texts[:MAX_LLM_CHUNKS]:
-        turn = Turn(text=text, user_id=user_id, agent_id=agent_id, session_id=session_id, at=utcnow(),
-                    source=source, from_document=True)
+        turn = Turn(
+            text=text,
+            user_id=user_id,
+            agent_id=agent_id,
+            session_id=session_id,
+            at=utcnow(),
+            source=source,
+            from_document=True,
+        )
         outcome = memory.remember_turn(turn, keep_episode=False)
         added += [op.memory_id for op in outcome.changed() if op.memory_id and op.event.value == "ADD"]
         result.metadata.setdefault("warnings", []).extend(outcome.warnings)
     if len(texts) > MAX_LLM_CHUNKS:
         result.skipped.append(
-            SkippedPart(where=f"chunks {MAX_LLM_CHUNKS + 1}-{len(texts)}",
-                        why="facts were extracted from the first chunks only; every chunk is searchable")
+            SkippedPart(
+                where=f"chunks {MAX_LLM_CHUNKS + 1}-{len(texts)}",
+                why="facts were extracted from the first chunks only; every chunk is searchable",
+            )
         )
     return added
-

@@ -384,8 +384,16 @@ class Memory:
             sha = item.source.file_sha256
             if not sha:
                 continue
-            doc = docs.setdefault(sha, {"sha256": sha, "file_name": item.source.file_name,
-                                        "kind": item.source.kind.value, "memories": 0, "uploaded_at": item.created_at})
+            doc = docs.setdefault(
+                sha,
+                {
+                    "sha256": sha,
+                    "file_name": item.source.file_name,
+                    "kind": item.source.kind.value,
+                    "memories": 0,
+                    "uploaded_at": item.created_at,
+                },
+            )
             doc["memories"] += 1
             doc["uploaded_at"] = min(doc["uploaded_at"], item.created_at)
         return sorted(docs.values(), key=lambda d: d["uploaded_at"], reverse=True)

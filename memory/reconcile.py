@@ -181,9 +181,10 @@ class Reconciler:
 
     def _near_duplicate(self, turn: Turn, kind: MemoryType, text: str) -> MemoryItem | None:
         scope = self._scope(turn).model_copy(update={"types": [kind]})
-        hits = self._vectors.search(self._embedder.embed_query(text), None, scope, 1, keyword_weight=0.0)
-        if hits and hits[0].similarity is not None and hits[0].similarity >= self._dedupe:
-            return hits[0].item
+        dense, _ = self._vectors.search(self._embedder.embed_query(text), None, scope, 1)
+        if dense and dense[0].score >= self._dedupe:
+            found = self._vectors.get([dense[0].id], scope)
+            return found[0] if found else None
         return None
 
     @staticmethod

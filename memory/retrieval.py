@@ -1,38 +1,39 @@
 """Retrieval settings (one typed object with named presets) and the search pipeline.
 
-Pipeline: hybrid dense + BM25 fused by weighted RRF inside Qdrant, then (optionally) memories linked
-to the graph neighbours of entities the query names, then an optional recency decay.
+Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one engine call,
+fused as ``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query), then a
+type prior, memories linked to graph neighbours of entities the query names, and optional recency.
+Linear fusion beat the engine's weighted RRF and DBSF on the LoCoMo dev set (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from memory.config import RetrievalConfig
 from memory.embeddings import Embedder
-from memory.stores.base import GraphStore, ScopeFilter, VectorStore
+from memory.stores.base import GraphStore, ScopeFilter, VectorHit, VectorStore
 from memory.types import MemoryHit, MemoryType, utcnow
-
-RRF_K = 60
 
 
 @dataclass(frozen=True)
 class RetrievalSettings:
-    dense_weight: float = 1.0
+    dense_weight: float = 0.6
     keyword_weight: float = 1.0
+    candidates: int = 60  # per list, before fusion
     graph: bool = True
-    graph_weight: float = 0.5
-    recency_half_life_days: float | None = None
-    recency_weight: float = 0.2
-    candidates: int = 0  # 0 = limit
+    graph_weight: float = 0.3  # added to the fused score (0..1+dense_weight scale) of graph-linked memories
     # Prior per memory type: a current fact outranks the old chat turn it was extracted from.
     episodic_weight: float = 0.85
+    recency_half_life_days: float | None = None
+    recency_weight: float = 0.2
 
 
 PRESETS: dict[str, RetrievalSettings] = {
-    "hybrid": RetrievalSettings(dense_weight=0.5, keyword_weight=1.0),
+    "hybrid": RetrievalSettings(),
     "dense": RetrievalSettings(dense_weight=1.0, keyword_weight=0.0, graph=False),
     "keyword": RetrievalSettings(dense_weight=0.0, keyword_weight=1.0, graph=False),
 }
@@ -50,6 +51,14 @@ def settings_from_config(config: RetrievalConfig) -> RetrievalSettings:
     return replace(base, **changes)
 
 
+def _normalised(hits: list[VectorHit]) -> dict[str, float]:
+    if not hits:
+        return {}
+    lo, hi = min(h.score for h in hits), max(h.score for h in hits)
+    span = hi - lo
+    return {h.id: (h.score - lo) / span if span > 1e-9 else 1.0 for h in hits}
+
+
 class Retriever:
     """Runs one search for one scope; never widens the scope it is given."""
 
@@ -61,30 +70,33 @@ class Retriever:
     def search(
         self, query: str, scope: ScopeFilter, limit: int, settings: RetrievalSettings
     ) -> list[MemoryHit]:
-        dense = self._embedder.embed_query(query) if settings.dense_weight > 0 else None
+        dense_vec = self._embedder.embed_query(query) if settings.dense_weight > 0 else None
+        text = query if settings.keyword_weight > 0 else None
         depth = max(limit, settings.candidates)
-        hits = self._vectors.search(
-            dense,
-            query,
-            scope,
-            depth,
-            dense_weight=settings.dense_weight,
-            keyword_weight=settings.keyword_weight,
-        )
-        # Keep the engine's order; scores are re-expressed as RRF ranks so graph hits fuse on one scale.
-        fused = {
-            hit.item.id: MemoryHit(
-                memory=hit.item,
-                score=1.0 / (RRF_K + rank + 1),
-                similarity=hit.similarity,
-                matched_by=["search"],
-            )
-            for rank, hit in enumerate(hits)
+        dense, keyword = self._vectors.search(dense_vec, text, scope, depth)
+        d_norm, k_norm = _normalised(dense), _normalised(keyword)
+        scores = {
+            mid: settings.keyword_weight * k_norm.get(mid, 0.0) + settings.dense_weight * d_norm.get(mid, 0.0)
+            for mid in {*d_norm, *k_norm}
         }
-        if settings.episodic_weight != 1.0:
-            for hit in fused.values():
-                if hit.memory.type == MemoryType.EPISODIC:
-                    hit.score *= settings.episodic_weight
+        # Read payloads only for the best candidates; episodic ones may drop under the type prior,
+        # so read a few more than asked.
+        top = sorted(scores, key=scores.__getitem__, reverse=True)[: limit * 2 + 5]
+        cosine = {h.id: h.score for h in dense}
+        fused = {
+            item.id: MemoryHit(
+                memory=item,
+                score=scores[item.id],
+                similarity=cosine.get(item.id),
+                matched_by=[
+                    name for name, norm in (("dense", d_norm), ("keyword", k_norm)) if item.id in norm
+                ],
+            )
+            for item in self._vectors.get(top, scope)
+        }
+        for hit in fused.values():
+            if hit.memory.type == MemoryType.EPISODIC:
+                hit.score *= settings.episodic_weight
         if settings.graph and self._graph is not None:
             self._add_graph_hits(query, scope, fused, settings)
         if settings.recency_half_life_days:
@@ -104,19 +116,20 @@ class Retriever:
         ids = graph_hits_to_memory_ids(edges)
         if not ids:
             return
-        items = {i.id: i for i in self._vectors.get(ids, scope)}
-        for rank, mid in enumerate(i for i in ids if i in items):
-            bonus = settings.graph_weight / (RRF_K + rank + 1)
+        missing = [i for i in ids if i not in fused]
+        items = {i.id: i for i in self._vectors.get(missing, scope)} if missing else {}
+        for rank, mid in enumerate(ids):
+            bonus = settings.graph_weight / (1 + 0.1 * rank)
             if mid in fused:
                 fused[mid].score += bonus
                 fused[mid].matched_by.append("graph")
-            else:
+            elif mid in items:
                 fused[mid] = MemoryHit(memory=items[mid], score=bonus, matched_by=["graph"])
 
 
-def _apply_recency(hits: object, settings: RetrievalSettings, now: datetime) -> None:
-    half_life = settings.recency_half_life_days or 0
-    for hit in hits:  # type: ignore[attr-defined]
+def _apply_recency(hits: Iterable[MemoryHit], settings: RetrievalSettings, now: datetime) -> None:
+    half_life = settings.recency_half_life_days or 1.0
+    for hit in hits:
         age_days = max(0.0, (now - hit.memory.updated_at).total_seconds() / 86400)
         decay = math.pow(0.5, age_days / half_life)
         hit.score *= (1 - settings.recency_weight) + settings.recency_weight * decay

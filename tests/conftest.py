@@ -20,6 +20,13 @@ def embedder():
     return make_embedder(EmbedderConfig())
 
 
+@pytest.fixture(autouse=True)
+def no_remote_llm(monkeypatch):
+    """Tests never reach a real model: an OPENAI_API_KEY in the environment would turn the LLM on."""
+    for var in ("OPENAI_API_KEY", "MEMORY_LLM__API_KEY", "MEMORY_LLM__BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+
+
 @pytest.fixture
 def make_memory(tmp_path):
     """Build Memory objects on real embedded stores under tmp_path; closed at teardown."""

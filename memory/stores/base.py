@@ -26,9 +26,8 @@ class ScopeFilter(BaseModel):
 
 
 class VectorHit(BaseModel):
-    item: MemoryItem
-    score: float
-    similarity: float | None = None  # cosine to the dense query, when one was given
+    id: str
+    score: float  # cosine for dense hits, BM25 for keyword hits
 
 
 class VectorStore(Protocol):
@@ -41,14 +40,10 @@ class VectorStore(Protocol):
     def count(self, scope: ScopeFilter) -> int: ...
 
     def search(
-        self,
-        dense: list[float] | None,
-        text: str | None,
-        scope: ScopeFilter,
-        limit: int,
-        dense_weight: float = 1.0,
-        keyword_weight: float = 1.0,
-    ) -> list[VectorHit]: ...
+        self, dense: list[float] | None, text: str | None, scope: ScopeFilter, limit: int
+    ) -> tuple[list[VectorHit], list[VectorHit]]:
+        """(dense ids scored by cosine, keyword ids scored by BM25), each best first, within the scope."""
+        ...
 
     def delete(self, ids: list[str], scope: ScopeFilter) -> int: ...
 

@@ -152,72 +152,46 @@ class QdrantEdgeStore:
         return self._call("count", self._shard.count, qe.CountRequest(filter=self._filter(scope), exact=True))
 
     def search(
-        self,
-        dense: list[float] | None,
-        text: str | None,
-        scope: ScopeFilter,
-        limit: int,
-        dense_weight: float = 1.0,
-        keyword_weight: float = 1.0,
-    ) -> list[VectorHit]:
+        self, dense: list[float] | None, text: str | None, scope: ScopeFilter, limit: int
+    ) -> tuple[list[VectorHit], list[VectorHit]]:
+        """Dense and BM25 candidate ids for the scope in one engine call (a query batch), without
+        payloads: the caller fuses them and reads only the winners with ``get`` (scope-checked)."""
         flt = self._filter(scope)
-        prefetches = []
-        weights = []
-        depth = max(limit * 4, 40)
-        if dense is not None and dense_weight > 0:
-            prefetches.append(
-                qe.Prefetch(
-                    limit=depth,
+        requests, kinds = [], []
+        if dense is not None:
+            requests.append(
+                qe.QueryRequest(
+                    limit=limit,
                     query=qe.Query.Nearest(dense, using=DENSE),
                     filter=flt,
                     params=qe.SearchParams(hnsw_ef=self._ef),
+                    with_payload=False,
                 )
             )
-            weights.append(dense_weight)
+            kinds.append("dense")
         sparse = self._bm25.embed_query(text) if text else None
-        if sparse is not None and sparse.indices and keyword_weight > 0:
+        if sparse is not None and sparse.indices:
+            # IDF over this user's memories only: other users' words never shape the ranking.
             idf = qe.IdfParams(
                 corpus=qe.Filter(must=scope_conditions(ScopeFilter(user_id=scope.user_id), qe, qe.RangeFloat))
             )
-            prefetches.append(
-                qe.Prefetch(
-                    limit=depth,
+            requests.append(
+                qe.QueryRequest(
+                    limit=limit,
                     query=qe.Query.Nearest(sparse, using=SPARSE),
                     filter=flt,
                     params=qe.SearchParams(idf=idf),
+                    with_payload=False,
                 )
             )
-            weights.append(keyword_weight)
-        if not prefetches:
-            return []
-        if len(prefetches) == 1:
-            p = prefetches[0]
-            req = qe.QueryRequest(
-                limit=limit,
-                query=p.query,
-                filter=flt,
-                params=p.params,
-                with_payload=True,
-                with_vector=[DENSE],
-            )
-        else:
-            req = qe.QueryRequest(
-                limit=limit,
-                prefetches=prefetches,
-                query=qe.Fusion.Rrf(k=60, weights=weights),
-                with_payload=True,
-                with_vector=[DENSE],
-            )
-        points = self._call("search", self._shard.query, req)
-        hits = [
-            VectorHit(
-                item=from_payload(p.id, p.payload or {}),
-                score=float(p.score),
-                similarity=_cosine(dense, p.vector),
-            )
-            for p in points
-        ]
-        return [h for h in hits if _in_scope(h.item, scope)]
+            kinds.append("keyword")
+        if not requests:
+            return [], []
+        results = self._call("search", self._shard.query_batch, qe.QueryBatchRequest(requests))
+        lists: dict[str, list[VectorHit]] = {"dense": [], "keyword": []}
+        for kind, points in zip(kinds, results, strict=True):
+            lists[kind] = [VectorHit(id=str(p.id), score=float(p.score)) for p in points]
+        return lists["dense"], lists["keyword"]
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         if not ids:
@@ -255,13 +229,6 @@ class QdrantEdgeStore:
         if not self._closed:
             self._closed = True
             _SharedShard.release(self._path)
-
-
-def _cosine(query: list[float] | None, vector: object) -> float | None:
-    """Vectors are unit-normalised, so the dot product is the cosine."""
-    if query is None or not isinstance(vector, dict) or DENSE not in vector:
-        return None
-    return max(0.0, sum(a * b for a, b in zip(query, vector[DENSE], strict=False)))
 
 
 def _in_scope(item: MemoryItem, scope: ScopeFilter) -> bool:

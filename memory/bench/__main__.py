@@ -1,0 +1,3 @@
+from memory.bench.cli import main
+
+raise SystemExit(main())

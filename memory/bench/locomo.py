@@ -1,0 +1,131 @@
+"""LoCoMo evidence recall@k: every turn is one episodic memory; questions of categories 1-4 search it."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from memory.bench.stats import percentile
+from memory.config import MemoryConfig
+from memory.memory import Memory, MemoryInput
+from memory.types import MemoryType, Source, SourceKind
+
+CATEGORIES = ("1", "2", "3", "4")
+
+
+def parse_session_date(text: str | None) -> datetime | None:
+    """'1:56 pm on 8 May, 2023' -> datetime; None when absent or unparseable."""
+    if not text:
+        return None
+    try:
+        return datetime.strptime(re.sub(r"\s+", " ", text.strip()), "%I:%M %p on %d %B, %Y")
+    except ValueError:
+        return None
+
+
+def turns_of(conversation: dict[str, Any]) -> list[MemoryInput]:
+    conv = conversation["conversation"]
+    out: list[MemoryInput] = []
+    n = 1
+    while f"session_{n}" in conv:
+        at = parse_session_date(conv.get(f"session_{n}_date_time"))
+        for turn in conv[f"session_{n}"]:
+            text = f"{turn['speaker']}: {turn['text']}"
+            if turn.get("blip_caption"):
+                text += f" [image: {turn['blip_caption']}]"
+            out.append(
+                MemoryInput(
+                    text=text,
+                    type=MemoryType.EPISODIC,
+                    session_id=f"session_{n}",
+                    occurred_at=at,
+                    source=Source(
+                        kind=SourceKind.CHAT,
+                        session_id=f"session_{n}",
+                        turn_id=turn["dia_id"],
+                        role=turn["speaker"],
+                    ),
+                )
+            )
+        n += 1
+    return out
+
+
+def run(
+    data: Path,
+    out: Path | None,
+    k: int = 10,
+    config: MemoryConfig | None = None,
+    settings: str | None = None,
+    system: str | None = None,
+) -> dict[str, Any]:
+    conversations = json.loads(Path(data).read_text())
+    mem = Memory(config or MemoryConfig())
+    ks = sorted({1, 5, k})
+    per_cat: dict[str, dict[str, list[float]]] = {c: {f"recall@{x}": [] for x in ks} for c in CATEGORIES}
+    search_ms: list[float] = []
+    add_ms: list[float] = []
+    n_turns = 0
+    started = time.perf_counter()
+    try:
+        for conv in tqdm(conversations, desc="conversations"):
+            user = conv["sample_id"]
+            mem.delete_all(user_id=user)
+            inputs = turns_of(conv)
+            t0 = time.perf_counter()
+            mem.add_batch(inputs, user_id=user)
+            add_ms.append((time.perf_counter() - t0) * 1000 / max(1, len(inputs)))
+            n_turns += len(inputs)
+        ingest_s = time.perf_counter() - started
+        questions = [
+            (c["sample_id"], q)
+            for c in conversations
+            for q in c["qa"]
+            if str(q.get("category")) in CATEGORIES
+        ]
+        for user, q in tqdm(questions, desc="questions"):
+            evidence = {e.strip() for e in q.get("evidence", []) if isinstance(e, str)}
+            if not evidence:
+                continue
+            t0 = time.perf_counter()
+            hits = mem.search(q["question"], user_id=user, limit=max(ks), settings=settings)
+            search_ms.append((time.perf_counter() - t0) * 1000)
+            found = [h.memory.source.turn_id for h in hits]
+            for x in ks:
+                per_cat[str(q["category"])][f"recall@{x}"].append(
+                    len(evidence & set(found[:x])) / len(evidence)
+                )
+    finally:
+        mem.close()
+    result: dict[str, Any] = {
+        "system": system or f"memory ({settings or mem.config.retrieval.preset})",
+        "conversations": len(conversations),
+        "turns": n_turns,
+        "questions": sum(len(v[f"recall@{ks[0]}"]) for v in per_cat.values()),
+    }
+    for x in ks:
+        scores = [s for v in per_cat.values() for s in v[f"recall@{x}"]]
+        result[f"recall@{x}"] = round(sum(scores) / max(1, len(scores)), 4)
+    result["per_category"] = {
+        c: {
+            **{key: round(sum(v) / max(1, len(v)), 4) for key, v in vals.items()},
+            "n": len(vals[f"recall@{ks[0]}"]),
+        }
+        for c, vals in per_cat.items()
+    }
+    result["search_ms"] = {
+        "p50": round(percentile(search_ms, 0.5), 2),
+        "p95": round(percentile(search_ms, 0.95), 2),
+    }
+    result["add_ms"] = {"mean": round(sum(add_ms) / max(1, len(add_ms)), 3)}
+    result["ingest_s"] = round(ingest_s, 2)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(result, indent=2))
+    return result

@@ -1,0 +1,106 @@
+"""Scale: add throughput, search latency (query embedding included), RSS and disk at N memories."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from memory.bench.stats import dir_mb, percentile, rss_mb
+from memory.config import MemoryConfig
+from memory.memory import Memory, MemoryInput
+
+_SUBJECTS = [
+    "I",
+    "My sister",
+    "My boss",
+    "Our team",
+    "My friend Alex",
+    "The landlord",
+    "My doctor",
+    "Grandma",
+]
+_VERBS = [
+    "visited",
+    "booked",
+    "cancelled",
+    "recommended",
+    "bought",
+    "mentioned",
+    "planned",
+    "reviewed",
+    "fixed",
+]
+_OBJECTS = [
+    "a trip to Lisbon",
+    "the dentist appointment",
+    "a new laptop",
+    "the quarterly report",
+    "a pasta recipe",
+    "tickets for the concert",
+    "the garden fence",
+    "a yoga class",
+    "the car insurance",
+    "a birthday gift",
+    "the flight to Tokyo",
+    "a book about birds",
+    "the kitchen sink",
+    "a hiking trail",
+    "the budget sheet",
+]
+_WHEN = ["yesterday", "last week", "on Monday", "in March", "this morning", "two days ago", "at the weekend"]
+
+
+def synthetic_texts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_WHEN)} (note {i})"
+        for i in range(n)
+    ]
+
+
+def run(
+    n: int, queries: int = 200, batch: int = 512, data_dir: Path | None = None, graph: bool = False
+) -> dict[str, Any]:
+    tmp = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="memory-scale-"))
+    mem = Memory(MemoryConfig(data_dir=tmp, graph_store={"enabled": graph}))
+    texts = synthetic_texts(n)
+    rss_before = rss_mb()
+    t0 = time.perf_counter()
+    for start in tqdm(range(0, n, batch), desc=f"adding {n}"):
+        mem.add_batch([MemoryInput(text=t) for t in texts[start : start + batch]], user_id="scale-user")
+    add_s = time.perf_counter() - t0
+    mem.flush()
+    rng = random.Random(11)
+    qs = [
+        f"when did {rng.choice(_SUBJECTS).lower()} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}?"
+        for _ in range(queries)
+    ]
+    for q in qs[:10]:  # warm-up
+        mem.search(q, user_id="scale-user", limit=10)
+    lat = []
+    for i, q in enumerate(qs):
+        t = time.perf_counter()
+        mem.search(f"{q} #{i}", user_id="scale-user", limit=10)  # unique text: no embedding cache hit
+        lat.append((time.perf_counter() - t) * 1000)
+    emb = []
+    for i, q in enumerate(qs[:100]):
+        t = time.perf_counter()
+        mem.embedder.embed_query(f"{q} ~{i}")
+        emb.append((time.perf_counter() - t) * 1000)
+    result = {
+        "n": n,
+        "graph": graph,
+        "add_per_s": round(n / add_s, 1),
+        "search_ms": {"p50": round(percentile(lat, 0.5), 2), "p95": round(percentile(lat, 0.95), 2)},
+        "embed_query_ms": {"p50": round(percentile(emb, 0.5), 2)},
+        "rss_mb": round(rss_mb(), 1),
+        "rss_growth_mb": round(rss_mb() - rss_before, 1),
+        "disk_mb": round(dir_mb(tmp), 1),
+    }
+    mem.close()
+    return result

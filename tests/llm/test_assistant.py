@@ -1,0 +1,143 @@
+"""Assistant over a real Memory (real stores in tmp_path) and the local OpenAI-protocol server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from memory import Memory
+from memory.assistant import Assistant
+from memory.prompts import NO_LLM_LABEL
+from memory.types import Event, MemoryType
+from tests.openai_server import OpenAIStubServer, Reply, is_extraction_request, last_user_text, system_text
+
+FRENCH_RULE = "Always answer in French."
+
+
+def scripted(body: dict[str, Any]) -> Reply:
+    """Extraction: a rule when the user asks for French, else nothing. Chat: a fixed reply."""
+    if is_extraction_request(body):
+        said = last_user_text(body)
+        if "French" in said.split("NEW MESSAGE from the user:")[-1]:
+            rule = {"op": "ADD", "type": "procedural", "text": FRENCH_RULE, "target": None}
+            return Reply(json={"operations": [rule | {"entities": ["French"], "relations": []}]})
+        return Reply(json={"operations": []})
+    return Reply(text="Rome is the capital of Italy.")
+
+
+@pytest.fixture
+def server() -> OpenAIStubServer:
+    with OpenAIStubServer(scripted) as server:
+        yield server
+
+
+@pytest.fixture
+def online(make_memory, server: OpenAIStubServer) -> Memory:
+    return make_memory(llm={"base_url": server.base_url, "model": "stub", "timeout_s": 2.0, "max_retries": 0})
+
+
+@pytest.fixture
+def assistant(online: Memory):
+    with Assistant(online) as assistant:
+        yield assistant
+
+
+def test_a_rule_stated_in_one_turn_steers_the_next_reply(
+    assistant: Assistant, online: Memory, server: OpenAIStubServer
+) -> None:
+    first = assistant.turn("From now on always answer in French.", user_id="ana", session_id="s1")
+    first.reply()
+    result = first.wait_write(timeout=30)
+    assert result is not None and result.extractor == "llm"
+    assert any(op.event == Event.ADD and op.type == MemoryType.PROCEDURAL for op in result.operations)
+
+    second = assistant.turn("What is the capital of Italy?", user_id="ana", session_id="s1")
+    assert [rule.text for rule in second.rules] == [FRENCH_RULE]
+    assert second.reply() == "Rome is the capital of Italy."
+    system = system_text(server.reply_requests[-1])
+    assert "Rules the user has set for you" in system and FRENCH_RULE in system
+    second.wait_write(timeout=30)
+    assert len(server.extraction_requests) == 2
+
+
+def test_memories_are_retrieved_before_streaming_and_reach_the_prompt(
+    assistant: Assistant, online: Memory, server: OpenAIStubServer
+) -> None:
+    online.add("I live in Lisbon.", user_id="bo", infer=False)
+    history = [{"role": "user", "content": "Hi!"}, {"role": "assistant", "content": "Hello Bo."}]
+    chat = assistant.turn(
+        "Where do I live?",
+        user_id="bo",
+        session_id="s",
+        history=history,
+        attachments_text="ticket.txt: LIS-OPO",
+    )
+    assert chat.memories and "Lisbon" in chat.memories[0].text and chat.retrieval_ms > 0
+    assert server.reply_requests == []  # nothing is asked of the model before stream()
+    pieces = list(chat.stream())
+    assert len(pieces) > 1 and "".join(pieces) == chat.text
+    messages = server.reply_requests[0]["messages"]
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert "I live in Lisbon." in messages[0]["content"] and "episodic · chat turn" in messages[0]["content"]
+    assert "ticket.txt: LIS-OPO" in messages[-1]["content"]
+    written = chat.wait_write(timeout=30)
+    assert written is not None and written.operations
+
+
+def test_without_a_language_model_it_answers_from_memory(make_memory) -> None:
+    offline = make_memory("offline")
+    offline.add("I live in Lisbon.", user_id="cy", infer=False)
+    with Assistant(offline) as assistant:
+        assert assistant.offline
+        chat = assistant.turn("Where do I live?", user_id="cy", session_id="s")
+        text = chat.reply()
+        assert text.startswith(NO_LLM_LABEL) and "I live in Lisbon." in text
+        result = chat.wait_write(timeout=30)
+    assert result is not None
+    stored = [m.text for m in offline.get_all(user_id="cy")]
+    assert "Where do I live?" in stored and not any(NO_LLM_LABEL in t for t in stored)
+
+
+def test_a_temporary_chat_writes_nothing(
+    assistant: Assistant, online: Memory, server: OpenAIStubServer
+) -> None:
+    chat = assistant.turn("From now on always answer in French.", user_id="di", remember=False)
+    assert chat.reply() == "Rome is the capital of Italy."
+    assert chat.write is None and chat.wait_write(timeout=5) is None
+    assistant.close()
+    assert online.get_all(user_id="di") == [] and server.extraction_requests == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "words", "partial"),
+    [
+        (Reply(status=500, error="model crashed"), "answered HTTP 500: model crashed", ""),
+        (Reply(text="slow", delay=4), "did not answer within 2 s", ""),
+        (Reply(text="Rome is the capital", truncate_after=3), "closed the connection", "Rome is "),
+    ],
+    ids=["http-500", "timeout", "truncated-stream"],
+)
+def test_model_failures_end_the_stream_in_words_and_the_turn_is_kept(
+    assistant: Assistant, online: Memory, server: OpenAIStubServer, reply: Reply, words: str, partial: str
+) -> None:
+    server.queue(reply)
+    chat = assistant.turn("What is the capital of Italy?", user_id="ed", session_id="s")
+    text = "".join(chat.stream())
+    assert text == chat.text and text.startswith(partial)
+    assert "⚠️ The language model could not be reached: the language model at" in text
+    assert words in text and chat.error and words in chat.error
+    assert chat.wait_write(timeout=30) is not None
+    stored = [m.text for m in online.get_all(user_id="ed")]
+    assert "What is the capital of Italy?" in stored and not any("⚠️" in t for t in stored)
+
+
+def test_a_stream_abandoned_part_way_still_remembers_the_turn(
+    assistant: Assistant, online: Memory, server: OpenAIStubServer
+) -> None:
+    chat = assistant.turn("What is the capital of Italy?", user_id="fa")
+    stream = chat.stream()
+    assert next(stream) + next(stream) == "Rome is "
+    stream.close()
+    assert chat.done and chat.text == "Rome is "
+    assert chat.wait_write(timeout=30) is not None
