@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -29,6 +30,7 @@ from memory.types import (
     MemoryItem,
     MemoryType,
     Operation,
+    Relation,
     Source,
     SourceKind,
     utcnow,
@@ -48,6 +50,7 @@ class MemoryInput(BaseModel):
     source: Source = Field(default_factory=Source)
     occurred_at: datetime | None = None
     entities: list[str] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -211,6 +214,7 @@ class Memory:
                     valid_from=at,
                     source=e.source,
                     entities=e.entities,
+                    relations=e.relations,
                     metadata=e.metadata,
                 )
             )
@@ -278,13 +282,18 @@ class Memory:
         types: list[MemoryType] | None = None,
         filters: dict[str, Any] | None = None,
         limit: int = 10,
+        graph: bool | None = None,
         settings: RetrievalSettings | str | None = None,
     ) -> list[MemoryHit]:
+        """Hybrid search in the caller's scope. ``graph`` turns graph-aware retrieval on or off
+        (default: config); hits found through the graph carry the relations used in ``hit.graph``."""
         query = self._check_text(query)
         if limit < 1:
             raise InvalidInputError("limit must be at least 1.")
         scope = self._scope(user_id, agent_id, session_id, types, filters)
         chosen = PRESETS[settings] if isinstance(settings, str) else settings or self._settings
+        if graph is not None:
+            chosen = replace(chosen, graph=graph)
         return self._retriever.search(query, scope, limit, chosen)
 
     def get(self, memory_id: str, *, user_id: str) -> MemoryItem:

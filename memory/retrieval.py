@@ -9,6 +9,7 @@ Linear fusion beat the engine's weighted RRF and DBSF on the LoCoMo dev set (ben
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,6 +18,9 @@ from memory.config import RetrievalConfig
 from memory.embeddings import Embedder
 from memory.stores.base import GraphStore, ScopeFilter, VectorHit, VectorStore
 from memory.types import MemoryHit, MemoryType, utcnow
+
+
+_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,33 +102,44 @@ class Retriever:
             if hit.memory.type == MemoryType.EPISODIC:
                 hit.score *= settings.episodic_weight
         if settings.graph and self._graph is not None:
-            self._add_graph_hits(query, scope, fused, settings)
+            self._add_graph_hits(query, scope, fused, settings, limit)
         if settings.recency_half_life_days:
             _apply_recency(fused.values(), settings, utcnow())
         ranked = sorted(fused.values(), key=lambda h: h.score, reverse=True)
         return ranked[:limit]
 
     def _add_graph_hits(
-        self, query: str, scope: ScopeFilter, fused: dict[str, MemoryHit], settings: RetrievalSettings
+        self, query: str, scope: ScopeFilter, fused: dict[str, MemoryHit], settings: RetrievalSettings, limit: int
     ) -> None:
-        from memory.graph_query import asks_about_past, graph_hits_to_memory_ids
+        from memory.graph_query import SELF_NAME, asks_about_past, graph_hits_to_memory_ids
 
         names = self._graph.find_entities(scope.user_id, query)
+        about_me = bool(_FIRST_PERSON.search(query))
+        if about_me and SELF_NAME not in names:
+            names.append(SELF_NAME)
         if not names:
             return
         edges = self._graph.neighbours(scope.user_id, names, hops=1, include_past=asks_about_past(query))
-        ids = graph_hits_to_memory_ids(edges)
+        if about_me:
+            # The user's own node touches every fact: keep the edges the question is about.
+            words = {w[:4] for w in re.findall(r"[a-z]+", query.lower()) if len(w) > 2}
+            named = {n.lower() for n in names if n != SELF_NAME}
+            edges = [e for e in edges if e.subject.lower() in named or e.object.lower() in named
+                     or words & {w[:4] for w in e.relation.lower().split("_") if len(w) > 2}]
+        ids = graph_hits_to_memory_ids(edges, names=names)[: max(2 * limit, 10)]
         if not ids:
             return
         missing = [i for i in ids if i not in fused]
         items = {i.id: i for i in self._vectors.get(missing, scope)} if missing else {}
         for rank, mid in enumerate(ids):
-            bonus = settings.graph_weight / (1 + 0.1 * rank)
-            if mid in fused:
-                fused[mid].score += bonus
-                fused[mid].matched_by.append("graph")
-            elif mid in items:
-                fused[mid] = MemoryHit(memory=items[mid], score=bonus, matched_by=["graph"])
+            if mid not in fused and mid not in items:
+                continue  # the memory was deleted; its closed edge stays in the graph as the past
+            if mid not in fused:
+                fused[mid] = MemoryHit(memory=items[mid], score=0.0)
+            hit = fused[mid]
+            hit.score += settings.graph_weight / (1 + 0.1 * rank)
+            hit.matched_by.append("graph")
+            hit.graph = [e for e in edges if e.memory_id == mid]
 
 
 def _apply_recency(hits: Iterable[MemoryHit], settings: RetrievalSettings, now: datetime) -> None:

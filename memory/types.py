@@ -77,6 +77,28 @@ class Relation(BaseModel):
     object: str
 
 
+class GraphEdge(BaseModel):
+    """A relation in the graph store, with the time it held (valid_to None = still current)."""
+
+    subject: str
+    relation: str
+    object: str
+    memory_id: str | None = None
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.valid_to is None
+
+    def label(self) -> str:
+        text = f"{self.subject} {self.relation.replace('_', ' ')} {self.object}"
+        if self.valid_to is not None:
+            since = f"{self.valid_from:%Y-%m-%d} to " if self.valid_from else "until "
+            text += f" (past: {since}{self.valid_to:%Y-%m-%d})"
+        return text
+
+
 class MemoryItem(BaseModel):
     id: str = Field(default_factory=new_id)
     text: str
@@ -104,6 +126,7 @@ class MemoryHit(BaseModel):
     score: float  # fused rank score, for ordering
     similarity: float | None = None  # cosine between query and memory, 0..1, for display
     matched_by: list[str] = Field(default_factory=list)  # "dense", "keyword", "graph", "recency"
+    graph: list[GraphEdge] = Field(default_factory=list)  # relations that linked the query to this memory
 
     @property
     def id(self) -> str:

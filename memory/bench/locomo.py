@@ -14,7 +14,8 @@ from tqdm import tqdm
 from memory.bench.stats import percentile
 from memory.config import MemoryConfig
 from memory.memory import Memory, MemoryInput
-from memory.types import MemoryType, Source, SourceKind
+from memory.extraction.offline import proper_nouns
+from memory.types import MemoryType, Relation, Source, SourceKind
 
 CATEGORIES = ("1", "2", "3", "4")
 
@@ -29,7 +30,8 @@ def parse_session_date(text: str | None) -> datetime | None:
         return None
 
 
-def turns_of(conversation: dict[str, Any]) -> list[MemoryInput]:
+def turns_of(conversation: dict[str, Any], triples: bool = False) -> list[MemoryInput]:
+    """One episodic memory per turn; with ``triples``, offline (speaker, mentions, name) relations."""
     conv = conversation["conversation"]
     out: list[MemoryInput] = []
     n = 1
@@ -39,9 +41,13 @@ def turns_of(conversation: dict[str, Any]) -> list[MemoryInput]:
             text = f"{turn['speaker']}: {turn['text']}"
             if turn.get("blip_caption"):
                 text += f" [image: {turn['blip_caption']}]"
+            names = proper_nouns(turn["text"]) if triples else []
             out.append(
                 MemoryInput(
                     text=text,
+                    entities=names,
+                    relations=[Relation(subject=turn["speaker"], relation="mentions", object=n) for n in names
+                               if n != turn["speaker"]],
                     type=MemoryType.EPISODIC,
                     session_id=f"session_{n}",
                     occurred_at=at,
@@ -77,7 +83,7 @@ def run(
         for conv in tqdm(conversations, desc="conversations"):
             user = conv["sample_id"]
             mem.delete_all(user_id=user)
-            inputs = turns_of(conv)
+            inputs = turns_of(conv, triples=mem.graph is not None)
             t0 = time.perf_counter()
             mem.add_batch(inputs, user_id=user)
             add_ms.append((time.perf_counter() - t0) * 1000 / max(1, len(inputs)))

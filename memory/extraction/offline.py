@@ -339,8 +339,11 @@ def proper_nouns(text: str) -> list[str]:
     """Capitalised names in a text (a cheap entity list for the graph and for keyword boosts)."""
     out: list[str] = []
     for match in _PROPER.finditer(text):
-        name = match.group(1).strip("'’-")
-        if name in _NOT_ENTITIES or name.split()[0] in _NOT_ENTITIES and len(name.split()) == 1:
+        words = match.group(1).strip("'’-").split()
+        while words and words[0] in _NOT_ENTITIES:
+            words = words[1:]
+        name = " ".join(words)
+        if not name:
             continue
         if name not in out:
             out.append(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from memory.config import MemoryConfig
 from memory.stores.base import GraphStore, HistoryStore, VectorStore
 
@@ -25,11 +27,11 @@ def make_history(config: MemoryConfig) -> HistoryStore:
     return SQLiteHistory(config.resolve(config.history.path, "history.sqlite"))
 
 
-def make_graph_store(config: MemoryConfig, embed=None) -> GraphStore | None:  # type: ignore[no-untyped-def]
+def make_graph_store(
+    config: MemoryConfig, embed: Callable[[list[str]], list[list[float]]] | None = None
+) -> GraphStore | None:
     if not config.graph_store.enabled:
         return None
-    try:
-        from memory.stores.graph_kuzu import KuzuGraphStore
-    except ImportError:  # the graph store module is optional until it exists
-        return None
+    from memory.stores.graph_kuzu import KuzuGraphStore
+
     return KuzuGraphStore(config.resolve(config.graph_store.path, "graph"), embed=embed)

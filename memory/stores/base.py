@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from memory.types import Event, HistoryEntry, MemoryItem, MemoryType, Relation
+from memory.types import Event, GraphEdge, HistoryEntry, MemoryItem, MemoryType, Relation
 
 
 class ScopeFilter(BaseModel):
@@ -85,19 +85,6 @@ class HistoryStore(Protocol):
     def close(self) -> None: ...
 
 
-class GraphEdge(BaseModel):
-    subject: str
-    relation: str
-    object: str
-    memory_id: str | None = None
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None  # None = current
-
-    @property
-    def current(self) -> bool:
-        return self.valid_to is None
-
-
 class GraphStore(Protocol):
     def add_relations(
         self, user_id: str, memory_id: str, relations: list[Relation], at: datetime
@@ -116,6 +103,10 @@ class GraphStore(Protocol):
         ...
 
     def edges(self, user_id: str, include_past: bool = True) -> list[GraphEdge]: ...
+
+    def entities(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's entities for the graph view: name, type, aliases, degree."""
+        ...
 
     def forget_memory(self, user_id: str, memory_id: str) -> None:
         """Explicit user delete: remove the memory's edges for good."""

@@ -1,0 +1,192 @@
+"""`python -m memory add|search|list|get|update|delete|history|export|import|ingest|bench --user U`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from memory.errors import MemoryLayerError
+
+COMMANDS = "add search list get update delete delete-all history export import ingest bench".split()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m memory", description="Long-term memory from the command line."
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help="data directory (default: $MEMORY_DATA_DIR or ./memory_data)"
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def cmd(name: str, help_text: str, user: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        if user:
+            p.add_argument("--user", required=True, help="whose memories")
+            p.add_argument("--agent", default=None)
+        return p
+
+    p = cmd("add", "remember a message (facts, preferences and rules are extracted)")
+    p.add_argument("text")
+    p.add_argument("--session", default=None)
+    p.add_argument("--raw", action="store_true", help="store the text as given, without extraction")
+    p = cmd("search", "find the memories most related to a query")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--type", action="append", choices=["semantic", "episodic", "procedural"])
+    p = cmd("list", "list memories, newest first")
+    p.add_argument("--type", action="append", choices=["semantic", "episodic", "procedural"])
+    p.add_argument("--session", default=None)
+    p.add_argument("--limit", type=int, default=None)
+    p = cmd("get", "show one memory")
+    p.add_argument("id")
+    p = cmd("update", "replace a memory's text")
+    p.add_argument("id")
+    p.add_argument("text")
+    p = cmd("delete", "delete one memory")
+    p.add_argument("id")
+    p = cmd("delete-all", "delete every memory of the user")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = cmd("history", "the ADD/UPDATE/DELETE history of a memory")
+    p.add_argument("id")
+    p = cmd("export", "write the user's memories as JSON")
+    p.add_argument("--out", type=Path, help="file (default: standard output)")
+    p = cmd("import", "load memories from an export into this user")
+    p.add_argument("file", type=Path)
+    p = cmd("ingest", "remember a PDF, image or text file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--password", default=None, help="password of an encrypted PDF")
+    sub.add_parser("bench", help="benchmarks: python -m memory bench locomo|scale|ingest ...", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if "bench" in argv[:3]:
+        from memory.bench.cli import main as bench_main
+
+        return bench_main(argv[argv.index("bench") + 1 :])
+    args = build_parser().parse_args(argv)
+    from memory import Memory, MemoryConfig
+
+    try:
+        config = MemoryConfig(**({"data_dir": args.data_dir} if args.data_dir else {}))
+        with Memory(config) as mem:
+            result = run(mem, args)
+    except MemoryLayerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    if result is not None:
+        print(json.dumps(result, indent=2, default=str) if args.json else render(args.command, result))
+    return 0
+
+
+def run(mem: Any, args: argparse.Namespace) -> Any:
+    from memory.types import MemoryType
+
+    c, user = args.command, getattr(args, "user", None)
+    types = [MemoryType(t) for t in args.type] if getattr(args, "type", None) else None
+    if c == "add":
+        return mem.add(
+            args.text, user_id=user, agent_id=args.agent, session_id=args.session, infer=not args.raw
+        ).model_dump(mode="json")
+    if c == "search":
+        return [
+            h.model_dump(mode="json")
+            for h in mem.search(args.query, user_id=user, agent_id=args.agent, types=types, limit=args.limit)
+        ]
+    if c == "list":
+        return [
+            i.model_dump(mode="json")
+            for i in mem.get_all(
+                user_id=user, agent_id=args.agent, types=types, session_id=args.session, limit=args.limit
+            )
+        ]
+    if c == "get":
+        return mem.get(args.id, user_id=user).model_dump(mode="json")
+    if c == "update":
+        return mem.update(args.id, args.text, user_id=user).model_dump(mode="json")
+    if c == "delete":
+        mem.delete(args.id, user_id=user)
+        return {"deleted": args.id}
+    if c == "delete-all":
+        if not args.yes and input(f"Delete ALL memories of {user}? Type yes: ").strip().lower() != "yes":
+            return {"deleted": 0}
+        return {"deleted": mem.delete_all(user_id=user, agent_id=args.agent)}
+    if c == "history":
+        return [h.model_dump(mode="json") for h in mem.history(args.id, user_id=user)]
+    if c == "export":
+        data = mem.export(user_id=user)
+        if args.out:
+            args.out.write_text(json.dumps(data, indent=2))
+            return {"exported": len(data["memories"]), "file": str(args.out)}
+        return data
+    if c == "import":
+        try:
+            data = json.loads(args.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            from memory.errors import InvalidInputError
+
+            raise InvalidInputError(f"Could not read {args.file}: {exc}") from exc
+        return {"imported": mem.import_(data, user_id=user)}
+    if c == "ingest":
+        return mem.ingest(args.file, user_id=user, agent_id=args.agent, password=args.password).model_dump(
+            mode="json"
+        )
+    raise AssertionError(c)
+
+
+def _line(m: dict[str, Any]) -> str:
+    src = m.get("source") or {}
+    where = src.get("file_name") or src.get("kind", "")
+    if src.get("page"):
+        where += f" p. {src['page']}"
+    return f"{m['id']}  [{m['type']:<10}] {m['text']}  ({where}, {str(m.get('created_at', ''))[:16]})"
+
+
+def render(command: str, result: Any) -> str:
+    """Readable text for a terminal."""
+    if command in ("list",):
+        return "\n".join(_line(m) for m in result) or "(no memories)"
+    if command == "search":
+        rows = []
+        for h in result:
+            sim = f"{h['similarity'] * 100:3.0f}%" if h.get("similarity") is not None else "  - "
+            rows.append(f"{sim}  {_line(h['memory'])}")
+        return "\n".join(rows) or "(nothing found)"
+    if command == "add":
+        rows = [
+            f"{op['event']:<6} [{op['type']}] "
+            + (
+                f"{op['old_text']} -> {op['new_text']}"
+                if op["event"] == "UPDATE"
+                else (op["new_text"] or op["old_text"] or "")
+            )
+            for op in result["operations"]
+        ]
+        return "\n".join(rows + [f"warning: {w}" for w in result["warnings"]])
+    if command == "history":
+        return "\n".join(
+            f"{h['at'][:19]}  {h['event']:<6} {h['old_text'] or ''} -> {h['new_text'] or ''}" for h in result
+        )
+    if command in ("get", "update"):
+        return _line(result)
+    if command == "ingest":
+        text = (
+            f"{result['file_name']}: {len(result['memories_added'])} memories from {result['pages']} page(s)"
+        )
+        if result["duplicate"]:
+            text = f"{result['file_name']}: already remembered, nothing added"
+        return "\n".join([text] + [f"skipped {s['where']}: {s['why']}" for s in result["skipped"]])
+    if command == "export" and "memories" in result:
+        return json.dumps(result, indent=2)
+    return ", ".join(f"{k}: {v}" for k, v in result.items())

@@ -1,0 +1,500 @@
+"""Graph memory in Kuzu (embedded, on disk): per-user entities and relations with validity intervals.
+
+Every Kuzu call of the project lives in this file, so a maintained fork or another engine is a
+one-file change. Edges are closed (``valid_to`` set), not deleted, when a fact stops holding; only an
+explicit user delete (``forget_memory``, ``delete_user``, ``reset``) removes data for good.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import kuzu
+import numpy as np
+
+from memory.errors import InvalidInputError, StoreError, StoreLockedError
+from memory.graph_query import (
+    SELF_NAME,
+    EntityForms,
+    mentioned_entities,
+    names_compatible,
+    normalise_name,
+    normalise_relation,
+)
+from memory.stores.base import GraphEdge
+from memory.types import Relation
+
+Embed = Callable[[list[str]], list[list[float]]]
+
+DB_FILE = "graph.kuzu"
+MERGE_COSINE = 0.9  # a new name this close to an existing, compatible one is the same entity
+
+# Relations that hold one value at a time: a new value closes the subject's current edge.
+FUNCTIONAL_RELATIONS = frozenset(
+    {
+        "lives_in",
+        "works_at",
+        "works_as",
+        "works_for",
+        "job_title",
+        "married_to",
+        "engaged_to",
+        "dating",
+        "name_is",
+        "age_is",
+        "studies_at",
+        "drives",
+        "phone_number",
+        "email",
+    }
+)
+FUNCTIONAL_PREFIXES = ("favourite_", "favorite_", "current_")
+DEFAULT_FUNCTIONAL_SUFFIXES = ("_is",)
+
+_SCHEMA = (
+    "CREATE NODE TABLE IF NOT EXISTS Entity("
+    "id STRING PRIMARY KEY, user_id STRING, name STRING, norm STRING, type STRING, aliases STRING[])",
+    "CREATE REL TABLE IF NOT EXISTS Rel(FROM Entity TO Entity, relation STRING, memory_id STRING, "
+    "valid_from TIMESTAMP, valid_to TIMESTAMP, user_id STRING)",
+)
+_EDGE_COLUMNS = "a.name, r.relation, b.name, r.memory_id, r.valid_from, r.valid_to, a.id, b.id"
+_LOCK_MARKER = "could not set lock on file"
+
+
+def entity_id(user_id: str, norm: str) -> str:
+    """Node key derived from the owner and the normalised name: two users never share a node."""
+    return hashlib.sha256(f"{user_id}\x1f{norm}".encode()).hexdigest()[:32]
+
+
+def _to_db_time(moment: datetime) -> datetime:
+    """Kuzu TIMESTAMP is naive UTC; naive input is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _from_db_time(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None else None
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class _Entity:
+    id: str
+    name: str
+    norm: str
+    type: str
+    aliases: list[str]
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.norm, *(normalise_name(a) for a in self.aliases))
+
+
+@dataclass
+class _UserIndex:
+    """A user's entities by id and by every normalised form they answer to (name and aliases)."""
+
+    by_id: dict[str, _Entity] = field(default_factory=dict)
+    by_form: dict[str, _Entity] = field(default_factory=dict)
+
+    def add(self, entity: _Entity) -> None:
+        self.by_id[entity.id] = entity
+        for form in entity.forms:
+            self.by_form.setdefault(form, entity)
+
+    def mentionable(self, key: Callable[[_Entity], str]) -> list[EntityForms]:
+        return [EntityForms(key(e), e.forms) for e in self.by_id.values() if e.norm != SELF_NAME]
+
+
+@dataclass
+class _Handle:
+    """One open database per directory and process, shared by every store object opened on it.
+
+    Two ``kuzu.Database`` objects on one directory do not see each other's writes, so a second store
+    on the same path reuses the first one's database, connection, lock and entity cache.
+    """
+
+    db: kuzu.Database
+    conn: kuzu.Connection
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    entities: dict[str, _UserIndex] = field(default_factory=dict)  # user_id -> that user's entities
+    refs: int = 0
+
+
+_HANDLES: dict[Path, _Handle] = {}
+_HANDLES_LOCK = threading.Lock()
+
+
+class KuzuGraphStore:
+    """GraphStore on one embedded Kuzu database; one connection shared by threads behind a lock.
+
+    Stores opened on the same directory in one process share the database; another process gets
+    ``StoreLockedError``.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        embed: Embed | None = None,
+        *,
+        functional_suffixes: Iterable[str] = DEFAULT_FUNCTIONAL_SUFFIXES,
+        merge_cosine: float = MERGE_COSINE,
+    ) -> None:
+        self.path = Path(path)
+        self._embed = embed
+        self._functional_suffixes = tuple(functional_suffixes)
+        self._merge_cosine = merge_cosine
+        self._vectors: dict[str, np.ndarray] = {}  # normalised name -> unit vector
+        self._handle: _Handle | None = self._open()
+        self._lock = self._handle.lock
+        self._entities = self._handle.entities
+        for statement in _SCHEMA:
+            self._run(statement)
+
+    def _open(self) -> _Handle:
+        with _HANDLES_LOCK:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                key = self.path.resolve()
+                handle = _HANDLES.get(key)
+                if handle is None:
+                    db = kuzu.Database(str(key / DB_FILE))
+                    handle = _HANDLES[key] = _Handle(db, kuzu.Connection(db))
+            except Exception as exc:
+                raise self._translate(exc, "open") from exc
+            handle.refs += 1
+            return handle
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _translate(self, exc: Exception, action: str) -> StoreError:
+        if _LOCK_MARKER in str(exc).lower():
+            return StoreLockedError(
+                f"The graph database at {self.path} is in use by another process (only one app "
+                "process can open a data directory; use a Qdrant server and one writer to scale out)"
+            )
+        return StoreError(f"Graph store ({self.path}) could not {action}: {exc}")
+
+    def _run(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        with self._lock:
+            if self._handle is None:
+                raise StoreError(f"The graph store at {self.path} is closed")
+            try:
+                result = self._handle.conn.execute(query, params or {})
+                rows = result.get_all()
+                result.close()
+            except Exception as exc:
+                raise self._translate(exc, "run a query") from exc
+            return rows
+
+    @contextmanager
+    def _transaction(self, user_id: str | None) -> Iterator[None]:
+        """All statements inside commit together or not at all; a failure drops the entity cache."""
+        with self._lock:
+            self._run("BEGIN TRANSACTION")
+            try:
+                yield
+            except BaseException:
+                self._invalidate(user_id)
+                with suppress(StoreError):
+                    self._run("ROLLBACK")
+                raise
+            self._run("COMMIT")
+
+    @staticmethod
+    def _check_user(user_id: str) -> None:
+        if not isinstance(user_id, str) or not user_id.strip():
+            raise InvalidInputError("user_id is required for every graph store call")
+
+    def _user_entities(self, user_id: str) -> _UserIndex:
+        with self._lock:
+            cached = self._entities.get(user_id)
+            if cached is None:
+                rows = self._run(
+                    "MATCH (e:Entity) WHERE e.user_id = $u RETURN e.id, e.name, e.norm, e.type, e.aliases",
+                    {"u": user_id},
+                )
+                cached = _UserIndex()
+                for r in rows:
+                    cached.add(_Entity(r[0], r[1], r[2], r[3] or "", list(r[4] or [])))
+                self._entities[user_id] = cached
+            return cached
+
+    def _invalidate(self, user_id: str | None = None) -> None:
+        with self._lock:
+            if user_id is None:
+                self._entities.clear()
+            else:
+                self._entities.pop(user_id, None)
+
+    def _is_functional(self, relation: str) -> bool:
+        return (
+            relation in FUNCTIONAL_RELATIONS
+            or relation.startswith(FUNCTIONAL_PREFIXES)
+            or any(relation.endswith(s) for s in self._functional_suffixes)
+        )
+
+    # -- entity resolution ----------------------------------------------------------------------
+
+    def _vectors_for(self, norms: list[str]) -> None:
+        missing = sorted({n for n in norms if n not in self._vectors})
+        if not missing or self._embed is None:
+            return
+        try:
+            vectors = np.asarray(self._embed(missing), dtype=np.float32)
+        except Exception as exc:
+            raise StoreError(f"Graph store could not embed entity names: {exc}") from exc
+        norms_ = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms_ == 0, 1.0, norms_)
+        self._vectors.update(zip(missing, vectors, strict=True))
+
+    def _similar(self, entities: _UserIndex, norm: str) -> _Entity | None:
+        """The closest existing entity by embedding, if it is close enough and its name compatible."""
+        if self._embed is None or norm not in self._vectors:
+            return None
+        best, best_score = None, self._merge_cosine
+        for entity in entities.by_id.values():
+            if entity.norm == SELF_NAME or not names_compatible(norm, entity.norm):
+                continue
+            vector = self._vectors.get(entity.norm)
+            score = float(vector @ self._vectors[norm]) if vector is not None else -1.0
+            if score >= best_score:
+                best, best_score = entity, score
+        return best
+
+    def _resolve(self, user_id: str, entities: _UserIndex, raw: str) -> _Entity:
+        name = _clean(raw)
+        norm = normalise_name(name)
+        entity = entities.by_form.get(norm)
+        if entity is not None:
+            return entity
+        entity = self._similar(entities, norm)
+        if entity is not None:
+            entity.aliases.append(name)
+            entities.by_form.setdefault(norm, entity)
+            self._run(
+                "MATCH (e:Entity) WHERE e.id = $id SET e.aliases = $aliases",
+                {"id": entity.id, "aliases": entity.aliases},
+            )
+            return entity
+        is_self = norm == SELF_NAME
+        entity = _Entity(
+            entity_id(user_id, norm), SELF_NAME if is_self else name, norm, "self" if is_self else "", []
+        )
+        self._run(
+            "MERGE (e:Entity {id: $id}) ON CREATE SET e.user_id = $u, e.name = $name, e.norm = $norm, "
+            "e.type = $type, e.aliases = $aliases",
+            {
+                "id": entity.id,
+                "u": user_id,
+                "name": entity.name,
+                "norm": norm,
+                "type": entity.type,
+                "aliases": [],
+            },
+        )
+        entities.add(entity)
+        return entity
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def add_relations(self, user_id: str, memory_id: str, relations: list[Relation], at: datetime) -> None:
+        """Resolve both ends of each triple to this user's entities and add the edge as current.
+
+        A functional relation (``lives_in``...) closes the subject's current edge of the same name from
+        another memory; a fact older than a later value is stored closed at that value's start.
+        """
+        self._check_user(user_id)
+        for rel in relations:
+            if not _clean(rel.subject) or not _clean(rel.object) or not normalise_relation(rel.relation):
+                raise InvalidInputError(f"Relation {rel!r} of memory {memory_id} has an empty part")
+        moment = _to_db_time(at)
+        with self._lock:
+            entities = self._user_entities(user_id)
+            names = [normalise_name(_clean(n)) for r in relations for n in (r.subject, r.object)]
+            if self._embed is not None and any(n not in entities.by_form for n in names):
+                self._vectors_for(names + [e.norm for e in entities.by_id.values()])
+            with self._transaction(user_id):
+                for rel in relations:
+                    subject = self._resolve(user_id, entities, rel.subject)
+                    obj = self._resolve(user_id, entities, rel.object)
+                    self._add_edge(user_id, memory_id, subject, normalise_relation(rel.relation), obj, moment)
+
+    def _add_edge(
+        self, user_id: str, memory_id: str, subject: _Entity, relation: str, obj: _Entity, at: datetime
+    ) -> None:
+        valid_to = None
+        if self._is_functional(relation):
+            params = {"s": subject.id, "o": obj.id, "rel": relation, "m": memory_id, "at": at}
+            self._run(
+                "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE a.id = $s AND r.relation = $rel "
+                "AND r.valid_to IS NULL AND r.memory_id <> $m AND b.id <> $o AND r.valid_from <= $at "
+                "SET r.valid_to = $at",
+                params,
+            )
+            later = self._run(
+                "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE a.id = $s AND r.relation = $rel "
+                "AND r.memory_id <> $m AND b.id <> $o AND r.valid_from > $at RETURN min(r.valid_from)",
+                params,
+            )
+            valid_to = later[0][0] if later else None
+        self._run(
+            "MATCH (a:Entity), (b:Entity) WHERE a.id = $s AND b.id = $o AND NOT EXISTS { "
+            "MATCH (a)-[x:Rel]->(b) WHERE x.relation = $rel AND x.memory_id = $m AND x.valid_to IS NULL } "
+            "CREATE (a)-[:Rel {relation: $rel, memory_id: $m, valid_from: $at, valid_to: $to, user_id: $u}]->(b)",
+            {
+                "s": subject.id,
+                "o": obj.id,
+                "rel": relation,
+                "m": memory_id,
+                "at": at,
+                "to": valid_to,
+                "u": user_id,
+            },
+        )
+
+    def close_relations(self, user_id: str, memory_id: str, at: datetime) -> None:
+        """The memory was updated or deleted: its edges stop being current (kept as past)."""
+        self._check_user(user_id)
+        self._run(
+            "MATCH (:Entity)-[r:Rel]->(:Entity) WHERE r.user_id = $u AND r.memory_id = $m "
+            "AND r.valid_to IS NULL SET r.valid_to = $at",
+            {"u": user_id, "m": memory_id, "at": _to_db_time(at)},
+        )
+
+    def forget_memory(self, user_id: str, memory_id: str) -> None:
+        """Explicit user delete: remove the memory's edges for good, then entities left with none."""
+        self._check_user(user_id)
+        with self._transaction(user_id):
+            self._run(
+                "MATCH (:Entity)-[r:Rel]->(:Entity) WHERE r.user_id = $u AND r.memory_id = $m DELETE r",
+                {"u": user_id, "m": memory_id},
+            )
+            self._run(
+                "MATCH (e:Entity) WHERE e.user_id = $u AND NOT EXISTS { MATCH (e)-[:Rel]-(:Entity) } DELETE e",
+                {"u": user_id},
+            )
+            self._invalidate(user_id)
+
+    def delete_user(self, user_id: str) -> None:
+        self._check_user(user_id)
+        with self._lock:
+            self._run("MATCH (e:Entity) WHERE e.user_id = $u DETACH DELETE e", {"u": user_id})
+            self._invalidate(user_id)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._run("MATCH (e:Entity) DETACH DELETE e")
+            self._invalidate()
+
+    def close(self) -> None:
+        with _HANDLES_LOCK, self._lock:
+            handle, self._handle = self._handle, None
+            if handle is None:
+                return
+            handle.refs -= 1
+            if handle.refs == 0:
+                _HANDLES.pop(self.path.resolve(), None)
+                handle.entities.clear()
+                handle.conn.close()
+                handle.db.close()
+
+    def __enter__(self) -> KuzuGraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _edge(row: list[Any]) -> GraphEdge:
+        return GraphEdge(
+            subject=row[0],
+            relation=row[1],
+            object=row[2],
+            memory_id=row[3],
+            valid_from=_from_db_time(row[4]),
+            valid_to=_from_db_time(row[5]),
+        )
+
+    def _ids_for(self, user_id: str, names: list[str]) -> list[str]:
+        entities = self._user_entities(user_id)
+        ids: list[str] = []
+        for name in names:
+            entity = entities.by_form.get(normalise_name(_clean(name)))
+            if entity is None:
+                ids.extend(mentioned_entities(name, entities.mentionable(lambda e: e.id))[:1])
+            elif entity.id not in ids:
+                ids.append(entity.id)
+        return ids
+
+    def neighbours(
+        self, user_id: str, names: list[str], hops: int = 1, include_past: bool = False
+    ) -> list[GraphEdge]:
+        """Edges around the named entities (either direction), nearer hops first; current only by default."""
+        self._check_user(user_id)
+        if hops not in (1, 2):
+            raise InvalidInputError(f"hops must be 1 or 2, not {hops}")
+        with self._lock:
+            frontier = self._ids_for(user_id, names)
+            seen_nodes = set(frontier)
+            found: dict[tuple[Any, ...], GraphEdge] = {}
+            for _ in range(hops):
+                if not frontier:
+                    break
+                rows = self._run(
+                    "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u "
+                    "AND (a.id IN $ids OR b.id IN $ids) AND ($past OR r.valid_to IS NULL) "
+                    f"RETURN {_EDGE_COLUMNS} ORDER BY r.valid_to IS NOT NULL, r.valid_from DESC",
+                    {"u": user_id, "ids": frontier, "past": include_past},
+                )
+                next_frontier: list[str] = []
+                for row in rows:
+                    key = (row[6], row[1], row[7], row[3], row[4])
+                    found.setdefault(key, self._edge(row))
+                    for node in (row[6], row[7]):
+                        if node not in seen_nodes:
+                            seen_nodes.add(node)
+                            next_frontier.append(node)
+                frontier = next_frontier
+            return list(found.values())
+
+    def find_entities(self, user_id: str, text: str) -> list[str]:
+        """Entity names of this user that the text mentions (exact or fuzzy), in order of mention."""
+        self._check_user(user_id)
+        with self._lock:
+            forms = self._user_entities(user_id).mentionable(lambda e: e.name)
+        return mentioned_entities(text, forms)
+
+    def edges(self, user_id: str, include_past: bool = True) -> list[GraphEdge]:
+        self._check_user(user_id)
+        rows = self._run(
+            "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u AND ($past OR r.valid_to IS NULL) "
+            f"RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from, a.name, r.relation, b.name",
+            {"u": user_id, "past": include_past},
+        )
+        return [self._edge(row) for row in rows]
+
+    def entities(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's entities for the graph view: name, type, aliases, degree (all edges, past too)."""
+        self._check_user(user_id)
+        rows = self._run(
+            "MATCH (e:Entity) WHERE e.user_id = $u OPTIONAL MATCH (e)-[r:Rel]-(:Entity) "
+            "RETURN e.name, e.type, e.aliases, count(r) AS degree ORDER BY degree DESC, e.name",
+            {"u": user_id},
+        )
+        return [
+            {"name": r[0], "type": r[1] or "", "aliases": list(r[2] or []), "degree": int(r[3])} for r in rows
+        ]

@@ -1,0 +1,203 @@
+"""Vector store over a Qdrant server or cluster (``vector_store.url``), same payload schema as the
+embedded store. Without a URL it runs qdrant-client's local mode (used by the tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+from qdrant_client import QdrantClient, models
+
+from memory.config import VectorStoreConfig
+from memory.errors import StoreError
+from memory.stores.base import ScopeFilter, VectorHit
+from memory.stores.payload import (
+    DENSE,
+    FLOAT_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    from_payload,
+    scope_conditions,
+    to_payload,
+)
+from memory.types import MemoryItem
+
+_PAGE = 512
+
+
+class QdrantServerStore:
+    """VectorStore over qdrant-client; every read and write is filtered by the caller's scope."""
+
+    def __init__(self, config: VectorStoreConfig, dims: int, local_path: Path | None = None) -> None:
+        self._collection = config.collection
+        self._ef = config.hnsw_ef
+        # The same BM25 tokenizer as the embedded store, so both score keywords alike.
+        self._bm25 = qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
+        try:
+            if config.url:
+                self._client = QdrantClient(url=config.url, api_key=config.api_key, timeout=30)
+            else:
+                self._client = QdrantClient(path=str(local_path)) if local_path else QdrantClient(":memory:")
+            if not self._client.collection_exists(self._collection):
+                self._create(dims, indexes=bool(config.url))
+        except StoreError:
+            raise
+        except Exception as exc:
+            where = config.url or local_path or "memory"
+            raise StoreError(f"Could not reach the Qdrant server at {where}: {exc}") from exc
+
+    def _create(self, dims: int, indexes: bool) -> None:
+        self._client.create_collection(
+            self._collection,
+            vectors_config={DENSE: models.VectorParams(size=dims, distance=models.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+        )
+        if not indexes:  # local mode has no payload indexes
+            return
+        for field in KEYWORD_FIELDS:
+            schema: Any = models.KeywordIndexParams(
+                type=models.KeywordIndexType.KEYWORD, is_tenant=field == "user_id"
+            )
+            self._client.create_payload_index(self._collection, field, field_schema=schema)
+        for field in FLOAT_FIELDS:
+            self._client.create_payload_index(
+                self._collection, field, field_schema=models.PayloadSchemaType.FLOAT
+            )
+
+    def _filter(self, scope: ScopeFilter, extra: list[Any] | None = None) -> models.Filter:
+        return models.Filter(must=scope_conditions(scope, models, models.Range) + (extra or []))
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            raise StoreError(f"Qdrant {what} failed: {exc}") from exc
+
+    def _sparse(self, vec: qe.SparseVector) -> models.SparseVector:
+        return models.SparseVector(indices=list(vec.indices), values=list(vec.values))
+
+    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
+        points = [
+            models.PointStruct(
+                id=item.id,
+                vector={DENSE: vec, SPARSE: self._sparse(self._bm25.embed_document(item.text))},
+                payload=to_payload(item),
+            )
+            for item, vec in zip(items, dense, strict=True)
+        ]
+        for start in range(0, len(points), _PAGE):
+            self._call("upsert", self._client.upsert, self._collection, points=points[start : start + _PAGE])
+
+    def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]:
+        if not ids:
+            return []
+        flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
+        records, _ = self._call(
+            "read",
+            self._client.scroll,
+            self._collection,
+            scroll_filter=flt,
+            limit=len(ids),
+            with_payload=True,
+        )
+        by_id = {str(r.id): from_payload(r.id, r.payload or {}) for r in records}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
+        offset, seen, flt = None, 0, self._filter(scope)
+        while limit is None or seen < limit:
+            page = _PAGE if limit is None else min(_PAGE, limit - seen)
+            records, offset = self._call(
+                "scroll",
+                self._client.scroll,
+                self._collection,
+                scroll_filter=flt,
+                limit=page,
+                offset=offset,
+                with_payload=True,
+            )
+            for r in records:
+                yield from_payload(r.id, r.payload or {})
+            seen += len(records)
+            if offset is None or not records:
+                return
+
+    def count(self, scope: ScopeFilter) -> int:
+        return self._call(
+            "count", self._client.count, self._collection, count_filter=self._filter(scope), exact=True
+        ).count
+
+    def search(
+        self, dense: list[float] | None, text: str | None, scope: ScopeFilter, limit: int
+    ) -> tuple[list[VectorHit], list[VectorHit]]:
+        flt = self._filter(scope)
+        requests, kinds = [], []
+        if dense is not None:
+            requests.append(
+                models.QueryRequest(
+                    query=dense,
+                    using=DENSE,
+                    filter=flt,
+                    limit=limit,
+                    params=models.SearchParams(hnsw_ef=self._ef),
+                )
+            )
+            kinds.append("dense")
+        sparse = self._bm25.embed_query(text) if text else None
+        if sparse is not None and sparse.indices:
+            requests.append(
+                models.QueryRequest(query=self._sparse(sparse), using=SPARSE, filter=flt, limit=limit)
+            )
+            kinds.append("keyword")
+        lists: dict[str, list[VectorHit]] = {"dense": [], "keyword": []}
+        if requests:
+            results = self._call(
+                "search", self._client.query_batch_points, self._collection, requests=requests
+            )
+            for kind, res in zip(kinds, results, strict=True):
+                lists[kind] = [VectorHit(id=str(p.id), score=float(p.score)) for p in res.points]
+        return lists["dense"], lists["keyword"]
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {
+            str(r.id)
+            for r in self._call("read", self._client.retrieve, self._collection, ids=ids, with_payload=False)
+        }
+
+    def delete(self, ids: list[str], scope: ScopeFilter) -> int:
+        if not ids:
+            return 0
+        flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
+        n = self._call("count", self._client.count, self._collection, count_filter=flt, exact=True).count
+        if n:
+            self._call(
+                "delete",
+                self._client.delete,
+                self._collection,
+                points_selector=models.FilterSelector(filter=flt),
+            )
+        return n
+
+    def delete_scope(self, scope: ScopeFilter) -> int:
+        n = self.count(scope)
+        if n:
+            self._call(
+                "delete",
+                self._client.delete,
+                self._collection,
+                points_selector=models.FilterSelector(filter=self._filter(scope)),
+            )
+        return n
+
+    def reset(self) -> None:
+        flt = models.Filter(must_not=[models.IsEmptyCondition(is_empty=models.PayloadField(key="user_id"))])
+        self._call(
+            "reset", self._client.delete, self._collection, points_selector=models.FilterSelector(filter=flt)
+        )
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,192 @@
+"""The chat page: history from session state, streamed answers, the memories each answer used."""
+
+from __future__ import annotations
+
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from memory import MemoryLayerError
+from ui.memory_view import escape, render_memories_used
+from ui.notices import describe_changes, describe_ingest
+from ui.services import Services
+from ui.session import ChatMessage, ChatSession, current_chat
+
+FILE_TYPES = ["pdf", "png", "jpg", "jpeg", "webp", "gif", "txt", "md"]
+WRITE_WAIT_S = 20.0  # how long an answer waits for "Memory updated" before leaving it to the next rerun
+
+WELCOME = """
+**Hi! I remember what you tell me — across chats.**
+
+- Tell me about yourself: *"My name is Ada and I live in Paris."*
+- Give me rules: *"Always answer in French."*
+- Attach a PDF, an image or a text file with **+**, then ask about it.
+
+Every answer shows which memories it used. See, edit or delete them in the **Memory manager**.
+"""
+
+
+def render_chat(services: Services, user_id: str, temporary: bool) -> None:
+    chat = current_chat(user_id)
+    # The input is pinned to the bottom wherever it is called; reading it first lets the welcome
+    # text go away in the same run as the first message.
+    prompt = st.chat_input(
+        "Message the assistant, or attach a file…",
+        accept_file="multiple",
+        file_type=FILE_TYPES,
+        key="chat_input",
+    )
+    text = (prompt.text or "").strip() if prompt else ""
+    files = list(prompt.files or []) if prompt else []
+    if temporary:
+        st.info(
+            "**Temporary chat** — nothing said or uploaded here is remembered.",
+            icon=":material/visibility_off:",
+        )
+    if not chat.messages and not (text or files):
+        st.markdown(WELCOME)
+    data_dir = Path(services.memory.config.data_dir)
+    for message in chat.messages:
+        render_message(message, data_dir)
+    if text or files:
+        send(services, chat, user_id, text, files, temporary)
+        st.rerun()  # the sidebar's chat list was drawn before this chat had its first message
+
+
+def render_message(message: ChatMessage, data_dir: Path) -> None:
+    with st.chat_message(message.role):
+        if message.role == "user":
+            if message.content:
+                st.markdown(message.content)
+            for name in message.files:
+                st.caption(f":material/attach_file: {escape(name)}")
+            return
+        for notice in message.notices:
+            st.markdown(escape(notice))
+        for error in message.errors:
+            st.error(error)
+        if message.content:
+            st.markdown(message.content)
+        if message.answered:
+            render_memories_used(message.memories, data_dir)
+        collect_write(message)
+        render_memory_notes(message)
+
+
+def send(
+    services: Services, chat: ChatSession, user_id: str, text: str, files: list[Any], temporary: bool
+) -> None:
+    """Take the files first, then answer the text; an empty message without files does nothing."""
+    text = text.strip()
+    if not text and not files:
+        return
+    question = ChatMessage(role="user", content=text, files=[f.name for f in files])
+    answer = ChatMessage(role="assistant", temporary=temporary)
+    history = chat.history()
+    chat.name(text or files[0].name)
+    chat.messages += [question, answer]
+    data_dir = Path(services.memory.config.data_dir)
+    render_message(question, data_dir)
+    with st.chat_message("assistant"):
+        for upload in files:
+            ingest_upload(services, upload, user_id, chat.id, answer, temporary)
+        if text:
+            answer_text(services, text, user_id, chat.id, history, answer, data_dir)
+
+
+def ingest_upload(
+    services: Services, upload: Any, user_id: str, session_id: str, answer: ChatMessage, temporary: bool
+) -> None:
+    name = upload.name
+    if temporary:
+        answer.notices.append(f"📄 {name} was not read: files become memories, and this chat is temporary.")
+        st.markdown(escape(answer.notices[-1]))
+        return
+    with st.status(f"Reading {name}…", expanded=True) as status:
+        bar = st.progress(0.0, text="Opening the file…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"Page {done} of {total}")
+
+        try:
+            result = services.memory.ingest(
+                upload.getvalue(), user_id=user_id, filename=name, session_id=session_id, progress=progress
+            )
+        except MemoryLayerError as exc:
+            status.update(label=f"{name} could not be read", state="error", expanded=False)
+            answer.errors.append(str(exc))
+            st.error(str(exc))
+            return
+        except Exception as exc:
+            status.update(label=f"{name} could not be read", state="error", expanded=False)
+            answer.errors.append(f"{name} could not be read: {exc}")
+            st.error(answer.errors[-1])
+            return
+        status.update(label=f"Read {name}", state="complete", expanded=False)
+    lines = describe_ingest(result)
+    answer.notices += lines
+    for line in lines:
+        st.markdown(escape(line))
+
+
+def answer_text(
+    services: Services,
+    text: str,
+    user_id: str,
+    session_id: str,
+    history: list[dict[str, str]],
+    answer: ChatMessage,
+    data_dir: Path,
+) -> None:
+    try:
+        turn = services.assistant.turn(
+            text, user_id=user_id, session_id=session_id, history=history, remember=not answer.temporary
+        )
+    except MemoryLayerError as exc:
+        answer.errors.append(str(exc))
+        st.error(str(exc))
+        return
+    answer.answered = True
+    answer.memories = turn.memories
+    for warning in turn.warnings:
+        st.warning(warning)
+    st.write_stream(turn.stream())
+    answer.content = turn.text
+    render_memories_used(turn.memories, data_dir)
+    answer.write = turn.write
+    if answer.write is not None:
+        with st.spinner("Updating memory…"):
+            try:
+                answer.write.result(timeout=WRITE_WAIT_S)
+            except FutureTimeout:
+                pass  # still writing: the notice appears on a later rerun
+            except Exception:
+                pass  # collect_write turns the failure into words
+        collect_write(answer)
+    render_memory_notes(answer)
+
+
+def collect_write(message: ChatMessage) -> None:
+    """Turn a finished background write into 'Memory updated' notes (once)."""
+    future = message.write
+    if future is None or not future.done():
+        return
+    message.write = None
+    try:
+        result = future.result()
+    except Exception as exc:
+        message.memory_notes = [f"⚠ This turn could not be remembered: {exc}"]
+        return
+    message.memory_notes = describe_changes(result) + [f"⚠ {w}" for w in result.warnings]
+
+
+def render_memory_notes(message: ChatMessage) -> None:
+    if message.temporary:
+        st.caption(":material/visibility_off: Temporary chat: not remembered.")
+        return
+    if message.write is not None:
+        st.caption(":material/hourglass_top: Updating memory…")
+    if message.memory_notes:
+        st.caption("  \n".join(escape(note) for note in message.memory_notes))

@@ -1,0 +1,115 @@
+"""The sidebar: who is chatting, their chats, temporary chat, and which language model answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.memory_view import escape
+from ui.services import NO_LLM_TEXT, Services
+from ui.session import chats, current_chat, new_chat, select_chat
+
+DEMO_USERS = {"ada": "Ada", "grace": "Grace", "alan": "Alan"}
+NEW_USER = "new…"  # the picker option that asks for a name
+MAX_CHATS_LISTED = 12
+
+
+@dataclass(frozen=True)
+class Identity:
+    user_id: str
+    label: str
+    signed_in: bool  # from the login provider (not switchable), else a demo profile
+
+
+def render_sidebar(services: Services) -> tuple[Identity | None, bool]:
+    """Who is chatting (None until a name is given) and whether this chat is temporary."""
+    with st.sidebar:
+        identity = signed_in_identity() or pick_demo_user()
+        temporary = st.toggle(
+            ":material/visibility_off: Temporary chat",
+            key="temporary_chat",
+            help="Nothing said or uploaded while this is on is remembered. Memories are still read.",
+        )
+        if identity is not None:
+            render_chat_list(identity.user_id)
+        st.divider()
+        status = services.llm_status()
+        if status is None:
+            st.caption(f":material/info: {NO_LLM_TEXT}")
+        else:
+            st.caption(f":material/smart_toy: **Model:** {escape(status)}")
+    return identity, temporary
+
+
+def auth_configured() -> bool:
+    """Whether a login provider is set up (an [auth] section in secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+def signed_in_identity() -> Identity | None:
+    """Deployment mode: the signed-in user's email; asks to log in first. None in demo mode."""
+    if not auth_configured():
+        return None
+    try:
+        logged_in = bool(st.user.is_logged_in)
+    except Exception:
+        return None
+    if not logged_in:
+        st.markdown("Sign in to chat with your own memory.")
+        st.button("Log in", type="primary", on_click=st.login, key="login")
+        st.stop()
+    email = str(st.user.get("email") or st.user.get("sub") or "")
+    if not email:
+        st.error("The login provider did not give an email address.")
+        st.stop()
+    st.markdown(f"Signed in as **{escape(email)}**")
+    st.button("Log out", on_click=st.logout, key="logout")
+    return Identity(user_id=email, label=email, signed_in=True)
+
+
+def pick_demo_user() -> Identity | None:
+    """Demo mode: a few profiles with separate memories, or a new name."""
+    choice = st.selectbox(
+        "Who is chatting?",
+        [*DEMO_USERS, NEW_USER],
+        format_func=lambda u: DEMO_USERS.get(u, "New user…"),
+        key="user_picker",
+        help="Demo mode: each profile has its own memories.",
+    )
+    if choice != NEW_USER:
+        return Identity(user_id=choice, label=DEMO_USERS[choice], signed_in=False)
+    name = st.text_input("Name", key="new_user_name", placeholder="e.g. Marie").strip()
+    if not name:
+        st.caption("Type a name to start a new user's memory.")
+        return None
+    return Identity(user_id=name.casefold(), label=name, signed_in=False)
+
+
+def render_chat_list(user_id: str) -> None:
+    current = current_chat(user_id)
+    st.button(
+        "New chat",
+        key="new_chat",
+        icon=":material/edit_square:",
+        on_click=new_chat,
+        args=(user_id,),
+        width="stretch",
+        disabled=not current.messages,
+    )
+    listed = [c for c in chats(user_id) if c.messages][:MAX_CHATS_LISTED]
+    if not listed:
+        return
+    st.caption("Chats")
+    for chat in listed:
+        st.button(
+            chat.title or "Untitled chat",
+            key=f"chat_{chat.id}",
+            on_click=select_chat,
+            args=(user_id, chat.id),
+            type="secondary" if chat.id == current.id else "tertiary",
+            width="stretch",
+        )
