@@ -31,6 +31,7 @@ run-gradio: setup
 
 test: system-deps setup
 	$(BIN)/ruff check memory ingestion ui tests app.py
+	$(BIN)/ruff format --check memory ingestion ui tests app.py
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any

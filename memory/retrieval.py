@@ -19,7 +19,6 @@ from memory.embeddings import Embedder
 from memory.stores.base import GraphStore, ScopeFilter, VectorHit, VectorStore
 from memory.types import MemoryHit, MemoryType, utcnow
 
-
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd)\b", re.IGNORECASE)
 
 
@@ -109,7 +108,12 @@ class Retriever:
         return ranked[:limit]
 
     def _add_graph_hits(
-        self, query: str, scope: ScopeFilter, fused: dict[str, MemoryHit], settings: RetrievalSettings, limit: int
+        self,
+        query: str,
+        scope: ScopeFilter,
+        fused: dict[str, MemoryHit],
+        settings: RetrievalSettings,
+        limit: int,
     ) -> None:
         from memory.graph_query import SELF_NAME, asks_about_past, graph_hits_to_memory_ids
 
@@ -124,8 +128,13 @@ class Retriever:
             # The user's own node touches every fact: keep the edges the question is about.
             words = {w[:4] for w in re.findall(r"[a-z]+", query.lower()) if len(w) > 2}
             named = {n.lower() for n in names if n != SELF_NAME}
-            edges = [e for e in edges if e.subject.lower() in named or e.object.lower() in named
-                     or words & {w[:4] for w in e.relation.lower().split("_") if len(w) > 2}]
+            edges = [
+                e
+                for e in edges
+                if e.subject.lower() in named
+                or e.object.lower() in named
+                or words & {w[:4] for w in e.relation.lower().split("_") if len(w) > 2}
+            ]
         ids = graph_hits_to_memory_ids(edges, names=names)[: max(2 * limit, 10)]
         if not ids:
             return

@@ -13,8 +13,8 @@ from tqdm import tqdm
 
 from memory.bench.stats import percentile
 from memory.config import MemoryConfig
-from memory.memory import Memory, MemoryInput
 from memory.extraction.offline import proper_nouns
+from memory.memory import Memory, MemoryInput
 from memory.types import MemoryType, Relation, Source, SourceKind
 
 CATEGORIES = ("1", "2", "3", "4")
@@ -46,8 +46,11 @@ def turns_of(conversation: dict[str, Any], triples: bool = False) -> list[Memory
                 MemoryInput(
                     text=text,
                     entities=names,
-                    relations=[Relation(subject=turn["speaker"], relation="mentions", object=n) for n in names
-                               if n != turn["speaker"]],
+                    relations=[
+                        Relation(subject=turn["speaker"], relation="mentions", object=n)
+                        for n in names
+                        if n != turn["speaker"]
+                    ],
                     type=MemoryType.EPISODIC,
                     session_id=f"session_{n}",
                     occurred_at=at,

@@ -39,15 +39,17 @@ def test_randomised_operations_never_cross_users(store_memory):
             for hit in mem.search(query, user_id=user, limit=20):
                 assert hit.memory.user_id == user and owner[hit.id] == user
         for agent in AGENTS[1:]:
-            assert all(m.agent_id == agent and m.user_id == user for m in mem.get_all(user_id=user, agent_id=agent))
+            assert all(
+                m.agent_id == agent and m.user_id == user for m in mem.get_all(user_id=user, agent_id=agent)
+            )
         # Try every id of other users with every write and read call.
         for other_id in rng.sample([i for i in live if live[i] != user], 10):
             before = mem.get(other_id, user_id=owner[other_id]).text
             for call in (
-                lambda i=other_id: mem.get(i, user_id=user),
-                lambda i=other_id: mem.update(i, "hijacked", user_id=user),
-                lambda i=other_id: mem.delete(i, user_id=user),
-                lambda i=other_id: mem.history(i, user_id=user),
+                lambda i=other_id, u=user: mem.get(i, user_id=u),
+                lambda i=other_id, u=user: mem.update(i, "hijacked", user_id=u),
+                lambda i=other_id, u=user: mem.delete(i, user_id=u),
+                lambda i=other_id, u=user: mem.history(i, user_id=u),
             ):
                 with pytest.raises(NotFoundError):
                     call()
@@ -61,7 +63,10 @@ def test_delete_all_touches_one_user_only(store_memory):
     counts = {u: len(mem.get_all(user_id=u)) for u in USERS}
     assert mem.delete_all(user_id="bob") == counts["bob"]
     assert mem.get_all(user_id="bob") == []
-    assert {u: len(mem.get_all(user_id=u)) for u in ("alice", "carol")} == {"alice": counts["alice"], "carol": counts["carol"]}
+    assert {u: len(mem.get_all(user_id=u)) for u in ("alice", "carol")} == {
+        "alice": counts["alice"],
+        "carol": counts["carol"],
+    }
 
 
 def test_agent_scoped_delete_all_keeps_other_agents(store_memory):

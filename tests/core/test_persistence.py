@@ -25,9 +25,13 @@ def test_two_memory_objects_in_one_process_work_together(tmp_path):
     config = MemoryConfig(data_dir=tmp_path)
     with Memory(config) as first, Memory(config) as second:
         first.add("I live in Graz.", user_id="u")
-        assert [m.text for m in second.get_all(user_id="u", types=[MemoryType.SEMANTIC])] == ["User lives in Graz."]
+        assert [m.text for m in second.get_all(user_id="u", types=[MemoryType.SEMANTIC])] == [
+            "User lives in Graz."
+        ]
         second.add("I moved to Linz.", user_id="u")
-        assert [m.text for m in first.get_all(user_id="u", types=[MemoryType.SEMANTIC])] == ["User lives in Linz."]
+        assert [m.text for m in first.get_all(user_id="u", types=[MemoryType.SEMANTIC])] == [
+            "User lives in Linz."
+        ]
     with Memory(config) as again:
         assert len(again.get_all(user_id="u")) == 3
 

@@ -6,11 +6,15 @@ from memory import Event, MemoryType
 
 
 def facts(mem, user="sam"):
-    return sorted(m.text for m in mem.get_all(user_id=user, types=[MemoryType.SEMANTIC, MemoryType.PROCEDURAL]))
+    return sorted(
+        m.text for m in mem.get_all(user_id=user, types=[MemoryType.SEMANTIC, MemoryType.PROCEDURAL])
+    )
 
 
 def events(result):
-    return [(op.event, op.old_text, op.new_text) for op in result.operations if op.type != MemoryType.EPISODIC]
+    return [
+        (op.event, op.old_text, op.new_text) for op in result.operations if op.type != MemoryType.EPISODIC
+    ]
 
 
 def test_scripted_conversation_ends_with_the_right_facts_and_history(memory):
@@ -32,8 +36,14 @@ def test_scripted_conversation_ends_with_the_right_facts_and_history(memory):
         (Event.UPDATE, "Always answer in French.", "Always answer in Spanish.")
     ]
     # Retractions delete.
-    assert events(m.add("Forget that I love hiking.", user_id="sam"))[0][:2] == (Event.DELETE, "User loves hiking.")
-    assert events(m.add("I don't work at Acme anymore.", user_id="sam"))[0][:2] == (Event.DELETE, "User works at Acme.")
+    assert events(m.add("Forget that I love hiking.", user_id="sam"))[0][:2] == (
+        Event.DELETE,
+        "User loves hiking.",
+    )
+    assert events(m.add("I don't work at Acme anymore.", user_id="sam"))[0][:2] == (
+        Event.DELETE,
+        "User works at Acme.",
+    )
     assert facts(m) == [
         "Always answer in Spanish.",
         "User is allergic to peanuts.",
