@@ -77,7 +77,8 @@ def ingest_file(
         image_path=loaded.image_path,
         thumbnail_path=loaded.thumbnail_path,
     )
-    what = "an image" if loaded.kind == SourceKind.IMAGE else f"a document ({loaded.pages} page(s))"
+    pages = f"{loaded.pages} page{'s' if loaded.pages != 1 else ''}"
+    what = "an image" if loaded.kind == SourceKind.IMAGE else f"a document ({pages})"
     inputs.append(
         MemoryInput(
             text=f"User uploaded {what}: {loaded.file_name}.",

@@ -155,7 +155,7 @@ class Memory:
             episode = None
             if keep_episode:
                 episode = Reconciler.new_item(turn, turn.text, MemoryType.EPISODIC)
-                episode.metadata = dict(metadata or {})
+                episode.metadata = {**(metadata or {}), "question": _is_question(turn.text)}
                 self._reconciler.insert([episode], reason="chat turn")
                 ops.append(
                     Operation(
@@ -484,6 +484,11 @@ class Memory:
 
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _is_question(text: str) -> bool:
+    """A turn that only asks something (it tells the memory little about the user)."""
+    return text.rstrip().endswith("?") and len(re.findall(r"[.!]\s", text)) == 0
 
 
 def _check_user(user_id: Any) -> str:

@@ -221,24 +221,22 @@ def active_rules(rules: Sequence[MemoryItem]) -> list[MemoryItem]:
 
 
 def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[MemoryItem]) -> str:
-    """The reply when no language model is configured: what memory holds for this message, labelled."""
+    """The reply when no language model is configured: the few most relevant memories, labelled.
+    Facts come before raw chat turns; the full list with sources is in the memories panel."""
     lines = [NO_LLM_LABEL, ""]
     rule_ids = {rule.id for rule in rules}
     facts = [hit for hit in memories if hit.memory.id not in rule_ids]
+    facts.sort(key=lambda h: h.memory.type == MemoryType.EPISODIC)  # stable: keeps relevance order
     if facts:
-        lines.append("Here is what I remember that may be relevant:")
-        lines += [f"- {_one_line(hit.memory.text)} ({_describe(hit.memory)})" for hit in facts]
+        lines.append(f"From what I remember: **{_one_line(facts[0].memory.text, 400)}**")
+        lines += [
+            f"- also: {_one_line(hit.memory.text, 300)} ({_describe(hit.memory)})" for hit in facts[1:3]
+        ]
     else:
         lines.append("I don't remember anything related to that yet.")
     kept = active_rules(rules)
     if kept:
-        lines += ["", "Rules you have given me:"]
-        lines += [f"- {_one_line(rule.text)}" for rule in kept]
-    lines += [
-        "",
-        "To get full answers, configure a language model (MEMORY_LLM__BASE_URL and "
-        "MEMORY_LLM__MODEL, or OPENAI_API_KEY).",
-    ]
+        lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]
     return "\n".join(lines)
 
 

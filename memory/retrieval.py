@@ -29,8 +29,12 @@ class RetrievalSettings:
     candidates: int = 60  # per list, before fusion
     graph: bool = True
     graph_weight: float = 0.3  # added to the fused score (0..1+dense_weight scale) of graph-linked memories
-    # Prior per memory type: a current fact outranks the old chat turn it was extracted from.
+    # Prior per memory type: a current fact outranks the old chat turn it was extracted from,
+    # and a turn that only asked a question holds less than one that told something.
     episodic_weight: float = 0.85
+    question_weight: float = 0.6
+    # A hit found by the dense list alone, with a cosine below this, is noise: dropped.
+    min_dense_similarity: float = 0.2
     recency_half_life_days: float | None = None
     recency_weight: float = 0.2
 
@@ -97,9 +101,14 @@ class Retriever:
             )
             for item in self._vectors.get(top, scope)
         }
+        for mid in [m for m, h in fused.items() if h.matched_by == ["dense"]]:
+            if (fused[mid].similarity or 0.0) < settings.min_dense_similarity:
+                del fused[mid]
         for hit in fused.values():
             if hit.memory.type == MemoryType.EPISODIC:
                 hit.score *= settings.episodic_weight
+                if hit.memory.metadata.get("question"):
+                    hit.score *= settings.question_weight
         if settings.graph and self._graph is not None:
             self._add_graph_hits(query, scope, fused, settings, limit)
         if settings.recency_half_life_days:
