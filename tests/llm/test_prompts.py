@@ -43,9 +43,11 @@ def test_chat_prompt_says_when_nothing_is_remembered() -> None:
 
 
 def test_offline_reply_is_labelled_and_built_from_memories() -> None:
-    text = offline_reply("warranty?", hits(FACT), [RULE])
+    text = offline_reply("warranty?", hits(EPISODE, FACT), [RULE])
     assert text.startswith(NO_LLM_LABEL)
-    assert "- The warranty lasts two years. (semantic · manual.pdf p. 3)" in text
+    # Facts come before chat turns, whatever their order in the hits.
+    assert "From what I remember: **The warranty lasts two years.**" in text
+    assert "- also: User ran a marathon. (episodic · chat turn)" in text
     assert "Always answer in French." in text
     assert "I don't remember anything" in offline_reply("hello", [], [])
 
