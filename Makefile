@@ -30,8 +30,8 @@ run-gradio: setup
 	$(BIN)/python -m ui.gradio_app
 
 test: system-deps setup
-	$(BIN)/ruff check memory ingestion ui tests app.py
-	$(BIN)/ruff format --check memory ingestion ui tests app.py
+	$(BIN)/ruff check memory ingestion ui tests cookbooks app.py
+	$(BIN)/ruff format --check memory ingestion ui tests cookbooks app.py
 	$(BIN)/python -m pytest -q
 
 bench: setup

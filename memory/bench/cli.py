@@ -31,6 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--queries", type=int, default=200)
     sc.add_argument("--graph", action="store_true", help="open the graph store too")
     sc.add_argument("--out", type=Path)
+    cost = sub.add_parser(
+        "llm-cost", help="LLM requests and prompt tokens per add, against Mem0 1.0's prompts"
+    )
+    cost.add_argument("--data", required=True, type=Path)
+    cost.add_argument("--turns", type=int, default=60)
+    cost.add_argument("--out", type=Path)
+    ui = sub.add_parser("ui", help="Streamlit cold start and Enter-to-first-token in Chromium (no LLM)")
+    ui.add_argument("--port", type=int, default=8599)
+    ui.add_argument("--out", type=Path)
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
@@ -62,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import scale
 
         result = scale.run(args.n, queries=args.queries, graph=args.graph)
+    elif args.what == "llm-cost":
+        from memory.bench import llm_cost
+
+        result = llm_cost.run(args.data, turns=args.turns)
+    elif args.what == "ui":
+        from ui.bench import measure_ui
+
+        result = measure_ui(args.port)
     else:
         from ingestion.bench import measure
 

