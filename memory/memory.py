@@ -462,6 +462,12 @@ class Memory:
             out.append({"role": role, "content": self._check_text(m["content"])})
         return out
 
+    def optimize(self) -> None:
+        """Build vector indexes now (they are also built in the background after large writes)."""
+        optimize = getattr(self._vectors, "optimize", None)
+        if optimize:
+            optimize()
+
     def flush(self) -> None:
         flush = getattr(self._vectors, "flush", None)
         if flush:

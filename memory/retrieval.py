@@ -58,10 +58,15 @@ def settings_from_config(config: RetrievalConfig) -> RetrievalSettings:
     return replace(base, **changes)
 
 
-def _normalised(hits: list[VectorHit]) -> dict[str, float]:
+def _normalised(hits: list[VectorHit], shrink: int = 10) -> dict[str, float]:
+    """Scores mapped to 0..1 against the candidates' range. With few candidates the range says
+    little, so the floor is pulled toward zero (n / (n + shrink) of the minimum): two close scores
+    stay close instead of becoming 1 and 0."""
     if not hits:
         return {}
-    lo, hi = min(h.score for h in hits), max(h.score for h in hits)
+    scores = [h.score for h in hits]
+    hi = max(scores)
+    lo = min(0.0, min(scores)) if hi <= 0 else min(scores) * len(hits) / (len(hits) + shrink)
     span = hi - lo
     return {h.id: (h.score - lo) / span if span > 1e-9 else 1.0 for h in hits}
 

@@ -23,6 +23,7 @@ from memory.stores.payload import (
 from memory.types import MemoryItem
 
 _PAGE = 512
+OPTIMIZE_EVERY = 5_000  # points written before the index is rebuilt in a background thread
 
 
 class _SharedShard:
@@ -99,6 +100,8 @@ class QdrantEdgeStore:
         self._shard = _SharedShard.acquire(self._path, dims)
         self._bm25 = qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
         self._closed = False
+        self._pending = 0  # points written since the last optimisation
+        self._optimizing = threading.Lock()
 
     # -- helpers ---------------------------------------------------------------------------
     def _filter(self, scope: ScopeFilter, extra: list[Any] | None = None) -> qe.Filter:
@@ -227,7 +230,8 @@ class QdrantEdgeStore:
 
     def close(self) -> None:
         if not self._closed:
-            self._closed = True
+            with self._optimizing:  # never close the shard under a running optimisation
+                self._closed = True
             _SharedShard.release(self._path)
 
 

@@ -55,3 +55,34 @@ def test_second_process_gets_a_clear_error_and_data_survives(tmp_path):
         assert "in use by another process" in out.stdout
         mem.add("I love fondue.", user_id="u")
         assert len(mem.get_all(user_id="u", types=[MemoryType.SEMANTIC])) == 2
+
+
+def test_background_index_build_while_reading_and_writing(memory):
+    """Past OPTIMIZE_EVERY points the store rebuilds its index in a thread; reads and writes go on."""
+    import threading
+
+    from memory import MemoryInput
+    from memory.stores.qdrant_edge import OPTIMIZE_EVERY
+
+    memory.add_batch(
+        [MemoryInput(text=f"bulk note {i} about gardening") for i in range(OPTIMIZE_EVERY)], user_id="bulk"
+    )
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for _ in range(20):
+                assert memory.search("gardening", user_id="bulk", limit=5)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    memory.add("I live in Ghent.", user_id="u")
+    for t in threads:
+        t.join()
+    memory.optimize()
+    assert not errors
+    assert memory.count(user_id="bulk") == OPTIMIZE_EVERY
+    assert memory.search("where do I live", user_id="u", limit=1)[0].text == "User lives in Ghent."
