@@ -23,7 +23,7 @@ from memory.stores.payload import (
 from memory.types import MemoryItem
 
 _PAGE = 512
-OPTIMIZE_EVERY = 5_000  # points written before the index is rebuilt in a background thread
+OPTIMIZE_EVERY = 5_000  # at least this many new points before the index is rebuilt in a background thread
 
 
 class _SharedShard:
@@ -101,6 +101,7 @@ class QdrantEdgeStore:
         self._bm25 = qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
         self._closed = False
         self._pending = 0  # points written since the last optimisation
+        self._optimize_after = OPTIMIZE_EVERY
         self._optimizing = threading.Lock()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -125,6 +126,21 @@ class QdrantEdgeStore:
             self._call(
                 "upsert", self._shard.update, qe.UpdateOperation.upsert_points(points[start : start + _PAGE])
             )
+        self._pending += len(points)
+        if self._pending >= self._optimize_after and not self._optimizing.locked():
+            threading.Thread(target=self.optimize, name="qdrant-edge-optimize", daemon=True).start()
+
+    def optimize(self) -> bool:
+        """Build the HNSW and payload indexes of new segments. The embedded engine has no background
+        optimiser: without this, searches scan every vector (7 ms at 100k points instead of 0.2 ms)."""
+        with self._optimizing:
+            self._pending = 0
+            if self._closed:
+                return False
+            done = bool(self._call("optimize", self._shard.optimize))
+            # Next rebuild once the store has grown by half again: a bulk load costs O(n log n) in indexing.
+            self._optimize_after = max(OPTIMIZE_EVERY, self._shard.info().points_count // 2)
+            return done
 
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]:
         if not ids:
