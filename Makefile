@@ -34,9 +34,22 @@ test: system-deps setup
 	$(BIN)/ruff format --check memory ingestion ui tests cookbooks app.py
 	$(BIN)/python -m pytest -q
 
+# Every figure in bench/RESULTS.md; JSON results land in bench/out/.
+LOCOMO ?= ../shared/data/locomo/locomo_dev.json
+BENCH := $(BIN)/python -m memory.bench
 bench: setup
-	$(BIN)/python -m memory.bench locomo --data ../shared/data/locomo/locomo_dev.json --out bench/out/locomo.json
-	$(BIN)/python -m memory.bench scale --n 10000
+	mkdir -p bench/out
+	$(BENCH) locomo --data $(LOCOMO) --out bench/out/locomo-hybrid-graph.json
+	$(BENCH) locomo --data $(LOCOMO) --no-graph --out bench/out/locomo-hybrid.json
+	$(BENCH) locomo --data $(LOCOMO) --no-graph --preset dense --out bench/out/locomo-dense.json
+	$(BENCH) locomo --data $(LOCOMO) --no-graph --preset keyword --out bench/out/locomo-keyword.json
+	$(BENCH) scale --n 10000 --out bench/out/scale-10k.json
+	$(BENCH) scale --n 10000 --graph --out bench/out/scale-10k-graph.json
+	$(BENCH) scale --n 100000 --out bench/out/scale-100k.json
+	$(BENCH) ingest --pages 100 --out bench/out/ingest.json
+	$(BIN)/pip install -q --no-deps mem0ai==1.0.11
+	$(BENCH) llm-cost --data $(LOCOMO) --out bench/out/llm-cost.json
+	$(BENCH) ui --out bench/out/ui.json
 
 clean:
 	rm -rf $(VENV) memory_data .pytest_cache test-artifacts

@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from datetime import datetime
 from typing import Any
 
@@ -122,12 +123,15 @@ class Assistant:
         *,
         search_limit: int = 8,
         history_limit: int = 20,
+        write_wait_s: float = 5.0,
     ) -> None:
         self.memory = memory
         self.llm = llm if llm is not None else make_llm(memory.config.llm)
         self.search_limit = search_limit
         self.history_limit = history_limit
+        self.write_wait_s = write_wait_s
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="memory-write")
+        self._last_write: dict[str, Future[AddResult]] = {}
 
     @property
     def offline(self) -> bool:
@@ -144,7 +148,14 @@ class Assistant:
         remember: bool = True,
         attachments_text: str | None = None,
     ) -> ChatTurn:
-        """Retrieve now; the reply comes from ``ChatTurn.stream()``."""
+        """Retrieve now; the reply comes from ``ChatTurn.stream()``.
+
+        The previous turn's memory write is given up to ``write_wait_s`` to finish first, so a rule or
+        fact stated a moment ago is already there (offline it takes milliseconds; with an LLM, seconds).
+        """
+        pending = self._last_write.get(user_id)
+        if pending is not None and not pending.done():
+            futures_wait([pending], timeout=self.write_wait_s)
         started = time.perf_counter()
         query = message.strip() or (attachments_text or "")[:1000]
         warnings: list[str] = []
@@ -224,6 +235,7 @@ class Assistant:
             agent_id=turn.agent_id,
         )
         future.add_done_callback(_log_write_failure)
+        self._last_write[turn.user_id] = future
         return future
 
 

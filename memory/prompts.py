@@ -207,6 +207,12 @@ def chat_system_prompt(
         )
     else:
         parts.append("You have no stored memories relevant to this message.")
+    edges = list(dict.fromkeys(edge.label() for hit in facts for edge in hit.graph))
+    if edges:
+        parts.append(
+            "Related facts from the knowledge graph (past ones say when they held):\n"
+            + "\n".join(f"- {_one_line(label)}" for label in edges)
+        )
     return "\n\n".join(parts)
 
 

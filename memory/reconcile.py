@@ -21,6 +21,17 @@ def same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+def _already_known(item: MemoryItem, text: str) -> Operation:
+    return Operation(
+        event=Event.NONE,
+        memory_id=item.id,
+        type=item.type,
+        old_text=item.text,
+        new_text=text,
+        reason="already known",
+    )
+
+
 class Reconciler:
     def __init__(
         self,
@@ -134,24 +145,10 @@ class Reconciler:
         if target is None and fact.event == Event.ADD:
             duplicate = self._near_duplicate(turn, fact.type, text)
             if duplicate is not None:
-                return Operation(
-                    event=Event.NONE,
-                    memory_id=duplicate.id,
-                    type=duplicate.type,
-                    old_text=duplicate.text,
-                    new_text=text,
-                    reason="already known",
-                )
+                return _already_known(duplicate, text)
         if target is not None:
             if same_text(target.text, text):
-                return Operation(
-                    event=Event.NONE,
-                    memory_id=target.id,
-                    type=target.type,
-                    old_text=target.text,
-                    new_text=text,
-                    reason="already known",
-                )
+                return _already_known(target, text)
             updated = target.model_copy(
                 update={
                     "text": text,

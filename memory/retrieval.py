@@ -137,7 +137,9 @@ class Retriever:
             names.append(SELF_NAME)
         if not names:
             return
-        edges = self._graph.neighbours(scope.user_id, names, hops=1, include_past=asks_about_past(query))
+        edges = self._graph.neighbours(
+            scope.user_id, names, hops=1, include_past=asks_about_past(query), limit=max(50, 10 * limit)
+        )
         if about_me:
             # The user's own node touches every fact: keep the edges the question is about.
             words = {w[:4] for w in re.findall(r"[a-z]+", query.lower()) if len(w) > 2}

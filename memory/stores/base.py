@@ -95,7 +95,7 @@ class GraphStore(Protocol):
         ...
 
     def neighbours(
-        self, user_id: str, names: list[str], hops: int = 1, include_past: bool = False
+        self, user_id: str, names: list[str], hops: int = 1, include_past: bool = False, limit: int = 200
     ) -> list[GraphEdge]: ...
 
     def find_entities(self, user_id: str, text: str) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import qdrant_edge as qe
+
 from memory.stores.base import ScopeFilter
 from memory.types import MemoryItem
 
@@ -17,6 +19,11 @@ SPARSE = "bm25"
 # Payload fields with an index: the scope fields every query filters on, plus the filters of the manager.
 KEYWORD_FIELDS = ("user_id", "agent_id", "session_id", "type", "slot", "source_kind", "file_sha256")
 FLOAT_FIELDS = ("created_ts",)
+
+
+def make_bm25() -> qe.Bm25:
+    """The BM25 sparse encoder both stores use (English stemming and stop words; chat-sized documents)."""
+    return qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
 
 
 def to_payload(item: MemoryItem) -> dict[str, Any]:

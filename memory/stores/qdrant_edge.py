@@ -17,6 +17,7 @@ from memory.stores.payload import (
     KEYWORD_FIELDS,
     SPARSE,
     from_payload,
+    make_bm25,
     scope_conditions,
     to_payload,
 )
@@ -98,7 +99,7 @@ class QdrantEdgeStore:
         self._dims = dims
         self._ef = hnsw_ef
         self._shard = _SharedShard.acquire(self._path, dims)
-        self._bm25 = qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
+        self._bm25 = make_bm25()
         self._closed = False
         self._pending = 0  # points written since the last optimisation
         self._optimize_after = OPTIMIZE_EVERY

@@ -19,6 +19,7 @@ from memory.stores.payload import (
     KEYWORD_FIELDS,
     SPARSE,
     from_payload,
+    make_bm25,
     scope_conditions,
     to_payload,
 )
@@ -34,7 +35,7 @@ class QdrantServerStore:
         self._collection = config.collection
         self._ef = config.hnsw_ef
         # The same BM25 tokenizer as the embedded store, so both score keywords alike.
-        self._bm25 = qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
+        self._bm25 = make_bm25()
         try:
             if config.url:
                 self._client = QdrantClient(url=config.url, api_key=config.api_key, timeout=30)

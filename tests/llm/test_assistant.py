@@ -141,3 +141,20 @@ def test_a_stream_abandoned_part_way_still_remembers_the_turn(
     stream.close()
     assert chat.done and chat.text == "Rome is "
     assert chat.wait_write(timeout=30) is not None
+
+
+def test_the_next_turn_waits_for_a_slow_write_of_the_previous_one(make_memory) -> None:
+    """No explicit wait: a rule whose extraction takes a second still steers the very next reply."""
+
+    def slow(body: dict[str, Any]) -> Reply:
+        reply = scripted(body)
+        return Reply(json=reply.json, delay=1.0) if is_extraction_request(body) else reply
+
+    with OpenAIStubServer(slow) as server:
+        mem = make_memory(
+            llm={"base_url": server.base_url, "model": "stub", "timeout_s": 5.0, "max_retries": 0}
+        )
+        with Assistant(mem) as assistant:
+            assistant.turn("From now on always answer in French.", user_id="ana", session_id="s").reply()
+            second = assistant.turn("What is the capital of Italy?", user_id="ana", session_id="s")
+            assert [rule.text for rule in second.rules] == [FRENCH_RULE]

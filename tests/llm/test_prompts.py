@@ -54,3 +54,23 @@ def test_offline_reply_is_labelled_and_built_from_memories() -> None:
 
 def test_prompt_version_is_set() -> None:
     assert PROMPT_VERSION
+
+
+def test_chat_prompt_lists_graph_relations_with_their_time() -> None:
+    from datetime import datetime
+
+    from memory.types import GraphEdge
+
+    past = GraphEdge(
+        subject="user",
+        relation="lives_in",
+        object="Boston",
+        valid_from=datetime(2023, 1, 1),
+        valid_to=datetime(2024, 6, 1),
+    )
+    now = GraphEdge(subject="user", relation="lives_in", object="Denver", valid_from=datetime(2024, 6, 1))
+    hit = MemoryHit(memory=FACT, score=1.0, graph=[past, now])
+    prompt = chat_system_prompt([hit, hit], [])
+    assert "- user lives in Boston (past: 2023-01-01 to 2024-06-01)" in prompt
+    assert "- user lives in Denver\n" in prompt + "\n"
+    assert prompt.count("Boston") == 1

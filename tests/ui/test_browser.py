@@ -4,6 +4,7 @@ Screenshots of each step go to test-artifacts/."""
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -62,7 +63,9 @@ class Chat:
         return self.page.get_by_test_id("stChatMessage").last
 
     def panel_text(self) -> str:
-        panel = self.last_answer().get_by_test_id("stExpander").filter(has_text="memories used")
+        panel = (
+            self.last_answer().get_by_test_id("stExpander").filter(has_text=re.compile(r"memor(y|ies) used"))
+        )
         return panel.last.inner_text() if panel.count() else ""
 
     def open_page(self, name: str) -> None:
