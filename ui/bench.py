@@ -29,13 +29,18 @@ LLM_SETTINGS = ("OPENAI_API_KEY", "MEMORY_LLM__BASE_URL", "MEMORY_LLM__API_KEY",
 
 
 @contextmanager
-def streamlit_server(port: int, data_dir: Path, *, log: Path | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1:port with its own data dir and no LLM; yields its URL.
+def streamlit_server(
+    port: int, data_dir: Path, *, log: Path | None = None, llm_url: str | None = None
+) -> Iterator[str]:
+    """`streamlit run app.py` on 127.0.0.1:port with its own data dir and no LLM (or the one at
+    ``llm_url``); yields its URL.
 
     Waits for /_stcore/health; the server is stopped on exit whatever happened.
     """
     env = {k: v for k, v in os.environ.items() if k not in LLM_SETTINGS}
     env.update(MEMORY_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    if llm_url:
+        env.update(MEMORY_LLM__BASE_URL=llm_url, MEMORY_LLM__MODEL="stub")
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -99,15 +104,16 @@ def wait_idle(page: Any, timeout_ms: int = 60_000, *, started: bool = False) -> 
             return
 
 
-def measure_ui(port: int) -> dict[str, float]:
-    """Cold start (server launch to chat input visible) and Enter to first token, in a fresh data dir."""
+def measure_ui(port: int, llm_url: str | None = None) -> dict[str, float]:
+    """Cold start (server launch to chat input visible) and Enter to first token, in a fresh data dir;
+    without an LLM, or with the OpenAI-protocol server at ``llm_url``."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="ui-bench-") as tmp, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
             started = time.perf_counter()
-            with streamlit_server(port, Path(tmp) / "data") as url:
+            with streamlit_server(port, Path(tmp) / "data", llm_url=llm_url) as url:
                 server_ready = time.perf_counter() - started
                 page = browser.new_page()
                 page.goto(url)
