@@ -113,6 +113,11 @@ class ChatTurn:
             self.write = self._assistant._remember(self, "" if self.offline else reply)
 
 
+QUERY_CHARS = 2_000  # retrieval looks at the start of a very long message
+LONG_MESSAGE_CHARS = 8_000  # longer messages are also stored as a pasted-text document
+LONG_MESSAGE_PREVIEW = 1_000
+
+
 class Assistant:
     """Chat over a ``Memory``; without a language model it answers from memory, clearly labelled."""
 
@@ -157,7 +162,7 @@ class Assistant:
         if pending is not None and not pending.done():
             futures_wait([pending], timeout=self.write_wait_s)
         started = time.perf_counter()
-        query = message.strip() or (attachments_text or "")[:1000]
+        query = (message.strip() or (attachments_text or ""))[:QUERY_CHARS]
         warnings: list[str] = []
         memories: list[MemoryHit] = []
         rules: list[MemoryItem] = []
@@ -224,19 +229,34 @@ class Assistant:
         yield from self.llm.stream(turn.prompt)
 
     def _remember(self, turn: ChatTurn, reply: str) -> Future[AddResult]:
-        messages = [{"role": "user", "content": turn.message}]
-        if reply.strip():
-            messages.append({"role": "assistant", "content": reply})
-        future = self._writer.submit(
-            self.memory.add,
-            messages,
-            user_id=turn.user_id,
-            session_id=turn.session_id,
-            agent_id=turn.agent_id,
-        )
+        future = self._writer.submit(self._write, turn, reply)
         future.add_done_callback(_log_write_failure)
         self._last_write[turn.user_id] = future
         return future
+
+    def _write(self, turn: ChatTurn, reply: str) -> AddResult:
+        """Remember the turn. A very long paste is stored whole as a text document (chunked, searchable)
+        and the turn keeps its opening, so nothing is lost and no single memory is enormous."""
+        message = turn.message
+        if len(message) > LONG_MESSAGE_CHARS:
+            stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H.%M.%S")
+            doc = self.memory.ingest(
+                message.encode("utf-8"),
+                user_id=turn.user_id,
+                agent_id=turn.agent_id,
+                filename=f"pasted text {stamp}.txt",
+                session_id=turn.session_id,
+            )
+            message = (
+                f"{message[:LONG_MESSAGE_PREVIEW].rstrip()}… [pasted text of {len(turn.message):,} "
+                f"characters, stored whole as {doc.file_name}]"
+            )
+        messages = [{"role": "user", "content": message}]
+        if reply.strip():
+            messages.append({"role": "assistant", "content": reply[:LONG_MESSAGE_CHARS]})
+        return self.memory.add(
+            messages, user_id=turn.user_id, session_id=turn.session_id, agent_id=turn.agent_id
+        )
 
 
 def _log_write_failure(future: Future) -> None:

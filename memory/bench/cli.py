@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--data", required=True, type=Path)
     cost.add_argument("--turns", type=int, default=60)
     cost.add_argument("--out", type=Path)
-    ui = sub.add_parser("ui", help="Streamlit cold start and Enter-to-first-token in Chromium (no LLM, then a local stub LLM)")
+    ui = sub.add_parser(
+        "ui", help="Streamlit cold start and Enter-to-first-token in Chromium (no LLM, then a local stub LLM)"
+    )
     ui.add_argument("--port", type=int, default=8599)
     ui.add_argument("--out", type=Path)
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")

@@ -158,3 +158,24 @@ def test_the_next_turn_waits_for_a_slow_write_of_the_previous_one(make_memory) -
             assistant.turn("From now on always answer in French.", user_id="ana", session_id="s").reply()
             second = assistant.turn("What is the capital of Italy?", user_id="ana", session_id="s")
             assert [rule.text for rule in second.rules] == [FRENCH_RULE]
+
+
+def test_a_giant_paste_is_answered_and_remembered_whole(make_memory) -> None:
+    """A 1 MB message: no exception, a reply, the opening kept as the turn and the whole text searchable."""
+    mem = make_memory()
+    filler = "The quarterly figures were discussed at length in the meeting. " * 16_000
+    message = "Please keep these meeting notes. " + filler + "The vault combination is 5521."
+    assert len(message) > 1_000_000
+    with Assistant(mem) as assistant:
+        turn = assistant.turn(message, user_id="u", session_id="s")
+        assert turn.reply().startswith(NO_LLM_LABEL)
+        result = turn.wait_write(timeout=120)
+    assert result is not None and not result.warnings
+    episode = mem.get_all(user_id="u", types=[MemoryType.EPISODIC], filters={"source_kind": "chat"})
+    assert (
+        len(episode) == 1
+        and "stored whole as pasted text" in episode[0].text
+        and len(episode[0].text) < 1_200
+    )
+    hit = mem.search("What is the vault combination?", user_id="u", limit=3)[0]
+    assert "5521" in hit.text and hit.memory.source.file_name.startswith("pasted text")
