@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import Memory, MemoryLayerError
+from memory.graph_query import render_dot
 from ui.memory_view import escape, when
 
 GRAPH_OFF = (
@@ -21,10 +22,6 @@ def render_graph(memory: Memory, user_id: str, label: str) -> None:
     st.title("Knowledge graph")
     st.caption(f"Entities and relations remembered about **{escape(label)}**.")
     graph = memory.graph
-    try:
-        from memory.graph_query import render_dot
-    except ImportError:
-        graph = None
     if graph is None:
         st.info(GRAPH_OFF)
         return
