@@ -14,8 +14,8 @@ from memory.extraction import Extraction, ProposedFact, Turn, short_ids
 from memory.types import Event, MemoryItem, MemoryType, Relation
 
 _END = r"(?=[.!?;,]|\s+(?:and|but|because|since|so|now|as|last|this|next|yesterday|today|recently|for|with|in \d{4})\b|$)"
-_VAL = r"(?P<v>[^.!?;,]{1,80}?)"
-_SENT = re.compile(r"(?<=[.!?])\s+|\n+")
+_VAL = r"(?P<v>(?:(?:St|Dr|Mt|Ft|Mr|Mrs|Ms)\.\s|[^.!?;,]){1,80}?)"
+_SENT = re.compile(r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\bProf\.)(?<=[.!?])\s+|\n+")
 _TRIM = " .!?,;:'\""
 
 
@@ -64,7 +64,113 @@ _SINGLE_FAMILY = {
     "roommate",
 }
 
+_OCCUPATION = re.compile(
+    r"(?:er|or|ist|ian|ant|ent|nurse|doctor|chef|student|pilot|architect|engineer|scientist|dentist|"
+    r"surgeon|therapist|lawyer|nanny|barista|clerk|cook|coach|tutor|vet|farmer|artist|actor|poet)$",
+    re.IGNORECASE,
+)
+_NOT_OCCUPATION = {
+    "vegetarian",
+    "fan",
+    "user",
+    "member",
+    "parent",
+    "beginner",
+    "big fan",
+    "fast learner",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "daughter",
+    "son",
+    "introvert",
+    "extrovert",
+    "early bird",
+    "night owl",
+    "newcomer",
+    "customer",
+    "owner",
+    "survivor",
+    "believer",
+    "foreigner",
+}
+
+
+def _occupation(m: re.Match[str]) -> tuple[str, str | None, Relation | None]:
+    job = _clean(m["v"])
+    if job.lower() in _NOT_OCCUPATION or not _OCCUPATION.search(job) or len(job.split()) > 4:
+        return "", None, None
+    return _fact(f"User works as {_article(job)}.", "job_title", "works_as", job)
+
+
 _RULES: list[_Rule] = [
+    _Rule(
+        _r(rf"\b(?:i|we)(?:'ve| have)? (?:just |recently )?moved from [^.!?;,]+? to {_VAL}{_END}"),
+        lambda m: _fact(f"User lives in {_clean(m['v'])}.", "home_city", "lives_in", _clean(m["v"])),
+    ),
+    _Rule(_r(rf"\bi(?:'m| am) (?:an? )(?P<v>[a-z][a-z -]{{1,40}}?)(?= at | for |{_END[3:]}"), _occupation),
+    _Rule(
+        _r(rf"\bi(?:'m| am) (?:an? )[a-z][a-z -]{{1,40}}? (?:at|for) {_VAL}{_END}"),
+        lambda m: _fact(f"User works at {_clean(m['v'])}.", "employer", "works_at", _clean(m["v"])),
+    ),
+    _Rule(
+        re.compile(rf"\b(?i:my) (?P<r>(?i:{_FAMILY})) (?P<v>[A-Z][a-zA-Z'-]+)(?= [a-z]|{_END[3:]}"),
+        lambda m: _fact(
+            f"User's {m['r'].lower()} is named {m['v']}.",
+            f"family:{_key(m['r'])}"
+            if m["r"].lower() in _SINGLE_FAMILY
+            else f"family:{_key(m['r'])}:{_key(m['v'])}",
+            f"has_{_key(m['r'])}",
+            m["v"],
+        ),
+    ),
+    _Rule(
+        _r(
+            rf"\bi have (?:a|an|one) (?P<r>dog|cat|puppy|kitten|parrot|rabbit|hamster|horse|pet) (?:named|called) {_VAL}{_END}"
+        ),
+        lambda m: _fact(
+            f"User's {m['r'].lower()} is named {_clean(m['v'])}.",
+            f"family:{_key(m['r'])}:{_key(m['v'])}",
+            f"has_{_key(m['r'])}",
+            _clean(m["v"]),
+        ),
+    ),
+    _Rule(
+        _r(
+            rf"\bi have (?P<n>a|an|one|two|three|four|five|\d+) (?P<r>kids|children|sons|daughters|son|daughter|brothers|sisters|brother|sister|dogs|cats|dog|cat){_END}"
+        ),
+        lambda m: _fact(
+            f"User has {m['n'].lower()} {m['r'].lower()}.",
+            f"count:{_key(m['r']).rstrip('s')}",
+            f"has_{_key(m['r'])}",
+            f"{m['n']} {m['r']}",
+        ),
+    ),
+    _Rule(
+        _r(rf"\bi(?:'m| am) (?:happily )?married to {_VAL}{_END}"),
+        lambda m: _fact(
+            f"User is married to {_clean(m['v'])}.", "family:spouse", "married_to", _clean(m["v"])
+        ),
+    ),
+    _Rule(
+        _r(rf"\bi(?:'m| am) (?:currently )?(?:learning|studying) {_VAL}{_END}"),
+        lambda m: _fact(
+            f"User is learning {_clean(m['v'])}.", f"learning:{_key(m['v'])}", "learning", _clean(m["v"])
+        ),
+    ),
+    _Rule(
+        _r(rf"\bi(?:'m| am) (?:really |just )?not (?:a|much of a|really a) (?:big )?fan of {_VAL}{_END}"),
+        lambda m: _fact(
+            f"User dislikes {_clean(m['v'])}.", f"likes:{_key(m['v'])}", "dislikes", _clean(m["v"])
+        ),
+    ),
+    _Rule(
+        _r(rf"\bi (?:don't|do not|never) eat {_VAL}{_END}"),
+        lambda m: _fact(
+            f"User doesn't eat {_clean(m['v'])}.", f"eats:{_key(m['v'])}", "avoids_eating", _clean(m["v"])
+        ),
+    ),
     _Rule(
         _r(rf"\bmy name is {_VAL}{_END}"),
         lambda m: _fact(f"User's name is {_clean(m['v'])}.", "name", "name_is", _clean(m["v"])),
@@ -75,12 +181,14 @@ _RULES: list[_Rule] = [
     ),
     _Rule(
         _r(
-            rf"\bi(?:'ve| have)? (?:just |recently )?(?:live|living|moved|relocated|'m living|am living)(?: back)? (?:in|to) {_VAL}{_END}"
+            rf"\b(?:i|we)(?:'ve| have)? (?:just |recently |finally )?(?:moved|relocated)(?: back)? (?:to|into) {_VAL}{_END}"
         ),
         lambda m: _fact(f"User lives in {_clean(m['v'])}.", "home_city", "lives_in", _clean(m["v"])),
     ),
     _Rule(
-        _r(rf"\bi (?:live|am living|'m living) in {_VAL}{_END}"),
+        _r(
+            rf"\b(?:i|we)(?: am| are|'m|'re|'ve been| have been)? (?:still |now |currently )?(?:live|living) in {_VAL}{_END}"
+        ),
         lambda m: _fact(f"User lives in {_clean(m['v'])}.", "home_city", "lives_in", _clean(m["v"])),
     ),
     _Rule(
@@ -172,13 +280,20 @@ _REMEMBER = _r(r"^(?:please\s+)?(?:remember|note|keep in mind)(?: that)?\s+(?P<v
 _FORGET = _r(r"^(?:please\s+)?(?:forget|delete|remove)(?: (?:that|about|the fact that|my))?\s+(?P<v>.+)$")
 _RULE = _r(
     r"^(?:please\s+)?(?:from now on,?\s*|going forward,?\s*|in (?:the )?future,?\s*)?(?:please\s+)?"
-    r"(?P<v>(?:always|never|don't ever|do not ever|stop|only|call me|address me as|answer|reply|respond|use|write|keep)\b.+)$"
+    r"(?P<v>(?:always|never|don't ever|do not ever|stop|only|call me|address me as|answer|reply|respond|use|write|keep|"
+    r"(?:don't|do not) (?:use|call|mention|include|add|write|reply|respond|answer|send|give|show|ask|recommend|suggest))"
+    r"\b.+)$"
 )
-_RULE_NEEDS_PREFIX = _r(r"^(?:answer|reply|respond|use|write|keep)\b")
+# An imperative that may be about this turn only becomes a rule with "please" / "from now on"...,
+# unless it plainly speaks of the assistant's answers ("Keep your answers short").
+_RULE_NEEDS_PREFIX = _r(
+    r"^(?:answer|reply|respond|use|write|keep(?! (?:your |the |all |my )?(?:answers|replies|responses)))\b"
+)
 _NO_LONGER = [
-    _r(r"\bi (?:no longer|don't|do not|stopped|quit|left)\s+(?P<v>.+?)(?:\s+any\s?more)?$"),
-    _r(r"\bi(?:'m| am) (?:no longer|not)\s+(?P<v>.+?)(?:\s+any\s?more)?$"),
-    _r(r"\bi (?:don't|do not) (?:have|own) (?P<v>.+?) any\s?more$"),
+    _r(r"\bi (?:no longer|stopped|quit|left)\s+(?P<v>.+?)(?:\s+any\s?more)?$"),
+    _r(r"\bi (?:don't|do not)\s+(?P<v>.+?)\s+any\s?more$"),
+    _r(r"\bi(?:'m| am) no longer\s+(?P<v>.+?)(?:\s+any\s?more)?$"),
+    _r(r"\bi(?:'m| am) not\s+(?P<v>.+?)\s+any\s?more$"),
 ]
 _RETRACT_SLOTS = {
     r"\b(?:live|living)\b": "home_city",
@@ -398,6 +513,8 @@ class OfflineExtractor:
         for rule in _RULES:
             for m in rule.pattern.finditer(core):
                 text, slot, triple = rule.build(m)
+                if not text:
+                    continue
                 facts.append(
                     ProposedFact(
                         event=Event.ADD,
