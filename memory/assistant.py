@@ -238,6 +238,10 @@ class Assistant:
         """Remember the turn. A very long paste is stored whole as a text document (chunked, searchable)
         and the turn keeps its opening, so nothing is lost and no single memory is enormous."""
         message = turn.message
+        if turn.session_id:
+            shown = [{"role": "user", "content": message}]
+            shown += [{"role": "assistant", "content": turn.text}] if turn.text.strip() else []
+            self.memory.log_conversation(shown, user_id=turn.user_id, session_id=turn.session_id)
         if len(message) > LONG_MESSAGE_CHARS:
             stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H.%M.%S")
             doc = self.memory.ingest(

@@ -31,6 +31,7 @@ from memory.types import (
     MemoryType,
     Operation,
     Relation,
+    SessionSummary,
     Source,
     SourceKind,
     utcnow,
@@ -329,6 +330,30 @@ class Memory:
             raise NotFoundError(f"No memory {memory_id} for this user.")
         return entries
 
+    # -- chat transcripts ----------------------------------------------------------------------
+    def log_conversation(self, messages: list[dict[str, str]], *, user_id: str, session_id: str) -> None:
+        """Keep the messages of a chat as shown, so the chat can be reopened later (not a memory)."""
+        rows = []
+        for m in messages:
+            if (
+                not isinstance(m, dict)
+                or m.get("role") not in ("user", "assistant")
+                or not isinstance(m.get("content"), str)
+            ):
+                raise InvalidInputError(
+                    "Each logged message needs a role (user or assistant) and a text content."
+                )
+            rows.append((m["role"], m["content"]))  # kept whole, however long: it is a log, not a memory
+        self._history.log_messages(_check_user(user_id), _check_session(session_id), rows)
+
+    def sessions(self, *, user_id: str, limit: int = 50) -> list[SessionSummary]:
+        """The user's logged chats, most recent first."""
+        return self._history.sessions(_check_user(user_id), limit)
+
+    def transcript(self, session_id: str, *, user_id: str) -> list[tuple[str, str, datetime]]:
+        """(role, content, time) of one logged chat of this user, oldest first."""
+        return self._history.transcript(_check_user(user_id), _check_session(session_id))
+
     # -- export / import ---------------------------------------------------------------------
     def export(self, *, user_id: str) -> dict[str, Any]:
         items = self.get_all(user_id=user_id)
@@ -503,6 +528,12 @@ def _check_user(user_id: Any) -> str:
     if len(user_id) > 256:
         raise InvalidInputError("user_id is too long (256 characters at most).")
     return user_id.strip()
+
+
+def _check_session(session_id: Any) -> str:
+    if not isinstance(session_id, str) or not session_id.strip() or len(session_id) > 256:
+        raise InvalidInputError("session_id must be a non-empty string of at most 256 characters.")
+    return session_id.strip()
 
 
 def _check_id(memory_id: Any) -> str:

@@ -171,6 +171,15 @@ class HistoryEntry(BaseModel):
     reason: str | None = None
 
 
+class SessionSummary(BaseModel):
+    """A logged chat: its id, first user message, last activity and size."""
+
+    session_id: str
+    title: str
+    last_at: datetime
+    messages: int
+
+
 class SkippedPart(BaseModel):
     where: str  # "page 4", "image", ...
     why: str

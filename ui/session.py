@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 
+from memory import MemoryLayerError
 from memory.types import AddResult, MemoryHit
 
 TITLE_CHARS = 40
@@ -72,3 +74,27 @@ def new_chat(user_id: str) -> ChatSession:
 
 def select_chat(user_id: str, chat_id: str) -> None:
     st.session_state.setdefault("current_chat", {})[user_id] = chat_id
+
+
+def restore_chats(memory: Any, user_id: str) -> None:
+    """Once per browser session and user: reopen the chats logged earlier, after this session's own."""
+    restored = st.session_state.setdefault("restored_chats", set())
+    if user_id in restored:
+        return
+    restored.add(user_id)
+    sessions = chats(user_id)
+    known = {chat.id for chat in sessions}
+    try:
+        summaries = memory.sessions(user_id=user_id)
+        for summary in summaries:
+            if summary.session_id in known:
+                continue
+            chat = ChatSession(id=summary.session_id)
+            chat.messages = [
+                ChatMessage(role=role, content=content)
+                for role, content, _ in memory.transcript(summary.session_id, user_id=user_id)
+            ]
+            chat.name(summary.title)
+            sessions.append(chat)
+    except MemoryLayerError:
+        return  # the chats of this session still work; older ones just are not listed

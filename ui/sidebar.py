@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui.memory_view import escape
 from ui.services import NO_LLM_TEXT, Services
-from ui.session import chats, current_chat, new_chat, select_chat
+from ui.session import chats, current_chat, new_chat, restore_chats, select_chat
 
 DEMO_USERS = {"ada": "Ada", "grace": "Grace", "alan": "Alan"}
 NEW_USER = "new…"  # the picker option that asks for a name
@@ -32,6 +32,7 @@ def render_sidebar(services: Services) -> tuple[Identity | None, bool]:
             help="Nothing said or uploaded while this is on is remembered. Memories are still read.",
         )
         if identity is not None:
+            restore_chats(services.memory, identity.user_id)
             render_chat_list(identity.user_id)
         st.divider()
         status = services.llm_status()

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from memory.types import Event, GraphEdge, HistoryEntry, MemoryItem, MemoryType, Relation
+from memory.types import Event, GraphEdge, HistoryEntry, MemoryItem, MemoryType, Relation, SessionSummary
 
 
 class ScopeFilter(BaseModel):
@@ -77,6 +77,14 @@ class HistoryStore(Protocol):
         ...
 
     def for_memory(self, memory_id: str, user_id: str) -> list[HistoryEntry]: ...
+
+    def log_messages(self, user_id: str, session_id: str, messages: list[tuple[str, str]]) -> None:
+        """Append (role, content) messages to the chat transcript."""
+        ...
+
+    def sessions(self, user_id: str, limit: int = 50) -> list[SessionSummary]: ...
+
+    def transcript(self, user_id: str, session_id: str) -> list[tuple[str, str, datetime]]: ...
 
     def delete_user(self, user_id: str) -> None: ...
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from memory.errors import StoreError
-from memory.types import Event, HistoryEntry
+from memory.types import Event, HistoryEntry, SessionSummary
 
 
 def _m001_history(db: sqlite3.Connection) -> None:
@@ -29,7 +29,25 @@ def _m001_history(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX history_memory ON history(user_id, memory_id)")
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [("001_history", _m001_history)]
+def _m002_transcript(db: sqlite3.Connection) -> None:
+    """The conversation as it was shown (user and assistant messages), so past chats can be reopened."""
+    db.execute(
+        """CREATE TABLE transcript (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX transcript_session ON transcript(user_id, session_id, seq)")
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("001_history", _m001_history),
+    ("002_transcript", _m002_transcript),
+]
 
 
 class SQLiteHistory:
@@ -103,13 +121,56 @@ class SQLiteHistory:
             for r in rows
         ]
 
+    def log_messages(self, user_id: str, session_id: str, messages: list[tuple[str, str]]) -> None:
+        now = _now()
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT INTO transcript (user_id, session_id, role, content, at) VALUES (?, ?, ?, ?, ?)",
+                [(user_id, session_id, role, content, now) for role, content in messages],
+            )
+
+    def sessions(self, user_id: str, limit: int = 50) -> list[SessionSummary]:
+        """The user's logged chats, most recent first, titled by their first user message."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT session_id, MIN(seq), MAX(at), COUNT(*) FROM transcript WHERE user_id = ? "
+                "GROUP BY session_id ORDER BY MAX(seq) DESC LIMIT ?",
+                (user_id, limit),
+            ).fetchall()
+            out = []
+            for session_id, first_seq, last_at, count in rows:
+                first = self._db.execute(
+                    "SELECT content FROM transcript WHERE user_id = ? AND session_id = ? AND role = 'user' "
+                    "AND seq >= ? ORDER BY seq LIMIT 1",
+                    (user_id, session_id, first_seq),
+                ).fetchone()
+                out.append(
+                    SessionSummary(
+                        session_id=session_id,
+                        title=first[0] if first else "",
+                        last_at=datetime.fromisoformat(last_at),
+                        messages=count,
+                    )
+                )
+        return out
+
+    def transcript(self, user_id: str, session_id: str) -> list[tuple[str, str, datetime]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT role, content, at FROM transcript WHERE user_id = ? AND session_id = ? ORDER BY seq",
+                (user_id, session_id),
+            ).fetchall()
+        return [(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
+
     def delete_user(self, user_id: str) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM history WHERE user_id = ?", (user_id,))
+            self._db.execute("DELETE FROM transcript WHERE user_id = ?", (user_id,))
 
     def reset(self) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM history")
+            self._db.execute("DELETE FROM transcript")
 
     def close(self) -> None:
         with self._lock:

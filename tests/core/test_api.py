@@ -118,3 +118,24 @@ def test_giant_message_rejected_with_size_in_words(memory):
     with pytest.raises(InvalidInputError, match="limit"):
         memory.add("word " * 100_000, user_id="u")
     assert memory.get_all(user_id="u") == []
+
+
+def test_chat_transcripts_reopen_per_user_and_go_with_delete_all(memory):
+    memory.log_conversation(
+        [{"role": "user", "content": "Hi, I'm Ann."}, {"role": "assistant", "content": "Hello Ann!"}],
+        user_id="ann",
+        session_id="s1",
+    )
+    memory.log_conversation([{"role": "user", "content": "Plan my week."}], user_id="ann", session_id="s2")
+    memory.log_conversation([{"role": "user", "content": "Secret of Bob."}], user_id="bob", session_id="s1")
+    assert [(s.session_id, s.title, s.messages) for s in memory.sessions(user_id="ann")] == [
+        ("s2", "Plan my week.", 1),
+        ("s1", "Hi, I'm Ann.", 2),
+    ]
+    assert [(r, c) for r, c, _ in memory.transcript("s1", user_id="ann")] == [
+        ("user", "Hi, I'm Ann."),
+        ("assistant", "Hello Ann!"),
+    ]
+    assert [c for _, c, _ in memory.transcript("s1", user_id="bob")] == ["Secret of Bob."]
+    memory.delete_all(user_id="ann")
+    assert memory.sessions(user_id="ann") == [] and len(memory.sessions(user_id="bob")) == 1

@@ -129,3 +129,17 @@ def test_graph_page_draws_relations(app_env, reader):
     assert not at.exception, at.exception
     charts = at.get("graphviz_chart")
     assert charts and "Paris" in charts[0].proto.spec
+
+
+def test_a_new_browser_session_reopens_earlier_chats(app_env):
+    first = start()
+    say(first, "My name is Ada and I live in Paris.")
+    say(first, "Where do I live?")
+    again = start()  # a new browser session on the same data
+    chat_button = next(b for b in again.button if b.label.startswith("My name is Ada"))
+    chat_button.click().run()
+    assert not again.exception, again.exception
+    shown = [plain(m.value) for m in again.markdown]
+    assert any("Where do I live?" in t for t in shown) and any("From what I remember" in t for t in shown), (
+        shown
+    )
