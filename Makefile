@@ -20,8 +20,8 @@ setup: $(VENV)/.installed
 
 # Debian packages: Tesseract for OCR, Chromium for the browser tests.
 system-deps:
-	@command -v tesseract >/dev/null && command -v chromium >/dev/null || \
-	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tesseract-ocr chromium fonts-dejavu-core)
+	@command -v tesseract >/dev/null && command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/noto || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tesseract-ocr chromium fonts-dejavu-core fonts-noto-color-emoji)
 
 run: setup
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501

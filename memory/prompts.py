@@ -228,10 +228,13 @@ def active_rules(rules: Sequence[MemoryItem]) -> list[MemoryItem]:
 
 def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[MemoryItem]) -> str:
     """The reply when no language model is configured: the few most relevant memories, labelled.
-    Facts come before raw chat turns; the full list with sources is in the memories panel."""
+    Facts come before raw chat turns, and earlier questions are never offered as answers; the full
+    list with sources is in the memories panel."""
     lines = [NO_LLM_LABEL, ""]
     rule_ids = {rule.id for rule in rules}
-    facts = [hit for hit in memories if hit.memory.id not in rule_ids]
+    found = [hit for hit in memories if hit.memory.id not in rule_ids]
+    asked = [hit for hit in found if hit.memory.metadata.get("question")]
+    facts = [hit for hit in found if not hit.memory.metadata.get("question")]
     facts.sort(key=lambda h: h.memory.type == MemoryType.EPISODIC)  # stable: keeps relevance order
     if facts:
         lines.append(f"From what I remember: **{_one_line(facts[0].memory.text, 400)}**")
@@ -240,6 +243,8 @@ def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[M
         ]
     else:
         lines.append("I don't remember anything related to that yet.")
+        if asked:
+            lines.append(f"You asked something like this before, on {asked[0].memory.created_at:%d %b %Y}.")
     kept = active_rules(rules)
     if kept:
         lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]

@@ -74,3 +74,17 @@ def test_chat_prompt_lists_graph_relations_with_their_time() -> None:
     assert "- user lives in Boston (past: 2023-01-01 to 2024-06-01)" in prompt
     assert "- user lives in Denver\n" in prompt + "\n"
     assert prompt.count("Boston") == 1
+
+
+def test_offline_reply_never_answers_a_question_with_an_earlier_question() -> None:
+    asked = MemoryItem(
+        text="What is the launch code?", user_id="u", type=MemoryType.EPISODIC, metadata={"question": True}
+    )
+    text = offline_reply("What is the launch code?", hits(asked), [])
+    assert (
+        "I don't remember anything related to that yet." in text and "You asked something like this" in text
+    )
+    assert "From what I remember" not in text
+    assert "From what I remember: **The warranty lasts two years.**" in offline_reply(
+        "x", hits(asked, FACT), []
+    )
