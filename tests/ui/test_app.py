@@ -143,3 +143,32 @@ def test_a_new_browser_session_reopens_earlier_chats(app_env):
     assert any("Where do I live?" in t for t in shown) and any("From what I remember" in t for t in shown), (
         shown
     )
+
+
+def test_a_bad_file_is_explained_in_words_and_the_question_still_answered(app_env, reader):
+    at = start()
+    chat_input = at.chat_input(key="chat_input")
+    chat_input.upload("report.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50, "application/pdf")
+    chat_input.set_value("What does the report say?").run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and "report.pdf" in errors[0] and "Traceback" not in errors[0]
+    assert reader.documents(user_id="ada") == []  # nothing of the file was kept
+    assert [m.text for m in reader.get_all(user_id="ada")] == ["What does the report say?"]  # the turn was
+
+
+def test_an_unreachable_model_is_explained_and_the_turn_still_remembered(app_env, reader, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("MEMORY_LLM__BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("MEMORY_LLM__MODEL", "stub")
+    monkeypatch.setenv("MEMORY_LLM__TIMEOUT_S", "2")
+    monkeypatch.setenv("MEMORY_LLM__MAX_RETRIES", "0")
+    at = start()
+    say(at, "I live in Paris.")
+    shown = " ".join(plain(m.value) for m in at.markdown)
+    assert "could not be reached" in shown and "Traceback" not in shown
+    assert "User lives in Paris." in [m.text for m in reader.get_all(user_id="ada")]
