@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fpdf import FPDF
+from playwright.sync_api import expect
 
 from ui.bench import launch_chromium, streamlit_server, wait_idle
 
@@ -105,11 +106,13 @@ def test_chat_users_pdf_and_manager_in_a_real_browser(tmp_path):
                 chat.send("Where do I live?")
                 assert "Paris" not in chat.last_answer().inner_text()
                 sidebar = page.get_by_test_id("stSidebar")
-                assert sidebar.get_by_role("button", name="Where do I live?").is_visible()
+                expect(sidebar.get_by_role("button", name="Where do I live?")).to_be_visible(timeout=15_000)
                 chat.shot("02-other-user.png")
 
                 chat.pick_user("Ada")
-                assert page.get_by_test_id("stChatMessage").count() == 4  # Ada's chat is still there
+                expect(page.get_by_test_id("stChatMessage")).to_have_count(
+                    4, timeout=15_000
+                )  # Ada's chat is still there
                 chat.send("What is the secret launch code?", files=[pdf])
                 answer = chat.last_answer().inner_text()
                 assert "northwind-report.pdf: 2 pages" in answer, answer
@@ -121,11 +124,13 @@ def test_chat_users_pdf_and_manager_in_a_real_browser(tmp_path):
                 page.get_by_placeholder("Search memories…").press("Enter")
                 wait_idle(page, started=True)
                 card = page.locator('[class*="st-key-mem_"]').filter(has_text=SECRET)
-                assert card.count() == 1
+                expect(card).to_have_count(1, timeout=15_000)
                 chat.shot("04-manager.png")
                 card.get_by_role("button", name="Delete").click()
                 wait_idle(page, started=True)
-                assert page.locator('[class*="st-key-mem_"]').filter(has_text=SECRET).count() == 0
+                expect(page.locator('[class*="st-key-mem_"]').filter(has_text=SECRET)).to_have_count(
+                    0, timeout=15_000
+                )
                 chat.shot("05-deleted.png")
 
                 chat.open_page("Chat")
