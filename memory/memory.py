@@ -149,25 +149,27 @@ class Memory:
     def remember_turn(
         self, turn: Turn, *, metadata: dict[str, Any] | None = None, keep_episode: bool = True
     ) -> AddResult:
-        """Store the turn itself first (so it is never lost), then extract and reconcile its facts."""
+        """Store the turn itself first (so it is never lost), then extract and reconcile its facts.
+        The extraction (an LLM call, possibly seconds) runs outside the write lock."""
         related = self._related(turn)
-        with self._write_lock:
-            ops: list[Operation] = []
-            episode = None
-            if keep_episode:
-                episode = Reconciler.new_item(turn, turn.text, MemoryType.EPISODIC)
-                episode.metadata = {**(metadata or {}), "question": _is_question(turn.text)}
+        ops: list[Operation] = []
+        episode = None
+        if keep_episode:
+            episode = Reconciler.new_item(turn, turn.text, MemoryType.EPISODIC)
+            episode.metadata = {**(metadata or {}), "question": _is_question(turn.text)}
+            with self._write_lock:
                 self._reconciler.insert([episode], reason="chat turn")
-                ops.append(
-                    Operation(
-                        event=Event.ADD,
-                        memory_id=episode.id,
-                        type=MemoryType.EPISODIC,
-                        new_text=turn.text,
-                        reason="chat turn",
-                    )
+            ops.append(
+                Operation(
+                    event=Event.ADD,
+                    memory_id=episode.id,
+                    type=MemoryType.EPISODIC,
+                    new_text=turn.text,
+                    reason="chat turn",
                 )
-            extraction = self._extract(turn, related)
+            )
+        extraction = self._extract(turn, related)
+        with self._write_lock:
             if episode is not None and (extraction.turn_entities or extraction.turn_relations):
                 self._annotate_episode(episode, extraction)
             applied, warnings = self._reconciler.apply(turn, extraction, related)

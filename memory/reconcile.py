@@ -113,6 +113,12 @@ class Reconciler:
 
     def _apply_one(self, turn: Turn, fact: ProposedFact, ids: dict[str, MemoryItem]) -> Operation | None:
         target = ids.get(fact.target) if fact.target else None
+        if target is not None:
+            # Re-read it: it may have been edited or deleted while the extractor was thinking.
+            current = self._vectors.get([target.id], ScopeFilter(user_id=turn.user_id))
+            if not current:
+                return None
+            target = current[0]
         if fact.event == Event.NONE:
             return Operation(
                 event=Event.NONE,
