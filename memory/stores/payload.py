@@ -6,6 +6,7 @@ same arguments; ``scope_conditions`` builds the list of conditions with whicheve
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -62,3 +63,17 @@ def scope_conditions(scope: ScopeFilter, m: Any, range_cls: Any) -> list[Any]:
 
 def _ts(value: datetime | None) -> float | None:
     return value.timestamp() if value else None
+
+
+def paged_items(
+    fetch: Callable[[Any, int], tuple[list[Any], Any]], limit: int | None, page_size: int = 512
+) -> Iterator[MemoryItem]:
+    """Walk a scroll API page by page: ``fetch(offset, n)`` returns (records, next offset or None)."""
+    offset, seen = None, 0
+    while limit is None or seen < limit:
+        records, offset = fetch(offset, page_size if limit is None else min(page_size, limit - seen))
+        for r in records:
+            yield from_payload(r.id, r.payload or {})
+        seen += len(records)
+        if offset is None or not records:
+            return

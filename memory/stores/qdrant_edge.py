@@ -18,6 +18,7 @@ from memory.stores.payload import (
     SPARSE,
     from_payload,
     make_bm25,
+    paged_items,
     scope_conditions,
     to_payload,
 )
@@ -151,22 +152,13 @@ class QdrantEdgeStore:
         return [i for i in items if _in_scope(i, scope)]
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
-        offset = None
-        seen = 0
         flt = self._filter(scope)
-        while True:
-            page = _PAGE if limit is None else min(_PAGE, limit - seen)
-            if page <= 0:
-                return
-            req = qe.ScrollRequest(
-                offset=offset, limit=page, filter=flt, with_payload=True, with_vector=False
-            )
-            records, offset = self._call("scroll", self._shard.scroll, req)
-            for r in records:
-                yield from_payload(r.id, r.payload or {})
-            seen += len(records)
-            if offset is None or not records:
-                return
+
+        def fetch(offset: Any, n: int) -> tuple[list[Any], Any]:
+            req = qe.ScrollRequest(offset=offset, limit=n, filter=flt, with_payload=True, with_vector=False)
+            return self._call("scroll", self._shard.scroll, req)
+
+        return paged_items(fetch, limit, _PAGE)
 
     def count(self, scope: ScopeFilter) -> int:
         return self._call("count", self._shard.count, qe.CountRequest(filter=self._filter(scope), exact=True))

@@ -20,6 +20,7 @@ from memory.stores.payload import (
     SPARSE,
     from_payload,
     make_bm25,
+    paged_items,
     scope_conditions,
     to_payload,
 )
@@ -107,23 +108,20 @@ class QdrantServerStore:
         return [by_id[i] for i in ids if i in by_id]
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
-        offset, seen, flt = None, 0, self._filter(scope)
-        while limit is None or seen < limit:
-            page = _PAGE if limit is None else min(_PAGE, limit - seen)
-            records, offset = self._call(
+        flt = self._filter(scope)
+
+        def fetch(offset: Any, n: int) -> tuple[list[Any], Any]:
+            return self._call(
                 "scroll",
                 self._client.scroll,
                 self._collection,
                 scroll_filter=flt,
-                limit=page,
+                limit=n,
                 offset=offset,
                 with_payload=True,
             )
-            for r in records:
-                yield from_payload(r.id, r.payload or {})
-            seen += len(records)
-            if offset is None or not records:
-                return
+
+        return paged_items(fetch, limit, _PAGE)
 
     def count(self, scope: ScopeFilter) -> int:
         return self._call(
