@@ -186,11 +186,7 @@ class Memory:
     def _annotate_episode(self, episode: MemoryItem, extraction: Extraction) -> None:
         episode.entities = extraction.turn_entities
         episode.relations = extraction.turn_relations
-        self._vectors.upsert([episode], self.embedder.embed([episode.text]))
-        if self._graph is not None and episode.relations:
-            self._graph.add_relations(
-                episode.user_id, episode.id, episode.relations, episode.valid_from or utcnow()
-            )
+        self._reconciler.annotate(episode)
 
     def _related(self, turn: Turn) -> list[MemoryItem]:
         """Existing facts and rules near the turn, shown to the extractor as m1..mN."""

@@ -53,12 +53,20 @@ class Reconciler:
             return
         self._vectors.upsert(items, self._embedder.embed([i.text for i in items]))
         for item in items:
-            if self._graph is not None and item.relations:
-                self._graph.add_relations(
-                    item.user_id, item.id, item.relations, item.valid_from or item.created_at
-                )
+            self._link(item)
         rows = [(i.id, i.user_id, Event.ADD, None, i.text, actor, reason) for i in items]
         self._history.record_many(rows)
+
+    def annotate(self, item: MemoryItem) -> None:
+        """Store entities/relations found for a memory after it was written (not an edit: no history row)."""
+        self._vectors.upsert([item], self._embedder.embed([item.text]))
+        self._link(item)
+
+    def _link(self, item: MemoryItem) -> None:
+        if self._graph is not None and item.relations:
+            self._graph.add_relations(
+                item.user_id, item.id, item.relations, item.valid_from or item.created_at
+            )
 
     def replace(
         self, old: MemoryItem, new: MemoryItem, actor: str = "system", reason: str | None = None

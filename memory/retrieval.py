@@ -17,7 +17,7 @@ from datetime import datetime
 from memory.config import RetrievalConfig
 from memory.embeddings import Embedder
 from memory.stores.base import GraphStore, ScopeFilter, VectorHit, VectorStore
-from memory.types import MemoryHit, MemoryType, utcnow
+from memory.types import GraphEdge, MemoryHit, MemoryType, utcnow
 
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd)\b", re.IGNORECASE)
 
@@ -154,6 +154,9 @@ class Retriever:
         ids = graph_hits_to_memory_ids(edges, names=names)[: max(2 * limit, 10)]
         if not ids:
             return
+        by_memory: dict[str, list[GraphEdge]] = {}
+        for edge in edges:
+            by_memory.setdefault(edge.memory_id or "", []).append(edge)
         missing = [i for i in ids if i not in fused]
         items = {i.id: i for i in self._vectors.get(missing, scope)} if missing else {}
         for rank, mid in enumerate(ids):
@@ -164,7 +167,7 @@ class Retriever:
             hit = fused[mid]
             hit.score += settings.graph_weight / (1 + 0.1 * rank)
             hit.matched_by.append("graph")
-            hit.graph = [e for e in edges if e.memory_id == mid]
+            hit.graph = by_memory.get(mid, [])
 
 
 def _apply_recency(hits: Iterable[MemoryHit], settings: RetrievalSettings, now: datetime) -> None:

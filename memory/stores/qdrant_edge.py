@@ -234,9 +234,6 @@ class QdrantEdgeStore:
     def flush(self) -> None:
         self._call("flush", self._shard.flush)
 
-    def disk_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self._path.rglob("*") if f.is_file())
-
     def close(self) -> None:
         if not self._closed:
             with self._optimizing:  # never close the shard under a running optimisation
