@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ingestion import LoadedFile, load_file
 from memory.errors import MemoryLayerError, StoreError
 from memory.extraction import Turn
-from memory.types import IngestResult, MemoryType, SkippedPart, Source, SourceKind, utcnow
+from memory.types import IngestResult, MemoryInput, MemoryType, SkippedPart, Source, SourceKind, utcnow
 
 if TYPE_CHECKING:
     from memory.memory import Memory
@@ -33,8 +33,6 @@ def ingest_file(
     password: str | None,
     progress: Callable[[int, int], None] | None,
 ) -> IngestResult:
-    from memory.memory import MemoryInput
-
     data_dir = Path(memory.config.data_dir)
     loaded = load_file(
         file,
@@ -52,8 +50,8 @@ def ingest_file(
         skipped=list(loaded.skipped),
         metadata=dict(loaded.metadata),
     )
-    if memory.count_document(loaded.sha256, user_id=user_id):
-        result.duplicate = True
+    if memory.count_document(loaded.sha256, user_id=user_id, agent_id=agent_id):
+        result.duplicate = True  # checked again under the lock by add_document
         return result
 
     texts = _chunk_texts(memory, loaded, data_dir, result)
@@ -89,13 +87,19 @@ def ingest_file(
             metadata=meta,
         )
     )
+    items = memory.add_document(inputs, user_id=user_id, sha256=loaded.sha256, agent_id=agent_id)
+    if items is None:
+        result.duplicate = True
+        return result
+    result.memories_added = [i.id for i in items]
+    if not memory.config.llm.enabled:
+        return result
     try:
-        items = memory.add_batch(inputs, user_id=user_id)
-        result.memories_added = [i.id for i in items]
-        if memory.config.llm.enabled:
-            result.memories_added += _extract_facts(memory, texts, user_id, agent_id, session_id, result)
-    except MemoryLayerError as exc:
-        memory.delete_document(loaded.sha256, user_id=user_id)
+        result.memories_added += _extract_facts(memory, texts, user_id, agent_id, session_id, result)
+    except BaseException as exc:
+        memory.delete_document(loaded.sha256, user_id=user_id, agent_id=agent_id)
+        if not isinstance(exc, MemoryLayerError):
+            raise
         raise StoreError(f"{loaded.file_name} could not be stored ({exc}); nothing of it was kept.") from exc
     return result
 
@@ -164,7 +168,7 @@ def _extract_facts(
         )
         outcome = memory.remember_turn(turn, keep_episode=False)
         added += [op.memory_id for op in outcome.changed() if op.memory_id and op.event.value == "ADD"]
-        result.metadata.setdefault("warnings", []).extend(outcome.warnings)
+        result.warnings.extend(w for w in outcome.warnings if w not in result.warnings)
     if len(texts) > MAX_LLM_CHUNKS:
         result.skipped.append(
             SkippedPart(

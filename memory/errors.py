@@ -4,6 +4,8 @@ MemoryLayerError                 base of everything raised on purpose
 ├── ConfigError                  a setting is missing or contradicts another
 ├── InvalidInputError            empty/oversized text, bad id, missing user_id
 ├── NotFoundError                no memory with that id in the caller's scope
+├── IsolationError               an id that belongs to another user: nothing is written
+├── ConflictError                the memory changed or was deleted while the write was prepared
 ├── StoreError                   a store failed (wraps the vendor exception)
 │   └── StoreLockedError         the data directory is in use by another process
 ├── LLMError                     the model could not be reached or answered badly
@@ -34,8 +36,22 @@ class InvalidInputError(MemoryLayerError, ValueError):
 
 
 class NotFoundError(MemoryLayerError, KeyError):
+    """Carries the id it is about (``memory_id``) beside the message."""
+
+    def __init__(self, message: str, memory_id: str | None = None) -> None:
+        super().__init__(message)
+        self.memory_id = memory_id
+
     def __str__(self) -> str:  # KeyError quotes its message; we want plain words
         return str(self.args[0]) if self.args else "not found"
+
+
+class IsolationError(MemoryLayerError):
+    """An input names a memory of another user (in any spelling of its id); nothing was written."""
+
+
+class ConflictError(MemoryLayerError):
+    """The memory was changed or deleted by another request while this one was prepared."""
 
 
 class StoreError(MemoryLayerError):

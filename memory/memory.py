@@ -4,15 +4,15 @@ extraction, reconciliation, retrieval and the stores."""
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
@@ -27,36 +27,33 @@ from memory.types import (
     Event,
     HistoryEntry,
     MemoryHit,
+    MemoryInput,
     MemoryItem,
     MemoryType,
     Operation,
-    Relation,
     SessionSummary,
     Source,
     SourceKind,
+    canonical_id,
     utcnow,
 )
+from memory.writes import Stores, UnitOfWork, finish, recover
 
-EXPORT_VERSION = 1
 _FILTER_KEYS = {"source_kind", "file_sha256", "slot", "created_after", "created_before"}
-
-
-class MemoryInput(BaseModel):
-    """One memory to store verbatim (no extraction): used by import, benchmarks and bulk loads."""
-
-    text: str
-    type: MemoryType = MemoryType.EPISODIC
-    agent_id: str | None = None
-    session_id: str | None = None
-    source: Source = Field(default_factory=Source)
-    occurred_at: datetime | None = None
-    entities: list[str] = Field(default_factory=list)
-    relations: list[Relation] = Field(default_factory=list)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+# A question about how things were: superseded and retracted memories are searched too.
+_PAST_QUESTION = re.compile(
+    r"\b(before|used to|previous(ly)?|former(ly)?|earlier|in the past|no longer|anymore|any more|"
+    r"originally|at first|back then|old|last time|change[ds]?|history)\b",
+    re.IGNORECASE,
+)
 
 
 class Memory:
-    """Long-term memory for chat assistants. One instance per process; safe to share between threads."""
+    """Long-term memory for chat assistants. One instance per process; safe to share between threads.
+
+    Writes of one user are serialised by that user's lock (never one lock for everyone), and every
+    write goes through one unit of work (``memory.writes``): vector store, graph and history, or none.
+    """
 
     def __init__(self, config: MemoryConfig | None = None, *, extractor: Extractor | None = None) -> None:
         self.config = config or MemoryConfig()
@@ -69,14 +66,17 @@ class Memory:
         except Exception:
             self._vectors.close()
             raise
+        self._stores = Stores(self._vectors, self._graph, self._history, self.embedder, self._remove_media)
         self._extractor = extractor or _default_extractor(self.config)
-        self._reconciler = Reconciler(
-            self._vectors, self.embedder, self._history, self._graph, self.config.dedupe_threshold
-        )
+        self._reconciler = Reconciler(self._vectors, self.embedder, self.config.dedupe_threshold)
         self._retriever = Retriever(self._vectors, self.embedder, self._graph)
         self._settings = settings_from_config(self.config.retrieval)
-        self._write_lock = threading.RLock()
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_guard = threading.Lock()
+        self._epochs: dict[str, int] = {}  # bumped by delete_all: a write begun before it lands nowhere
+        self._reset_epoch = 0
         self._closed = False
+        self.recovered = recover(self._stores)  # units of work a crash left half done
 
     @classmethod
     def from_config(cls, data: dict[str, Any]) -> Memory:
@@ -90,6 +90,26 @@ class Memory:
     def graph(self):  # type: ignore[no-untyped-def]
         """The graph store (or None), for the graph view."""
         return self._graph
+
+    # -- locking ---------------------------------------------------------------------------------
+    def _lock(self, user_id: str) -> threading.RLock:
+        with self._locks_guard:
+            return self._locks.setdefault(user_id, threading.RLock())
+
+    def _epoch(self, user_id: str) -> tuple[int, int]:
+        return self._reset_epoch, self._epochs.get(user_id, 0)
+
+    @contextmanager
+    def _writing(self, user_id: str, since: tuple[int, int] | None = None) -> Iterator[UnitOfWork | None]:
+        """Hold the user's lock and give a unit of work, committed on exit. ``since``: the epoch the
+        write began in; if the user's memories were deleted after it, the unit is None (write nothing)."""
+        with self._lock(user_id):
+            if since is not None and since != self._epoch(user_id):
+                yield None
+                return
+            uow = UnitOfWork(self._stores, user_id)
+            yield uow
+            uow.commit()
 
     # -- writing -----------------------------------------------------------------------------
     def add(
@@ -150,15 +170,20 @@ class Memory:
         self, turn: Turn, *, metadata: dict[str, Any] | None = None, keep_episode: bool = True
     ) -> AddResult:
         """Store the turn itself first (so it is never lost), then extract and reconcile its facts.
-        The extraction (an LLM call, possibly seconds) runs outside the write lock."""
+        The extraction (an LLM call, possibly seconds) runs outside any lock; if the user's memories
+        are deleted meanwhile, nothing of this turn comes back."""
+        since = self._epoch(turn.user_id)
         related = self._related(turn)
         ops: list[Operation] = []
         episode = None
         if keep_episode:
             episode = Reconciler.new_item(turn, turn.text, MemoryType.EPISODIC)
             episode.metadata = {**(metadata or {}), "question": _is_question(turn.text)}
-            with self._write_lock:
-                self._reconciler.insert([episode], reason="chat turn")
+            vector = self.embedder.embed([episode.text])
+            with self._writing(turn.user_id, since) as uow:
+                if uow is None:
+                    return AddResult(warnings=[_DELETED_MEANWHILE], extractor="none")
+                uow.add([episode], reason="chat turn", vectors=vector)
             ops.append(
                 Operation(
                     event=Event.ADD,
@@ -169,10 +194,14 @@ class Memory:
                 )
             )
         extraction = self._extract(turn, related)
-        with self._write_lock:
+        with self._writing(turn.user_id, since) as uow:
+            if uow is None:
+                return AddResult(
+                    operations=ops, warnings=[_DELETED_MEANWHILE], extractor=extraction.extractor
+                )
             if episode is not None and (extraction.turn_entities or extraction.turn_relations):
-                self._annotate_episode(episode, extraction)
-            applied, warnings = self._reconciler.apply(turn, extraction, related)
+                self._annotate_episode(uow, episode, extraction)
+            applied, warnings = self._reconciler.apply(turn, extraction, related, uow)
         return AddResult(operations=ops + applied, warnings=warnings, extractor=extraction.extractor)
 
     def _extract(self, turn: Turn, related: list[MemoryItem]) -> Extraction:
@@ -183,10 +212,16 @@ class Memory:
                 warnings=[f"Could not extract facts from this message: {exc}"], extractor="none"
             )
 
-    def _annotate_episode(self, episode: MemoryItem, extraction: Extraction) -> None:
-        episode.entities = extraction.turn_entities
-        episode.relations = extraction.turn_relations
-        self._reconciler.annotate(episode)
+    def _annotate_episode(self, uow: UnitOfWork, episode: MemoryItem, extraction: Extraction) -> None:
+        """Entities and triples of the turn go on its episodic memory, if it still exists."""
+        found = self._vectors.get([episode.id], ScopeFilter(user_id=episode.user_id))
+        if not found:
+            return  # deleted while the extractor was working: nothing is written back
+        current = found[0]
+        annotated = current.model_copy(
+            update={"entities": extraction.turn_entities, "relations": extraction.turn_relations}
+        )
+        uow.rewrite(current, annotated)
 
     def _related(self, turn: Turn) -> list[MemoryItem]:
         """Existing facts and rules near the turn, shown to the extractor as m1..mN."""
@@ -197,46 +232,67 @@ class Memory:
         return [h.memory for h in hits]
 
     def add_batch(self, entries: list[MemoryInput], *, user_id: str) -> list[MemoryItem]:
-        """Store memories verbatim in one batch (embedding batched): no extraction, one history row each."""
+        """Store memories verbatim in one unit of work (embedded before the lock is taken): no
+        extraction, one history row each."""
         user_id = _check_user(user_id)
-        items = []
-        for e in entries:
-            text = self._check_text(e.text)
-            at = e.occurred_at or utcnow()
-            items.append(
-                MemoryItem(
-                    text=text,
-                    type=e.type,
-                    user_id=user_id,
-                    agent_id=e.agent_id,
-                    session_id=e.session_id,
-                    valid_from=at,
-                    source=e.source,
-                    entities=e.entities,
-                    relations=e.relations,
-                    metadata=e.metadata,
-                )
-            )
-        with self._write_lock:
-            self._reconciler.insert(items, reason="stored as given")
+        items = [self._item_from_input(e, user_id) for e in entries]
+        since = self._epoch(user_id)
+        vectors = self.embedder.embed([i.text for i in items]) if items else []
+        with self._writing(user_id, since) as uow:
+            if uow is None:
+                return []
+            uow.add(items, reason="stored as given", vectors=vectors)
         return items
 
-    def update(
-        self, memory_id: str, text: str, *, user_id: str, metadata: dict[str, Any] | None = None
-    ) -> MemoryItem:
-        old = self.get(memory_id, user_id=user_id)
-        text = self._check_text(text)
-        new = old.model_copy(
-            update={"text": text, "updated_at": utcnow(), "metadata": {**old.metadata, **(metadata or {})}}
+    def _item_from_input(self, entry: MemoryInput, user_id: str) -> MemoryItem:
+        at = entry.occurred_at or utcnow()
+        return MemoryItem(
+            text=self._check_text(entry.text),
+            type=entry.type,
+            user_id=user_id,
+            agent_id=entry.agent_id,
+            session_id=entry.session_id,
+            valid_from=at,
+            source=entry.source,
+            entities=entry.entities,
+            relations=entry.relations,
+            metadata=entry.metadata,
         )
-        with self._write_lock:
-            self._reconciler.replace(old, new, actor="user", reason="edited")
+
+    def update(
+        self,
+        memory_id: str,
+        text: str,
+        *,
+        user_id: str,
+        agent_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> MemoryItem:
+        """Correct a memory in place (same id; the old text stays in its history). Its graph edges
+        are closed, since they described the old text."""
+        text = self._check_text(text)
+        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+        with self._writing(user_id) as uow:
+            assert uow is not None
+            old = self.get(memory_id, user_id=user_id, agent_id=agent_id)  # re-read under the lock
+            new = old.model_copy(
+                update={
+                    "text": text,
+                    "updated_at": utcnow(),
+                    "relations": [],
+                    "metadata": {**old.metadata, **(metadata or {})},
+                }
+            )
+            uow.rewrite(old, new, event=Event.UPDATE, actor="user", reason="edited")
         return new
 
-    def delete(self, memory_id: str, *, user_id: str) -> None:
-        item = self.get(memory_id, user_id=user_id)
-        with self._write_lock:
-            self._reconciler.remove(item, actor="user", reason="deleted", forget=True)
+    def delete(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> None:
+        """Forget one memory: its text leaves the vector store, graph, history and transcripts."""
+        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+        with self._writing(user_id) as uow:
+            assert uow is not None
+            item = self.get(memory_id, user_id=user_id, agent_id=agent_id)
+            uow.erase(item, reason="deleted", media=_media_of(item))
 
     def delete_all(
         self,
@@ -246,29 +302,58 @@ class Memory:
         session_id: str | None = None,
         types: list[MemoryType] | None = None,
     ) -> int:
-        """Delete every memory in the scope (all of them, not a page). Deleting all of a user's
-        memories also removes their history and graph: nothing of them is kept."""
-        scope = self._scope(user_id, agent_id, session_id, types)
+        """Forget every memory in the scope (all of them, not a page), past ones included. Deleting all
+        of a user's memories also removes their history, graph, transcripts and media: nothing is kept,
+        and a write that began before it brings nothing back."""
+        scope = self._scope(user_id, agent_id, session_id, types, include_past=True)
         whole_user = agent_id is None and session_id is None and not types
-        with self._write_lock:
+        with self._lock(scope.user_id):
             if whole_user:
-                n = self._vectors.delete_scope(scope)
-                self._history.delete_user(scope.user_id)
-                if self._graph is not None:
-                    self._graph.delete_user(scope.user_id)
-                return n
+                self._epochs[scope.user_id] = self._epochs.get(scope.user_id, 0) + 1
+                return self._erase_user(scope.user_id)
             items = list(self._vectors.scroll(scope))
-            for item in items:
-                self._reconciler.remove(item, actor="user", reason="deleted with delete_all", forget=True)
+            with self._writing(scope.user_id) as uow:
+                assert uow is not None
+                for item in items:
+                    uow.erase(item, reason="deleted with delete_all", media=_media_of(item))
             return len(items)
+
+    def _erase_user(self, user_id: str) -> int:
+        """Every store forgets the user. Journaled as committed first, so a crash midway is finished
+        on the next open instead of leaving half a user behind."""
+        scope = ScopeFilter(user_id=user_id, include_past=True)
+        n = self._vectors.count(scope)
+        media = [p for item in self._vectors.scroll(scope) for p in _media_of(item)]
+        plan = {"committed": True, "delete_user": True, "media": media}
+        self._history.journal_open(user_id, plan)
+        finish(self._stores, user_id, plan)
+        return n
 
     def reset(self) -> None:
         """Erase everything of every user (admin)."""
-        with self._write_lock:
-            self._vectors.reset()
-            self._history.reset()
+        with self._locks_guard:
+            self._reset_epoch += 1
+        self._vectors.reset()
+        self._history.reset()
+        if self._graph is not None:
+            self._graph.reset()
+        media = Path(self.config.data_dir) / "media"
+        if media.is_dir():
+            shutil.rmtree(media, ignore_errors=True)
+
+    def compact(self) -> dict[str, int]:
+        """Purge what deleted memories left in the engines' files (write-ahead logs, free pages), so
+        forgotten text is gone from disk too. Run after delete_all; it rewrites the stores, so it takes
+        longer than a write. Returns the data directory's size in bytes before and after."""
+        before = _disk_bytes(Path(self.config.data_dir))
+        with self._locks_guard:
+            compact = getattr(self._vectors, "compact", None)
+            if compact is not None:
+                compact()
+            self._history.compact()
             if self._graph is not None:
-                self._graph.reset()
+                self._graph.compact()
+        return {"bytes_before": before, "bytes_after": _disk_bytes(Path(self.config.data_dir))}
 
     # -- reading -----------------------------------------------------------------------------
     def search(
@@ -283,23 +368,28 @@ class Memory:
         limit: int = 10,
         graph: bool | None = None,
         settings: RetrievalSettings | str | None = None,
+        include_past: bool | None = None,
     ) -> list[MemoryHit]:
         """Hybrid search in the caller's scope. ``graph`` turns graph-aware retrieval on or off
-        (default: config); hits found through the graph carry the relations used in ``hit.graph``."""
+        (default: config); hits found through the graph carry the relations used in ``hit.graph``.
+        Current memories only, unless ``include_past`` or (left as None) the query asks about the past."""
         query = self._check_text(query)
         if limit < 1:
             raise InvalidInputError("limit must be at least 1.")
-        scope = self._scope(user_id, agent_id, session_id, types, filters)
+        past = bool(_PAST_QUESTION.search(query)) if include_past is None else include_past
+        scope = self._scope(user_id, agent_id, session_id, types, filters, include_past=past)
         chosen = PRESETS[settings] if isinstance(settings, str) else settings or self._settings
         if graph is not None:
             chosen = replace(chosen, graph=graph)
         return self._retriever.search(query, scope, limit, chosen)
 
-    def get(self, memory_id: str, *, user_id: str) -> MemoryItem:
+    def get(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> MemoryItem:
+        """One memory by id (current or past), in any spelling of its id."""
         memory_id = _check_id(memory_id)
-        found = self._vectors.get([memory_id], ScopeFilter(user_id=_check_user(user_id)))
+        scope = ScopeFilter(user_id=_check_user(user_id), agent_id=agent_id, include_past=True)
+        found = self._vectors.get([memory_id], scope)
         if not found:
-            raise NotFoundError(f"No memory {memory_id} for this user.")
+            raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
         return found[0]
 
     def get_all(
@@ -311,21 +401,41 @@ class Memory:
         types: list[MemoryType] | None = None,
         filters: dict[str, Any] | None = None,
         limit: int | None = None,
+        include_past: bool = False,
     ) -> list[MemoryItem]:
-        """All memories in the scope, newest first (no silent cap: ``limit=None`` returns every one)."""
-        scope = self._scope(user_id, agent_id, session_id, types, filters)
+        """All memories in the scope, newest first (no silent cap: ``limit=None`` returns every one).
+        Current ones only unless ``include_past``."""
+        scope = self._scope(user_id, agent_id, session_id, types, filters, include_past=include_past)
         items = sorted(self._vectors.scroll(scope), key=lambda i: i.created_at, reverse=True)
         return items if limit is None else items[:limit]
+
+    def iter_all(
+        self, *, user_id: str, agent_id: str | None = None, include_past: bool = True, page: int = 512
+    ) -> Iterator[MemoryItem]:
+        """Every memory of the scope, a page at a time from the store (store order, not sorted)."""
+        scope = self._scope(user_id, agent_id, None, None, include_past=include_past)
+        return self._vectors.scroll(scope)
 
     def count(
         self, *, user_id: str, agent_id: str | None = None, types: list[MemoryType] | None = None
     ) -> int:
         return self._vectors.count(self._scope(user_id, agent_id, None, types))
 
-    def history(self, memory_id: str, *, user_id: str) -> list[HistoryEntry]:
-        entries = self._history.for_memory(_check_id(memory_id), _check_user(user_id))
+    def history(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> list[HistoryEntry]:
+        """What happened to a memory, oldest first, including the versions it superseded."""
+        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+        if agent_id is not None:
+            self.get(memory_id, user_id=user_id, agent_id=agent_id)
+        entries = self._history.for_memory(memory_id, user_id)
         if not entries:
-            raise NotFoundError(f"No memory {memory_id} for this user.")
+            raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
+        chain = self._vectors.get([memory_id], ScopeFilter(user_id=user_id, include_past=True))
+        seen = {memory_id}
+        while chain and chain[0].supersedes and chain[0].supersedes not in seen:
+            previous = chain[0].supersedes
+            seen.add(previous)
+            entries = self._history.for_memory(previous, user_id) + entries
+            chain = self._vectors.get([previous], ScopeFilter(user_id=user_id, include_past=True))
         return entries
 
     # -- chat transcripts ----------------------------------------------------------------------
@@ -354,32 +464,38 @@ class Memory:
 
     # -- export / import ---------------------------------------------------------------------
     def export(self, *, user_id: str) -> dict[str, Any]:
-        items = self.get_all(user_id=user_id)
-        return {
-            "version": EXPORT_VERSION,
-            "user_id": user_id,
-            "exported_at": utcnow().isoformat(),
-            "memories": [i.model_dump(mode="json") for i in reversed(items)],
-        }
+        """Every memory of the user, past ones included, with provenance (see ``memory.portable``)."""
+        from memory.portable import export_memories
+
+        return export_memories(self, _check_user(user_id))
 
     def import_(self, data: dict[str, Any], *, user_id: str) -> int:
-        """Load an export into ``user_id`` (whatever user it came from). Ids are kept unless another
-        user already has them; a memory with the same id of this user is replaced."""
-        user_id = _check_user(user_id)
-        if not isinstance(data, dict) or not isinstance(data.get("memories"), list):
-            raise InvalidInputError("This is not a memory export (no 'memories' list).")
-        try:
-            items = [MemoryItem.model_validate({**m, "user_id": user_id}) for m in data["memories"]]
-        except Exception as exc:
-            raise InvalidInputError(f"The export is malformed: {exc}") from exc
-        mine = {i.id for i in self._vectors.get([i.id for i in items], ScopeFilter(user_id=user_id))}
-        taken = self._vectors.existing_ids([i.id for i in items]) - mine
-        items = [i.model_copy(update={"id": str(uuid.uuid4())}) if i.id in taken else i for i in items]
-        for item in items:
-            self._check_text(item.text)
-        with self._write_lock:
-            self._reconciler.insert(items, actor="user", reason="imported")
-        return len(items)
+        """Load an export into ``user_id``, all or nothing (see ``memory.portable``)."""
+        from memory.portable import import_memories
+
+        return import_memories(self, data, _check_user(user_id))
+
+    def write_imported(self, items: list[MemoryItem], user_id: str) -> None:
+        """Store prepared import records in one unit of work: each id is new, or already this user's."""
+        vectors = self.embedder.embed([i.text for i in items]) if items else []
+        with self._writing(user_id) as uow:
+            assert uow is not None
+            owned = {
+                i.id: i
+                for i in self._vectors.get(
+                    [i.id for i in items], ScopeFilter(user_id=user_id, include_past=True)
+                )
+            }
+            fresh = [(i, v) for i, v in zip(items, vectors, strict=True) if i.id not in owned]
+            uow.add([i for i, _ in fresh], actor="user", reason="imported", vectors=[v for _, v in fresh])
+            for item in items:
+                if item.id in owned:
+                    uow.rewrite(owned[item.id], item, event=Event.UPDATE, actor="user", reason="imported")
+
+    def taken_ids(self, ids: list[str], user_id: str) -> set[str]:
+        """Which of these (canonical) ids belong to someone other than this user."""
+        mine = {i.id for i in self._vectors.get(ids, ScopeFilter(user_id=user_id, include_past=True))}
+        return self._vectors.existing_ids(ids) - mine
 
     # -- documents ---------------------------------------------------------------------------
     def ingest(
@@ -406,8 +522,25 @@ class Memory:
             progress=progress,
         )
 
-    def count_document(self, sha256: str, *, user_id: str) -> int:
-        return self._vectors.count(self._scope(user_id, None, None, None, {"file_sha256": sha256}))
+    def add_document(
+        self, entries: list[MemoryInput], *, user_id: str, sha256: str, agent_id: str | None = None
+    ) -> list[MemoryItem] | None:
+        """Store a file's memories in one unit of work, unless this user (and agent) already has the
+        file: the check and the write happen under one lock. None means it was already there."""
+        items = [self._item_from_input(e, user_id) for e in entries]
+        since = self._epoch(user_id)
+        vectors = self.embedder.embed([i.text for i in items]) if items else []
+        with self._writing(user_id, since) as uow:
+            if uow is None:
+                return []
+            scope = self._scope(user_id, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
+            if self._vectors.count(scope):
+                return None
+            uow.add(items, reason="uploaded", vectors=vectors)
+        return items
+
+    def count_document(self, sha256: str, *, user_id: str, agent_id: str | None = None) -> int:
+        return self._vectors.count(self._scope(user_id, agent_id, None, None, {"file_sha256": sha256}))
 
     def documents(self, *, user_id: str) -> list[dict[str, Any]]:
         """Uploaded files of a user: name, hash, kind, pages seen, number of memories."""
@@ -430,14 +563,29 @@ class Memory:
             doc["uploaded_at"] = min(doc["uploaded_at"], item.created_at)
         return sorted(docs.values(), key=lambda d: d["uploaded_at"], reverse=True)
 
-    def delete_document(self, sha256: str, *, user_id: str) -> int:
-        """Remove every memory that came from one uploaded file."""
-        scope = self._scope(user_id, None, None, None, {"file_sha256": sha256})
-        items = list(self._vectors.scroll(scope))
-        with self._write_lock:
+    def delete_document(self, sha256: str, *, user_id: str, agent_id: str | None = None) -> int:
+        """Forget every memory that came from one uploaded file, and the stored file itself."""
+        scope = self._scope(user_id, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
+        with self._writing(scope.user_id) as uow:
+            assert uow is not None
+            items = list(self._vectors.scroll(scope))
             for item in items:
-                self._reconciler.remove(item, actor="user", reason="document deleted", forget=True)
+                uow.erase(item, reason="document deleted", media=_media_of(item))
         return len(items)
+
+    def _remove_media(self, user_id: str, paths: list[str]) -> None:
+        """Remove stored files no memory of this user refers to any more (only inside the media folder)."""
+        still = {
+            p
+            for item in self._vectors.scroll(self._scope(user_id, None, None, None, include_past=True))
+            for p in _media_of(item)
+        }
+        root = (Path(self.config.data_dir) / "media").resolve()
+        for rel in paths:
+            path = (Path(self.config.data_dir) / rel).resolve()
+            if rel in still or not path.is_relative_to(root) or not path.is_file():
+                continue
+            path.unlink(missing_ok=True)
 
     # -- plumbing ----------------------------------------------------------------------------
     def _scope(
@@ -447,6 +595,8 @@ class Memory:
         session_id: str | None,
         types: list[MemoryType] | None,
         filters: dict[str, Any] | None = None,
+        *,
+        include_past: bool = False,
     ) -> ScopeFilter:
         extra = dict(filters or {})
         unknown = set(extra) - _FILTER_KEYS
@@ -456,9 +606,17 @@ class Memory:
             kinds = [MemoryType(t) for t in types] if types else None
         except ValueError as exc:
             raise InvalidInputError(f"Unknown memory type: {exc}") from exc
-        return ScopeFilter(
-            user_id=_check_user(user_id), agent_id=agent_id, session_id=session_id, types=kinds, **extra
-        )
+        try:
+            return ScopeFilter(
+                user_id=_check_user(user_id),
+                agent_id=agent_id,
+                session_id=session_id,
+                types=kinds,
+                include_past=include_past,
+                **extra,
+            )
+        except ValueError as exc:
+            raise InvalidInputError(f"Invalid filter value: {exc}") from exc
 
     def _check_text(self, text: Any) -> str:
         if not isinstance(text, str) or not text.strip():
@@ -468,6 +626,8 @@ class Memory:
                 f"The text is {len(text):,} characters; the limit for one message is "
                 f"{self.config.max_text_chars:,}. Upload it as a file instead, and it will be split into parts."
             )
+        if "\x00" in text:
+            raise InvalidInputError("The text contains a NUL character; send plain text.")
         return text.strip()
 
     def _normalise_messages(self, messages: str | list[dict[str, str]]) -> list[dict[str, str]]:
@@ -512,7 +672,17 @@ class Memory:
         self.close()
 
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_DELETED_MEANWHILE = (
+    "Your memories were deleted while this message was being processed; nothing of it was kept."
+)
+
+
+def _media_of(item: MemoryItem) -> list[str]:
+    return [p for p in (item.source.image_path, item.source.thumbnail_path) if p]
+
+
+def _disk_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
 
 def _is_question(text: str) -> bool:
@@ -525,6 +695,8 @@ def _check_user(user_id: Any) -> str:
         raise InvalidInputError("user_id is required (a non-empty string).")
     if len(user_id) > 256:
         raise InvalidInputError("user_id is too long (256 characters at most).")
+    if any(ord(c) < 32 for c in user_id):
+        raise InvalidInputError("user_id may not contain control characters.")
     return user_id.strip()
 
 
@@ -535,9 +707,11 @@ def _check_session(session_id: Any) -> str:
 
 
 def _check_id(memory_id: Any) -> str:
-    if not isinstance(memory_id, str) or not _UUID.match(memory_id.strip()):
+    """Any spelling of a memory id becomes its one canonical form, so no spelling can reach past a check."""
+    canonical = canonical_id(memory_id)
+    if canonical is None:
         raise InvalidInputError(f"{memory_id!r} is not a memory id.")
-    return memory_id.strip().lower()
+    return canonical
 
 
 def _default_extractor(config: MemoryConfig) -> Extractor:
@@ -551,3 +725,6 @@ def _default_extractor(config: MemoryConfig) -> Extractor:
     from memory.extraction.offline import OfflineExtractor
 
     return OfflineExtractor()
+
+
+__all__ = ["Memory", "MemoryInput"]

@@ -1,8 +1,10 @@
-"""Apply an extractor's proposals: validate targets, resolve slots and near-duplicates, write all stores.
+"""Decide what an extractor's proposals really do, and stage them in a unit of work.
 
-The extractor proposes; this module decides what really happens and records it. Targets must be
-short ids of memories that were shown to the extractor (all in the caller's scope), so an invented id
-or another user's id can never be updated or deleted.
+The extractor proposes; this module decides. Targets must be short ids of memories that were shown
+to the extractor (all in the caller's scope), so an invented id or another user's id is never touched.
+A changed fact is superseded, not overwritten: the old memory is closed (``valid_to``, link to its
+successor) and stays answerable as the past. A retraction closes the fact; only an explicit request
+to forget erases it. Text from a file is data: it may only add document knowledge.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from datetime import datetime
 
 from memory.embeddings import Embedder
 from memory.extraction import Extraction, ProposedFact, Turn, short_ids
-from memory.stores.base import GraphStore, HistoryStore, ScopeFilter, VectorStore
+from memory.stores.base import ScopeFilter, VectorStore
 from memory.types import Event, MemoryItem, MemoryType, Operation, utcnow
+from memory.writes import UnitOfWork
+
+# A turn that asks the assistant to forget: its retractions erase instead of closing.
+_FORGET = re.compile(r"\b(forget|erase|delete|remove|wipe)\b", re.IGNORECASE)
+_RULE_SLOT = re.compile(r"^(rule|procedure|instruction)\b", re.IGNORECASE)
 
 
 def same_text(a: str, b: str) -> bool:
@@ -21,112 +28,75 @@ def same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def _already_known(item: MemoryItem, text: str) -> Operation:
-    return Operation(
-        event=Event.NONE,
-        memory_id=item.id,
-        type=item.type,
-        old_text=item.text,
-        new_text=text,
-        reason="already known",
-    )
+def wants_forgetting(text: str) -> bool:
+    return bool(_FORGET.search(text))
+
+
+def document_refusal(fact: ProposedFact, ids: dict[str, MemoryItem]) -> str | None:
+    """Why a proposal made from a file's text is refused, or None: files only add document knowledge."""
+    if fact.type == MemoryType.PROCEDURAL or (fact.slot and _RULE_SLOT.match(fact.slot)):
+        return "An instruction inside an uploaded file was not taken as a rule for the assistant."
+    if fact.event in (Event.UPDATE, Event.DELETE) or fact.target is not None:
+        target = ids.get(fact.target or "")
+        what = f" ({target.text!r})" if target is not None else ""
+        return f"An uploaded file tried to change or remove a memory{what}; files can only add knowledge."
+    return None
 
 
 class Reconciler:
-    def __init__(
-        self,
-        vectors: VectorStore,
-        embedder: Embedder,
-        history: HistoryStore,
-        graph: GraphStore | None,
-        dedupe_threshold: float,
-    ) -> None:
+    def __init__(self, vectors: VectorStore, embedder: Embedder, dedupe_threshold: float) -> None:
         self._vectors = vectors
         self._embedder = embedder
-        self._history = history
-        self._graph = graph
         self._dedupe = dedupe_threshold
 
-    # -- writes shared with the Memory facade -------------------------------------------------
-    def insert(self, items: list[MemoryItem], actor: str = "system", reason: str | None = None) -> None:
-        if not items:
-            return
-        self._vectors.upsert(items, self._embedder.embed([i.text for i in items]))
-        for item in items:
-            self._link(item)
-        rows = [(i.id, i.user_id, Event.ADD, None, i.text, actor, reason) for i in items]
-        self._history.record_many(rows)
-
-    def annotate(self, item: MemoryItem) -> None:
-        """Store entities/relations found for a memory after it was written (not an edit: no history row)."""
-        self._vectors.upsert([item], self._embedder.embed([item.text]))
-        self._link(item)
-
-    def _link(self, item: MemoryItem) -> None:
-        if self._graph is not None and item.relations:
-            self._graph.add_relations(
-                item.user_id, item.id, item.relations, item.valid_from or item.created_at
-            )
-
-    def replace(
-        self, old: MemoryItem, new: MemoryItem, actor: str = "system", reason: str | None = None
-    ) -> None:
-        self._vectors.upsert([new], self._embedder.embed([new.text]))
-        if self._graph is not None:
-            at = utcnow()
-            self._graph.close_relations(old.user_id, old.id, at)
-            if new.relations:
-                self._graph.add_relations(new.user_id, new.id, new.relations, at)
-        self._history.record(new.id, new.user_id, Event.UPDATE, old.text, new.text, actor, reason)
-
-    def remove(
-        self, item: MemoryItem, actor: str = "system", reason: str | None = None, forget: bool = False
-    ) -> None:
-        """Delete one memory. ``forget``: the user asked explicitly, so graph edges go too (else kept as past)."""
-        self._vectors.delete([item.id], ScopeFilter(user_id=item.user_id))
-        if self._graph is not None:
-            if forget:
-                self._graph.forget_memory(item.user_id, item.id)
-            else:
-                self._graph.close_relations(item.user_id, item.id, utcnow())
-        self._history.record(item.id, item.user_id, Event.DELETE, item.text, None, actor, reason)
-
-    # -- proposals ---------------------------------------------------------------------------
     def apply(
-        self, turn: Turn, extraction: Extraction, related: list[MemoryItem]
+        self, turn: Turn, extraction: Extraction, related: list[MemoryItem], uow: UnitOfWork
     ) -> tuple[list[Operation], list[str]]:
+        """Stage the proposals of one turn; returns the operations as they will land, and warnings."""
         ids = short_ids(related)
         ops: list[Operation] = []
         warnings = list(extraction.warnings)
+        touched: set[str] = set()  # memories this turn already changed
         for fact in extraction.facts:
-            if turn.from_document and fact.type == MemoryType.PROCEDURAL:
-                warnings.append(
-                    "An instruction inside an uploaded file was not taken as a rule for the assistant."
-                )
-                continue
+            if turn.from_document:
+                refusal = document_refusal(fact, ids)
+                if refusal is not None:
+                    warnings.append(refusal)
+                    continue
+                fact = fact.model_copy(update={"slot": None})
             if fact.target is not None and fact.target not in ids:
                 warnings.append(f"Ignored a change to an unknown memory ({fact.target!r}).")
                 continue
-            op = self._apply_one(turn, fact, ids)
+            op = self._apply_one(turn, fact, ids, uow, touched)
             if op is not None:
                 ops.append(op)
         return ops, warnings
 
-    def _scope(self, turn: Turn) -> ScopeFilter:
-        return ScopeFilter(user_id=turn.user_id, agent_id=turn.agent_id)
+    def _scope(self, turn: Turn, **extra: object) -> ScopeFilter:
+        return ScopeFilter(user_id=turn.user_id, agent_id=turn.agent_id, **extra)
 
-    def _slot_holders(self, turn: Turn, slot: str) -> list[MemoryItem]:
-        scope = self._scope(turn).model_copy(update={"slot": slot})
-        return sorted(self._vectors.scroll(scope), key=lambda i: i.updated_at, reverse=True)
+    def _current(self, turn: Turn, item: MemoryItem) -> MemoryItem | None:
+        """Re-read a target: it may have been edited, closed or deleted while the extractor worked."""
+        found = self._vectors.get([item.id], self._scope(turn))
+        return found[0] if found else None
 
-    def _apply_one(self, turn: Turn, fact: ProposedFact, ids: dict[str, MemoryItem]) -> Operation | None:
+    def _slot_holders(self, turn: Turn, slot: str, touched: set[str]) -> list[MemoryItem]:
+        held = self._vectors.scroll(self._scope(turn, slot=slot))
+        return sorted((i for i in held if i.id not in touched), key=lambda i: i.updated_at, reverse=True)
+
+    def _apply_one(
+        self,
+        turn: Turn,
+        fact: ProposedFact,
+        ids: dict[str, MemoryItem],
+        uow: UnitOfWork,
+        touched: set[str],
+    ) -> Operation | None:
         target = ids.get(fact.target) if fact.target else None
         if target is not None:
-            # Re-read it: it may have been edited or deleted while the extractor was thinking.
-            current = self._vectors.get([target.id], ScopeFilter(user_id=turn.user_id))
-            if not current:
+            target = self._current(turn, target)
+            if target is None or target.id in touched:
                 return None
-            target = current[0]
         if fact.event == Event.NONE:
             return Operation(
                 event=Event.NONE,
@@ -136,11 +106,18 @@ class Reconciler:
                 reason=fact.reason,
             )
         if fact.event == Event.DELETE:
-            victims = [target] if target else (self._slot_holders(turn, fact.slot) if fact.slot else [])
+            victims = (
+                [target] if target else (self._slot_holders(turn, fact.slot, touched) if fact.slot else [])
+            )
             if not victims:
                 return None
+            forget = wants_forgetting(turn.text)
             for victim in victims:
-                self.remove(victim, reason=fact.reason)
+                touched.add(victim.id)
+                if forget:
+                    uow.erase(victim, actor="user", reason=fact.reason)
+                else:
+                    self.close(uow, victim, turn.at, event=Event.DELETE, reason=fact.reason)
             return Operation(
                 event=Event.DELETE,
                 memory_id=victims[0].id,
@@ -152,46 +129,67 @@ class Reconciler:
         if not text:
             return None
         if target is None and fact.slot:
-            holders = self._slot_holders(turn, fact.slot)
+            holders = self._slot_holders(turn, fact.slot, touched)
             target = holders[0] if holders else None
             for extra in holders[1:]:
-                self.remove(extra, reason="superseded")
+                touched.add(extra.id)
+                self.close(uow, extra, turn.at, event=Event.DELETE, reason="superseded")
         if target is None and fact.event == Event.ADD:
             duplicate = self._near_duplicate(turn, fact.type, text)
             if duplicate is not None:
                 return _already_known(duplicate, text)
+        item = self.new_item(turn, text, fact.type, fact)
         if target is not None:
             if same_text(target.text, text):
                 return _already_known(target, text)
-            updated = target.model_copy(
+            touched.add(target.id)
+            item = item.model_copy(
                 update={
-                    "text": text,
-                    "updated_at": utcnow(),
-                    "valid_from": turn.at,
-                    "source": turn.source,
-                    "entities": fact.entities or target.entities,
-                    "relations": fact.relations,
+                    "supersedes": target.id,
                     "slot": fact.slot or target.slot,
-                    "session_id": turn.session_id or target.session_id,
+                    "entities": fact.entities or target.entities,
                 }
             )
-            self.replace(target, updated, reason=fact.reason)
+            self.close(uow, target, turn.at, event=Event.UPDATE, reason=fact.reason, successor=item)
+            uow.add([item], reason=f"supersedes {target.id}")
             return Operation(
                 event=Event.UPDATE,
-                memory_id=target.id,
-                type=updated.type,
+                memory_id=item.id,
+                previous_id=target.id,
+                type=item.type,
                 old_text=target.text,
                 new_text=text,
                 reason=fact.reason,
             )
-        item = self.new_item(turn, text, fact.type, fact)
-        self.insert([item], reason=fact.reason)
+        uow.add([item], reason=fact.reason)
         return Operation(
             event=Event.ADD, memory_id=item.id, type=item.type, new_text=text, reason=fact.reason
         )
 
+    @staticmethod
+    def close(
+        uow: UnitOfWork,
+        item: MemoryItem,
+        at: datetime,
+        *,
+        event: Event,
+        reason: str | None,
+        successor: MemoryItem | None = None,
+    ) -> None:
+        """The fact stops holding at ``at``: kept as the past, with its graph edges closed at the same time."""
+        closed = item.model_copy(
+            update={
+                "valid_to": max(at, item.valid_from) if item.valid_from else at,
+                "updated_at": utcnow(),
+                "superseded_by": successor.id if successor else None,
+            }
+        )
+        new_text = successor.text if successor is not None else None
+        uow.rewrite(item, closed, at=closed.valid_to)
+        uow.record((item.id, item.user_id, event, item.text, new_text, "system", reason))
+
     def _near_duplicate(self, turn: Turn, kind: MemoryType, text: str) -> MemoryItem | None:
-        scope = self._scope(turn).model_copy(update={"types": [kind]})
+        scope = self._scope(turn, types=[kind])
         dense, _ = self._vectors.search(self._embedder.embed_query(text), None, scope, 1)
         if dense and dense[0].score >= self._dedupe:
             found = self._vectors.get([dense[0].id], scope)
@@ -214,3 +212,14 @@ class Reconciler:
             relations=fact.relations if fact else [],
             slot=fact.slot if fact else None,
         )
+
+
+def _already_known(item: MemoryItem, text: str) -> Operation:
+    return Operation(
+        event=Event.NONE,
+        memory_id=item.id,
+        type=item.type,
+        old_text=item.text,
+        new_text=text,
+        reason="already known",
+    )

@@ -18,6 +18,18 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def canonical_id(value: object) -> str | None:
+    """The one spelling of a memory id: lower-case hyphenated UUID. Any spelling the vector engine
+    would take as the same point (upper case, no hyphens, braces, ``urn:uuid:``) maps to it; anything
+    else gives None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return None
+
+
 class MemoryType(StrEnum):
     SEMANTIC = "semantic"  # facts, preferences, document knowledge
     EPISODIC = "episodic"  # what happened, when, in which session
@@ -116,7 +128,26 @@ class MemoryItem(BaseModel):
     relations: list[Relation] = Field(default_factory=list)
     # Stable key of a single-valued fact ("home_city") so a new value UPDATEs the old one.
     slot: str | None = None
+    # Supersede, don't overwrite: a changed fact closes this record (valid_to) and links its successor.
+    supersedes: str | None = None
+    superseded_by: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def current(self) -> bool:
+        """Still true as far as the memory knows (not superseded or retracted)."""
+        return self.valid_to is None
+
+    @property
+    def active_rule(self) -> bool:
+        """A procedural memory that may steer the assistant: stated in chat or entered by the user,
+        never taken from a file, and (if imported) confirmed by the user."""
+        return (
+            self.type == MemoryType.PROCEDURAL
+            and self.current
+            and self.source.kind in (SourceKind.CHAT, SourceKind.MANUAL, SourceKind.IMPORT)
+            and not self.metadata.get("inactive", False)
+        )
 
 
 class MemoryHit(BaseModel):
@@ -146,6 +177,7 @@ class Operation(BaseModel):
     old_text: str | None = None
     new_text: str | None = None
     reason: str | None = None
+    previous_id: str | None = None  # UPDATE: the memory this one superseded (now past)
 
 
 class AddResult(BaseModel):
@@ -193,4 +225,20 @@ class IngestResult(BaseModel):
     memories_added: list[str] = Field(default_factory=list)
     duplicate: bool = False  # same file already ingested for this user: nothing new stored
     skipped: list[SkippedPart] = Field(default_factory=list)
+    # Proposals refused because a file may only add document knowledge (never change chat facts or rules).
+    warnings: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class MemoryInput(BaseModel):
+    """One memory to store verbatim (no extraction): used by import, benchmarks and bulk loads."""
+
+    text: str
+    type: MemoryType = MemoryType.EPISODIC
+    agent_id: str | None = None
+    session_id: str | None = None
+    source: Source = Field(default_factory=Source)
+    occurred_at: datetime | None = None
+    entities: list[str] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)

@@ -23,6 +23,7 @@ class ScopeFilter(BaseModel):
     file_sha256: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    include_past: bool = False  # also superseded or retracted memories (valid_to set)
 
 
 class VectorHit(BaseModel):
@@ -31,7 +32,9 @@ class VectorHit(BaseModel):
 
 
 class VectorStore(Protocol):
-    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None: ...
+    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
+        """Write points. Refuses (IsolationError) an id that belongs to another user, whoever asks."""
+        ...
 
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]: ...
 
@@ -78,6 +81,33 @@ class HistoryStore(Protocol):
 
     def for_memory(self, memory_id: str, user_id: str) -> list[HistoryEntry]: ...
 
+    def commit(
+        self,
+        rows: list[tuple[str, str, Event, str | None, str | None, str, str | None]],
+        *,
+        journal_id: int | None = None,
+        after: dict[str, Any] | None = None,
+        erase: list[tuple[str, str]] = (),
+        erase_messages: list[tuple[str, str]] = (),
+    ) -> None:
+        """One transaction: history rows, text erased from earlier rows of (memory_id, user_id),
+        transcript messages (user_id, content) removed, and the journal entry closed."""
+        ...
+
+    def journal_open(self, user_id: str, plan: dict[str, Any]) -> int:
+        """Record what a unit of work is about to do (to undo it after a crash); returns its id."""
+        ...
+
+    def journal_pending(self) -> list[tuple[int, str, dict[str, Any]]]:
+        """Units of work that began and never committed: (id, user_id, plan)."""
+        ...
+
+    def journal_close(self, journal_id: int) -> None: ...
+
+    def compact(self) -> None:
+        """Purge freed pages and the write-ahead log, so erased text is gone from the files."""
+        ...
+
     def log_messages(self, user_id: str, session_id: str, messages: list[tuple[str, str]]) -> None:
         """Append (role, content) messages to the chat transcript."""
         ...
@@ -102,6 +132,10 @@ class GraphStore(Protocol):
         """The memory was updated or deleted: its edges stop being current (kept as past)."""
         ...
 
+    def reopen_relations(self, user_id: str, memory_id: str, at: datetime) -> None:
+        """Undo ``close_relations`` at exactly ``at`` (a unit of work that did not commit)."""
+        ...
+
     def neighbours(
         self, user_id: str, names: list[str], hops: int = 1, include_past: bool = False, limit: int = 200
     ) -> list[GraphEdge]: ...
@@ -119,6 +153,8 @@ class GraphStore(Protocol):
     def forget_memory(self, user_id: str, memory_id: str) -> None:
         """Explicit user delete: remove the memory's edges for good."""
         ...
+
+    def compact(self) -> None: ...
 
     def delete_user(self, user_id: str) -> None: ...
 

@@ -390,6 +390,19 @@ class KuzuGraphStore:
             {"u": user_id, "m": memory_id, "at": _to_db_time(at)},
         )
 
+    def reopen_relations(self, user_id: str, memory_id: str, at: datetime) -> None:
+        """Undo ``close_relations`` at exactly ``at``: a unit of work that closed them did not commit."""
+        self._check_user(user_id)
+        self._run(
+            "MATCH (:Entity)-[r:Rel]->(:Entity) WHERE r.user_id = $u AND r.memory_id = $m "
+            "AND r.valid_to = $at SET r.valid_to = NULL",
+            {"u": user_id, "m": memory_id, "at": _to_db_time(at)},
+        )
+
+    def compact(self) -> None:
+        """Fold the write-ahead log into the database files (erased edges leave the log)."""
+        self._run("CHECKPOINT")
+
     def forget_memory(self, user_id: str, memory_id: str) -> None:
         """Explicit user delete: remove the memory's edges for good, then entities left with none."""
         self._check_user(user_id)

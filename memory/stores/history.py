@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from memory.errors import StoreError
 from memory.types import Event, HistoryEntry, SessionSummary
@@ -44,9 +46,22 @@ def _m002_transcript(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX transcript_session ON transcript(user_id, session_id, seq)")
 
 
+def _m003_journal(db: sqlite3.Connection) -> None:
+    """Units of work in flight: what to undo if the process dies before they commit."""
+    db.execute(
+        """CREATE TABLE journal (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id TEXT NOT NULL,
+            plan TEXT NOT NULL,
+            started_at TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_history", _m001_history),
     ("002_transcript", _m002_transcript),
+    ("003_journal", _m003_journal),
 ]
 
 
@@ -60,6 +75,8 @@ class SQLiteHistory:
         try:
             self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
+            # Deleted rows are overwritten with zeros, so forgotten text does not linger in free pages.
+            self._db.execute("PRAGMA secure_delete=ON")
             self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"Could not open the history database at {path}: {exc}") from exc
@@ -90,15 +107,71 @@ class SQLiteHistory:
     def record_many(
         self, rows: list[tuple[str, str, Event, str | None, str | None, str, str | None]]
     ) -> None:
-        if not rows:
-            return
+        self.commit(rows)
+
+    def commit(
+        self,
+        rows: list[tuple[str, str, Event, str | None, str | None, str, str | None]],
+        *,
+        journal_id: int | None = None,
+        after: dict[str, Any] | None = None,
+        erase: Sequence[tuple[str, str]] = (),
+        erase_messages: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """The commit point of a unit of work: all of it in one SQLite transaction. The journal entry
+        is closed, or, when steps remain after the commit (``after``), it keeps only those."""
         now = _now()
+        try:
+            with self._lock, self._db:
+                # Forgotten: every earlier row of the memory loses its text (the rows stay as tombstones).
+                self._db.executemany(
+                    "UPDATE history SET old_text = NULL, new_text = NULL, reason = NULL "
+                    "WHERE memory_id = ? AND user_id = ?",
+                    list(erase),
+                )
+                self._db.executemany(
+                    "DELETE FROM transcript WHERE user_id = ? AND content = ?", list(erase_messages)
+                )
+                self._db.executemany(
+                    "INSERT INTO history (memory_id, user_id, event, old_text, new_text, at, actor, reason) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(m, u, Event(e).value, o, n, now, a, r) for m, u, e, o, n, a, r in rows],
+                )
+                if journal_id is not None and after is not None:
+                    self._db.execute(
+                        "UPDATE journal SET plan = ? WHERE id = ?", (json.dumps(after), journal_id)
+                    )
+                elif journal_id is not None:
+                    self._db.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+        except sqlite3.Error as exc:
+            raise StoreError(f"Could not write the history: {exc}") from exc
+
+    def journal_open(self, user_id: str, plan: dict[str, Any]) -> int:
+        try:
+            with self._lock, self._db:
+                cur = self._db.execute(
+                    "INSERT INTO journal (user_id, plan, started_at) VALUES (?, ?, ?)",
+                    (user_id, json.dumps(plan), _now()),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Could not write the history: {exc}") from exc
+
+    def journal_pending(self) -> list[tuple[int, str, dict[str, Any]]]:
+        with self._lock:
+            rows = self._db.execute("SELECT id, user_id, plan FROM journal ORDER BY id").fetchall()
+        return [(r[0], r[1], json.loads(r[2])) for r in rows]
+
+    def journal_close(self, journal_id: int) -> None:
         with self._lock, self._db:
-            self._db.executemany(
-                "INSERT INTO history (memory_id, user_id, event, old_text, new_text, at, actor, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(m, u, Event(e).value, o, n, now, a, r) for m, u, e, o, n, a, r in rows],
-            )
+            self._db.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+
+    def compact(self) -> None:
+        """Fold the write-ahead log into the database and rebuild it without free pages."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def for_memory(self, memory_id: str, user_id: str) -> list[HistoryEntry]:
         with self._lock:
@@ -166,11 +239,13 @@ class SQLiteHistory:
         with self._lock, self._db:
             self._db.execute("DELETE FROM history WHERE user_id = ?", (user_id,))
             self._db.execute("DELETE FROM transcript WHERE user_id = ?", (user_id,))
+            self._db.execute("DELETE FROM journal WHERE user_id = ?", (user_id,))
 
     def reset(self) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM history")
             self._db.execute("DELETE FROM transcript")
+            self._db.execute("DELETE FROM journal")
 
     def close(self) -> None:
         with self._lock:

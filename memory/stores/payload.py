@@ -18,7 +18,8 @@ from memory.types import MemoryItem
 DENSE = "dense"
 SPARSE = "bm25"
 # Payload fields with an index: the scope fields every query filters on, plus the filters of the manager.
-KEYWORD_FIELDS = ("user_id", "agent_id", "session_id", "type", "slot", "source_kind", "file_sha256")
+KEYWORD_FIELDS = ("user_id", "agent_id", "session_id", "type", "slot", "source_kind", "file_sha256", "state")
+PAST = "past"  # ``state`` of a superseded or retracted memory; current ones say "current"
 FLOAT_FIELDS = ("created_ts",)
 
 
@@ -32,12 +33,44 @@ def to_payload(item: MemoryItem) -> dict[str, Any]:
     data["source_kind"] = item.source.kind.value
     data["file_sha256"] = item.source.file_sha256
     data["created_ts"] = item.created_at.timestamp()
+    data["state"] = "current" if item.current else PAST
     return data
 
 
+_DERIVED = ("source_kind", "file_sha256", "created_ts", "state")
+
+
 def from_payload(point_id: Any, payload: dict[str, Any]) -> MemoryItem:
-    data = {k: v for k, v in payload.items() if k not in ("source_kind", "file_sha256", "created_ts")}
+    data = {k: v for k, v in payload.items() if k not in _DERIVED}
     return MemoryItem.model_validate({"id": str(point_id), **data})
+
+
+def scope_filter(scope: ScopeFilter, m: Any, range_cls: Any, extra: list[Any] | None = None) -> Any:
+    """The engine filter for a scope: its conditions, and past memories left out unless asked for."""
+    must_not = [] if scope.include_past else [m.FieldCondition(key="state", match=m.MatchValue(value=PAST))]
+    return m.Filter(must=scope_conditions(scope, m, range_cls) + (extra or []), must_not=must_not)
+
+
+def in_scope(item: MemoryItem, scope: ScopeFilter) -> bool:
+    """Second check after the engine filter: a record outside the scope never leaves the store."""
+    checks = (
+        item.user_id == scope.user_id,
+        scope.agent_id is None or item.agent_id == scope.agent_id,
+        scope.session_id is None or item.session_id == scope.session_id,
+        not scope.types or item.type in scope.types,
+        scope.slot is None or item.slot == scope.slot,
+        scope.source_kind is None or item.source.kind.value == scope.source_kind,
+        scope.file_sha256 is None or item.source.file_sha256 == scope.file_sha256,
+        scope.created_after is None or item.created_at.timestamp() >= scope.created_after.timestamp(),
+        scope.created_before is None or item.created_at.timestamp() <= scope.created_before.timestamp(),
+        scope.include_past or item.current,
+    )
+    return all(checks)
+
+
+def foreign_ids(records: list[Any], user_id: str) -> list[str]:
+    """Ids among existing points (records with payloads) that belong to another user."""
+    return [str(r.id) for r in records if (r.payload or {}).get("user_id") != user_id]
 
 
 def scope_conditions(scope: ScopeFilter, m: Any, range_cls: Any) -> list[Any]:

@@ -9,17 +9,20 @@ from typing import Any
 
 import qdrant_edge as qe
 
-from memory.errors import StoreError, StoreLockedError
+from memory.errors import IsolationError, StoreError, StoreLockedError
 from memory.stores.base import ScopeFilter, VectorHit
 from memory.stores.payload import (
     DENSE,
     FLOAT_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
+    foreign_ids,
     from_payload,
+    in_scope,
     make_bm25,
     paged_items,
     scope_conditions,
+    scope_filter,
     to_payload,
 )
 from memory.types import MemoryItem
@@ -108,7 +111,7 @@ class QdrantEdgeStore:
 
     # -- helpers ---------------------------------------------------------------------------
     def _filter(self, scope: ScopeFilter, extra: list[Any] | None = None) -> qe.Filter:
-        return qe.Filter(must=scope_conditions(scope, qe, qe.RangeFloat) + (extra or []))
+        return scope_filter(scope, qe, qe.RangeFloat, extra)
 
     def _call(self, what: str, fn: Any, *args: Any) -> Any:
         if self._closed:
@@ -120,6 +123,11 @@ class QdrantEdgeStore:
 
     # -- VectorStore -------------------------------------------------------------------------
     def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
+        for user_id in {i.user_id for i in items}:
+            ids = [i.id for i in items if i.user_id == user_id]
+            taken = foreign_ids(self._call("read", self._shard.retrieve, ids, True, False), user_id)
+            if taken:
+                raise IsolationError(f"Memory id {taken[0]} belongs to someone else; nothing was written.")
         points = [
             qe.Point(item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(item.text)}, to_payload(item))
             for item, vec in zip(items, dense, strict=True)
@@ -149,7 +157,7 @@ class QdrantEdgeStore:
             return []
         records = self._call("read", self._shard.retrieve, ids, True, False)
         items = [from_payload(r.id, r.payload or {}) for r in records]
-        return [i for i in items if _in_scope(i, scope)]
+        return [i for i in items if in_scope(i, scope)]
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
         flt = self._filter(scope)
@@ -213,13 +221,14 @@ class QdrantEdgeStore:
     def delete(self, ids: list[str], scope: ScopeFilter) -> int:
         if not ids:
             return 0
-        flt = self._filter(scope, [qe.HasIdCondition(set(ids))])
+        flt = self._filter(scope.model_copy(update={"include_past": True}), [qe.HasIdCondition(set(ids))])
         n = self._call("count", self._shard.count, qe.CountRequest(filter=flt, exact=True))
         if n:
             self._call("delete", self._shard.update, qe.UpdateOperation.delete_points_by_filter(flt))
         return n
 
     def delete_scope(self, scope: ScopeFilter) -> int:
+        scope = scope.model_copy(update={"include_past": True})
         flt = self._filter(scope)
         n = self.count(scope)
         if n:
@@ -239,17 +248,6 @@ class QdrantEdgeStore:
             with self._optimizing:  # never close the shard under a running optimisation
                 self._closed = True
             _SharedShard.release(self._path)
-
-
-def _in_scope(item: MemoryItem, scope: ScopeFilter) -> bool:
-    """Second check after the engine filter: a record of another scope never leaves the store."""
-    if item.user_id != scope.user_id:
-        return False
-    if scope.agent_id is not None and item.agent_id != scope.agent_id:
-        return False
-    if scope.session_id is not None and item.session_id != scope.session_id:
-        return False
-    return not (scope.types and item.type not in scope.types)
 
 
 __all__ = ["QdrantEdgeStore"]

@@ -11,17 +11,19 @@ import qdrant_edge as qe
 from qdrant_client import QdrantClient, models
 
 from memory.config import VectorStoreConfig
-from memory.errors import StoreError
+from memory.errors import IsolationError, StoreError
 from memory.stores.base import ScopeFilter, VectorHit
 from memory.stores.payload import (
     DENSE,
     FLOAT_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
+    foreign_ids,
     from_payload,
+    in_scope,
     make_bm25,
     paged_items,
-    scope_conditions,
+    scope_filter,
     to_payload,
 )
 from memory.types import MemoryItem
@@ -69,7 +71,7 @@ class QdrantServerStore:
             )
 
     def _filter(self, scope: ScopeFilter, extra: list[Any] | None = None) -> models.Filter:
-        return models.Filter(must=scope_conditions(scope, models, models.Range) + (extra or []))
+        return scope_filter(scope, models, models.Range, extra)
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -81,6 +83,12 @@ class QdrantServerStore:
         return models.SparseVector(indices=list(vec.indices), values=list(vec.values))
 
     def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
+        for user_id in {i.user_id for i in items}:
+            ids = [i.id for i in items if i.user_id == user_id]
+            records = self._call("read", self._client.retrieve, self._collection, ids=ids, with_payload=True)
+            taken = foreign_ids(records, user_id)
+            if taken:
+                raise IsolationError(f"Memory id {taken[0]} belongs to someone else; nothing was written.")
         points = [
             models.PointStruct(
                 id=item.id,
@@ -105,7 +113,7 @@ class QdrantServerStore:
             with_payload=True,
         )
         by_id = {str(r.id): from_payload(r.id, r.payload or {}) for r in records}
-        return [by_id[i] for i in ids if i in by_id]
+        return [by_id[i] for i in ids if i in by_id and in_scope(by_id[i], scope)]
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
         flt = self._filter(scope)
@@ -170,7 +178,9 @@ class QdrantServerStore:
     def delete(self, ids: list[str], scope: ScopeFilter) -> int:
         if not ids:
             return 0
-        flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
+        flt = self._filter(
+            scope.model_copy(update={"include_past": True}), [models.HasIdCondition(has_id=ids)]
+        )
         n = self._call("count", self._client.count, self._collection, count_filter=flt, exact=True).count
         if n:
             self._call(
@@ -182,6 +192,7 @@ class QdrantServerStore:
         return n
 
     def delete_scope(self, scope: ScopeFilter) -> int:
+        scope = scope.model_copy(update={"include_past": True})
         n = self.count(scope)
         if n:
             self._call(

@@ -29,11 +29,8 @@ def test_add_search_get_update_delete_history(memory):
     with pytest.raises(NotFoundError):
         memory.get(fact_id, user_id="dana")
     events = [(h.event, h.old_text, h.new_text) for h in memory.history(fact_id, user_id="dana")]
-    assert events == [
-        (Event.ADD, None, "User lives in Lisbon."),
-        (Event.UPDATE, "User lives in Lisbon.", "User lives in Porto."),
-        (Event.DELETE, "User lives in Porto.", None),
-    ]
+    # Forgotten: the rows stay as tombstones (event and time); their text is gone.
+    assert events == [(Event.ADD, None, None), (Event.UPDATE, None, None), (Event.DELETE, None, None)]
 
 
 def test_get_all_filters_by_type_and_session(memory):

@@ -58,7 +58,12 @@ def test_scripted_conversation_ends_with_the_right_facts_and_history(memory):
     assert [(h.event, h.old_text, h.new_text) for h in m.history(city.id, user_id="sam")] == [
         (Event.ADD, None, "User lives in Boston."),
         (Event.UPDATE, "User lives in Boston.", "User lives in Denver."),
+        (Event.ADD, None, "User lives in Denver."),
     ]
+    # Superseded, not overwritten: Boston is kept as the past, linked to what replaced it.
+    boston = m.get(city.supersedes, user_id="sam")
+    assert boston.text == "User lives in Boston." and boston.valid_to == city.valid_from
+    assert boston.superseded_by == city.id and not boston.current
     # Derived facts keep the turn they came from.
     source_turns = {e.source.turn_id for e in episodes}
     assert city.source.turn_id in source_turns

@@ -114,7 +114,7 @@ def test_llm_proposing_a_rule_from_a_document_is_refused(make_memory, samples):
     assert mem.get_all(user_id="u", types=[MemoryType.PROCEDURAL]) == []
     derived = [m for m in mem.get_all(user_id="u") if m.text == "The handbook says the office opens at 8."]
     assert derived and derived[0].source.file_name == "evil.pdf" and derived[0].source.page == 1
-    assert any("instruction" in w for w in result.metadata["warnings"])
+    assert any("instruction" in w for w in result.warnings)
 
 
 def test_image_with_text_is_searchable_and_links_to_the_stored_file(memory, samples, tmp_path):

@@ -1,0 +1,237 @@
+"""The one write path: a unit of work lands in the vector store, the graph and the history, or in none.
+
+A unit of work collects changes (new memories, rewritten ones, erased ones), then ``commit``:
+1. a journal entry records what is about to change, with the records as they were before;
+2. vectors are written, graph edges closed and added;
+3. one SQLite transaction writes the history rows (and erases forgotten text) and closes the
+   journal entry: this is the commit point;
+4. after it, what cannot be undone runs (graph edges of forgotten memories removed, media files);
+   the journal keeps these steps until they are done.
+If a step before the commit point raises, the steps already taken are undone at once; if the
+process dies, ``recover`` undoes them (or finishes step 4) the next time the data directory opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from memory.embeddings import Embedder
+from memory.stores.base import GraphStore, HistoryStore, ScopeFilter, VectorStore
+from memory.types import Event, MemoryItem, utcnow
+
+HistoryRow = tuple[str, str, Event, str | None, str | None, str, str | None]
+RemoveMedia = Callable[[str, list[str]], None]  # (user_id, relative paths no longer referenced)
+
+
+class Stores:
+    """The three stores and the embedder one unit of work writes through."""
+
+    def __init__(
+        self,
+        vectors: VectorStore,
+        graph: GraphStore | None,
+        history: HistoryStore,
+        embedder: Embedder,
+        remove_media: RemoveMedia | None = None,
+    ) -> None:
+        self.vectors = vectors
+        self.graph = graph
+        self.history = history
+        self.embedder = embedder
+        self.remove_media = remove_media
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """Embed each distinct text once."""
+        unique = list(dict.fromkeys(texts))
+        vectors = dict(zip(unique, self.embedder.embed(unique), strict=True)) if unique else {}
+        return [vectors[t] for t in texts]
+
+
+class UnitOfWork:
+    """Changes for one user, applied together by ``commit``."""
+
+    def __init__(self, stores: Stores, user_id: str) -> None:
+        self._stores = stores
+        self.user_id = user_id
+        self._new: dict[str, MemoryItem] = {}
+        self._rewrites: dict[str, tuple[MemoryItem, MemoryItem]] = {}
+        self._erased: dict[str, MemoryItem] = {}
+        self._closed: list[tuple[str, datetime]] = []  # graph edges of a memory closed at a time
+        self._rows: list[HistoryRow] = []
+        self._erase_messages: list[str] = []
+        self._media: list[str] = []
+        self._vectors: dict[str, list[float]] = {}
+
+    @property
+    def empty(self) -> bool:
+        return not (self._new or self._rewrites or self._erased or self._rows)
+
+    # -- staging ----------------------------------------------------------------------------------
+    def add(
+        self,
+        items: list[MemoryItem],
+        *,
+        actor: str = "system",
+        reason: str | None = None,
+        vectors: list[list[float]] | None = None,
+    ) -> None:
+        for n, item in enumerate(items):
+            self._check(item)
+            self._new[item.id] = item
+            if vectors is not None:
+                self._vectors[item.id] = vectors[n]
+            self._rows.append((item.id, item.user_id, Event.ADD, None, item.text, actor, reason))
+
+    def rewrite(
+        self,
+        before: MemoryItem,
+        after: MemoryItem,
+        *,
+        event: Event | None = None,
+        actor: str = "system",
+        reason: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Change a stored memory in place (same id): an edit, a close (valid_to), an annotation.
+        Its graph edges follow: closed at ``at`` when its relations change or it stops being current."""
+        self._check(after)
+        first = self._rewrites.get(before.id, (before, before))[0]
+        self._rewrites[before.id] = (first, after)
+        if after.relations != before.relations or (before.current and not after.current):
+            if before.relations:
+                self._closed.append((before.id, at or utcnow()))
+        if event is not None:
+            self._rows.append((after.id, after.user_id, event, before.text, after.text, actor, reason))
+
+    def erase(
+        self, item: MemoryItem, *, actor: str = "user", reason: str | None = None, media: list[str] = ()
+    ) -> None:
+        """Forget: the point goes, every history row of it loses its text (a tombstone row stays),
+        its graph edges and entities left without edges go, and so do its transcript messages."""
+        self._check(item)
+        self._erased[item.id] = item
+        self._rows.append((item.id, item.user_id, Event.DELETE, None, None, actor, reason))
+        if item.source.kind.value == "chat":
+            self._erase_messages.append(item.text)
+        self._media += [p for p in media if p]
+
+    def record(self, row: HistoryRow) -> None:
+        self._rows.append(row)
+
+    def _check(self, item: MemoryItem) -> None:
+        if item.user_id != self.user_id:
+            raise ValueError("a unit of work writes for one user only")
+
+    # -- commit -----------------------------------------------------------------------------------
+    def commit(self) -> None:
+        if self.empty:
+            return
+        s = self._stores
+        written = list(self._new.values()) + [after for _, after in self._rewrites.values()]
+        missing = [i for i in written if i.id not in self._vectors]
+        for item, vec in zip(missing, s.embed([i.text for i in missing]), strict=True):
+            self._vectors[item.id] = vec
+        plan = self._plan()
+        journal = s.history.journal_open(self.user_id, plan)
+        try:
+            if written:
+                s.vectors.upsert(written, [self._vectors[i.id] for i in written])
+            if self._erased:
+                s.vectors.delete(list(self._erased), ScopeFilter(user_id=self.user_id, include_past=True))
+            if s.graph is not None:
+                for memory_id, at in self._closed:
+                    s.graph.close_relations(self.user_id, memory_id, at)
+                for item in self._linked():
+                    s.graph.add_relations(
+                        self.user_id, item.id, item.relations, item.valid_from or item.created_at
+                    )
+            after = {"committed": True, **plan["after"]} if _has_steps(plan["after"]) else None
+            s.history.commit(
+                self._rows,
+                journal_id=journal,
+                after=after,
+                erase=[(i, self.user_id) for i in self._erased],
+                erase_messages=[(self.user_id, text) for text in self._erase_messages],
+            )
+        except BaseException:
+            rollback(s, self.user_id, plan)
+            s.history.journal_close(journal)
+            raise
+        if after is not None:
+            finish(s, self.user_id, plan["after"])
+            s.history.journal_close(journal)
+
+    def _linked(self) -> list[MemoryItem]:
+        """Memories whose relations go into the graph as current edges: new ones, and rewritten ones
+        whose relations changed."""
+        new = [i for i in self._new.values() if i.relations and i.current]
+        changed = [
+            a for b, a in self._rewrites.values() if a.relations and a.current and a.relations != b.relations
+        ]
+        return new + changed
+
+    def _plan(self) -> dict[str, Any]:
+        befores = [b for b, _ in self._rewrites.values()] + list(self._erased.values())
+        return {
+            "new": list(self._new),
+            "before": [b.model_dump(mode="json") for b in befores],
+            "graph_new": [i.id for i in self._linked()],
+            "closed": [[memory_id, at.isoformat()] for memory_id, at in self._closed],
+            "after": {"forget_graph": list(self._erased), "media": list(dict.fromkeys(self._media))},
+        }
+
+
+def _has_steps(after: dict[str, Any]) -> bool:
+    return bool(after.get("forget_graph") or after.get("media"))
+
+
+def rollback(stores: Stores, user_id: str, plan: dict[str, Any]) -> None:
+    """Undo whatever of a plan was done before its commit point (every step is safe to repeat)."""
+    scope = ScopeFilter(user_id=user_id, include_past=True)
+    if plan.get("new"):
+        stores.vectors.delete(plan["new"], scope)
+    befores = [MemoryItem.model_validate(b) for b in plan.get("before", [])]
+    if befores:
+        stores.vectors.upsert(befores, stores.embed([b.text for b in befores]))
+    graph = stores.graph
+    if graph is None:
+        return
+    for memory_id in plan.get("graph_new", []):
+        graph.forget_memory(user_id, memory_id)
+    for memory_id, at in plan.get("closed", []):
+        graph.reopen_relations(user_id, memory_id, datetime.fromisoformat(at))
+    for before in befores:
+        if before.relations and before.current and before.id in plan.get("graph_new", []):
+            graph.add_relations(user_id, before.id, before.relations, before.valid_from or before.created_at)
+
+
+def finish(stores: Stores, user_id: str, after: dict[str, Any]) -> None:
+    """The steps after a commit point: they remove data for good, so they run only once it is safe.
+    ``delete_user``: every store forgets the user (history last: the journal entry goes with it)."""
+    if after.get("delete_user"):
+        stores.vectors.delete_scope(ScopeFilter(user_id=user_id, include_past=True))
+        if stores.graph is not None:
+            stores.graph.delete_user(user_id)
+        if after.get("media") and stores.remove_media is not None:
+            stores.remove_media(user_id, after["media"])
+        stores.history.delete_user(user_id)
+        return
+    if stores.graph is not None:
+        for memory_id in after.get("forget_graph", []):
+            stores.graph.forget_memory(user_id, memory_id)
+    if after.get("media") and stores.remove_media is not None:
+        stores.remove_media(user_id, after["media"])
+
+
+def recover(stores: Stores) -> int:
+    """After a crash: undo units of work that never committed, finish those that did. Returns how many."""
+    pending = stores.history.journal_pending()
+    for journal_id, user_id, plan in pending:
+        if plan.get("committed"):
+            finish(stores, user_id, plan)
+        else:
+            rollback(stores, user_id, plan)
+        stores.history.journal_close(journal_id)
+    return len(pending)
