@@ -173,7 +173,6 @@ class Memory:
         The extraction (an LLM call, possibly seconds) runs outside any lock; if the user's memories
         are deleted meanwhile, nothing of this turn comes back."""
         since = self._epoch(turn.user_id)
-        related = self._related(turn)
         ops: list[Operation] = []
         episode = None
         if keep_episode:
@@ -193,6 +192,7 @@ class Memory:
                     reason="chat turn",
                 )
             )
+        related = self._related(turn)
         extraction = self._extract(turn, related)
         with self._writing(turn.user_id, since) as uow:
             if uow is None:
@@ -224,11 +224,12 @@ class Memory:
         uow.rewrite(current, annotated)
 
     def _related(self, turn: Turn) -> list[MemoryItem]:
-        """Existing facts and rules near the turn, shown to the extractor as m1..mN."""
+        """Existing facts and rules near the turn, shown to the extractor as m1..mN (graph-free: the
+        extractor needs the memories themselves)."""
         scope = ScopeFilter(
             user_id=turn.user_id, agent_id=turn.agent_id, types=[MemoryType.SEMANTIC, MemoryType.PROCEDURAL]
         )
-        hits = self._retriever.search(turn.text, scope, 10, PRESETS["hybrid"])
+        hits = self._retriever.search(turn.text, scope, 10, replace(PRESETS["hybrid"], graph=False))
         return [h.memory for h in hits]
 
     def add_batch(self, entries: list[MemoryInput], *, user_id: str) -> list[MemoryItem]:
@@ -284,6 +285,20 @@ class Memory:
                 }
             )
             uow.rewrite(old, new, event=Event.UPDATE, actor="user", reason="edited")
+        return new
+
+    def confirm_rule(self, memory_id: str, *, user_id: str, active: bool = True) -> MemoryItem:
+        """Switch a rule on (an imported rule waits for this) or off, without changing its text."""
+        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+        with self._writing(user_id) as uow:
+            assert uow is not None
+            rule = self.get(memory_id, user_id=user_id)
+            if rule.type != MemoryType.PROCEDURAL:
+                raise InvalidInputError("Only rules (procedural memories) can be switched on or off.")
+            metadata = {**rule.metadata, "inactive": not active}
+            reason = "rule confirmed by the user" if active else "rule switched off by the user"
+            new = rule.model_copy(update={"metadata": metadata, "updated_at": utcnow()})
+            uow.rewrite(rule, new, event=Event.UPDATE, actor="user", reason=reason)
         return new
 
     def delete(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> None:

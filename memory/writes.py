@@ -156,9 +156,9 @@ class UnitOfWork:
                 erase_messages=[(self.user_id, text) for text in self._erase_messages],
             )
         except BaseException:
-            rollback(s, self.user_id, plan)
-            s.history.journal_close(journal)
-            raise
+            if rollback(s, self.user_id, plan):
+                s.history.journal_close(journal)
+            raise  # a rollback that could not finish stays journaled: the next open repeats it
         if after is not None:
             finish(s, self.user_id, plan["after"])
             s.history.journal_close(journal)
@@ -187,24 +187,35 @@ def _has_steps(after: dict[str, Any]) -> bool:
     return bool(after.get("forget_graph") or after.get("media"))
 
 
-def rollback(stores: Stores, user_id: str, plan: dict[str, Any]) -> None:
-    """Undo whatever of a plan was done before its commit point (every step is safe to repeat)."""
+def rollback(stores: Stores, user_id: str, plan: dict[str, Any]) -> bool:
+    """Undo whatever of a plan was done before its commit point. Every step is safe to repeat, and
+    each is tried even if another fails; False if any failed (the journal entry must stay)."""
     scope = ScopeFilter(user_id=user_id, include_past=True)
-    if plan.get("new"):
-        stores.vectors.delete(plan["new"], scope)
     befores = [MemoryItem.model_validate(b) for b in plan.get("before", [])]
+    steps: list[Callable[[], Any]] = []
+    if plan.get("new"):
+        steps.append(lambda: stores.vectors.delete(plan["new"], scope))
     if befores:
-        stores.vectors.upsert(befores, stores.embed([b.text for b in befores]))
+        steps.append(lambda: stores.vectors.upsert(befores, stores.embed([b.text for b in befores])))
     graph = stores.graph
-    if graph is None:
-        return
-    for memory_id in plan.get("graph_new", []):
-        graph.forget_memory(user_id, memory_id)
-    for memory_id, at in plan.get("closed", []):
-        graph.reopen_relations(user_id, memory_id, datetime.fromisoformat(at))
-    for before in befores:
-        if before.relations and before.current and before.id in plan.get("graph_new", []):
-            graph.add_relations(user_id, before.id, before.relations, before.valid_from or before.created_at)
+    if graph is not None:
+        steps += [lambda m=m: graph.forget_memory(user_id, m) for m in plan.get("graph_new", [])]
+        steps += [
+            lambda m=m, at=at: graph.reopen_relations(user_id, m, datetime.fromisoformat(at))
+            for m, at in plan.get("closed", [])
+        ]
+        steps += [
+            lambda b=b: graph.add_relations(user_id, b.id, b.relations, b.valid_from or b.created_at)
+            for b in befores
+            if b.relations and b.current and b.id in plan.get("graph_new", [])
+        ]
+    ok = True
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            ok = False
+    return ok
 
 
 def finish(stores: Stores, user_id: str, after: dict[str, Any]) -> None:
@@ -231,7 +242,7 @@ def recover(stores: Stores) -> int:
     for journal_id, user_id, plan in pending:
         if plan.get("committed"):
             finish(stores, user_id, plan)
-        else:
-            rollback(stores, user_id, plan)
+        elif not rollback(stores, user_id, plan):
+            continue  # a store still fails: tried again at the next open
         stores.history.journal_close(journal_id)
     return len(pending)

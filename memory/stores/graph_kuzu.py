@@ -88,6 +88,14 @@ def _from_db_time(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None else None
 
 
+_SIDE_FILES = ("", ".wal", ".shadow", ".tmp")  # the database file, its write-ahead log and shadow pages
+
+
+def _remove_db_files(db_file: Path) -> None:
+    for suffix in _SIDE_FILES:
+        db_file.with_name(db_file.name + suffix).unlink(missing_ok=True)
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
@@ -400,8 +408,64 @@ class KuzuGraphStore:
         )
 
     def compact(self) -> None:
-        """Fold the write-ahead log into the database files (erased edges leave the log)."""
-        self._run("CHECKPOINT")
+        """Rebuild the database from its live rows in a new file that replaces the old one: the engine
+        does not overwrite freed pages, so erased names would otherwise stay on disk. Every other call
+        waits meanwhile."""
+        with self._lock:
+            handle = self._handle
+            if handle is None:
+                raise StoreError(f"The graph store at {self.path} is closed")
+            nodes = self._run("MATCH (e:Entity) RETURN e.id, e.user_id, e.name, e.norm, e.type, e.aliases")
+            edges = self._run(
+                "MATCH (a:Entity)-[r:Rel]->(b:Entity) RETURN a.id, b.id, r.relation, r.memory_id, "
+                "r.valid_from, r.valid_to, r.user_id"
+            )
+            db_file = self.path.resolve() / DB_FILE
+            fresh_file = db_file.with_name(DB_FILE + ".compacting")
+            _remove_db_files(fresh_file)
+            db = kuzu.Database(str(fresh_file), buffer_pool_size=BUFFER_POOL_BYTES)
+            conn = kuzu.Connection(db)
+            try:
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                insert_node = conn.prepare(
+                    "CREATE (:Entity {id: $id, user_id: $u, name: $name, norm: $norm, type: $type, aliases: $aliases})"
+                )
+                for n in nodes:
+                    conn.execute(
+                        insert_node,
+                        {
+                            "id": n[0],
+                            "u": n[1],
+                            "name": n[2],
+                            "norm": n[3],
+                            "type": n[4],
+                            "aliases": n[5] or [],
+                        },
+                    )
+                insert_edge = conn.prepare(
+                    "MATCH (a:Entity), (b:Entity) WHERE a.id = $a AND b.id = $b CREATE (a)-[:Rel {relation: $rel, "
+                    "memory_id: $m, valid_from: $from, valid_to: $to, user_id: $u}]->(b)"
+                )
+                for e in edges:
+                    conn.execute(
+                        insert_edge,
+                        {"a": e[0], "b": e[1], "rel": e[2], "m": e[3], "from": e[4], "to": e[5], "u": e[6]},
+                    )
+                conn.execute("CHECKPOINT")
+            finally:
+                conn.close()
+                db.close()
+            handle.prepared.clear()
+            handle.conn.close()
+            handle.db.close()
+            _remove_db_files(db_file)
+            for suffix in _SIDE_FILES:
+                moved = fresh_file.with_name(fresh_file.name + suffix)
+                if moved.exists():
+                    moved.rename(db_file.with_name(db_file.name + suffix))
+            handle.db = kuzu.Database(str(db_file), buffer_pool_size=BUFFER_POOL_BYTES)
+            handle.conn = kuzu.Connection(handle.db)
 
     def forget_memory(self, user_id: str, memory_id: str) -> None:
         """Explicit user delete: remove the memory's edges for good, then entities left with none."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,40 @@ _PAGE = 512
 OPTIMIZE_EVERY = 5_000  # at least this many new points before the index is rebuilt in a background thread
 
 
+class _Gate:
+    """Many engine calls at once, or one compaction alone (it swaps the shard underneath them)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active = 0
+        self._closed = False
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._closed)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._closed)
+            self._closed = True
+            self._cond.wait_for(lambda: self._active == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._closed = False
+                self._cond.notify_all()
+
+
 class _SharedShard:
     """One EdgeShard per directory per process, shared by every store object that opens it."""
 
@@ -40,16 +76,17 @@ class _SharedShard:
     def __init__(self, shard: qe.EdgeShard) -> None:
         self.shard = shard
         self.users = 0
+        self.gate = _Gate()
 
     @classmethod
-    def acquire(cls, path: Path, dims: int) -> qe.EdgeShard:
+    def acquire(cls, path: Path, dims: int) -> _SharedShard:
         key = str(path.resolve())
         with cls.lock:
             if key not in cls.registry:
                 cls.registry[key] = cls(_open_shard(path, dims))
             entry = cls.registry[key]
             entry.users += 1
-            return entry.shard
+            return entry
 
     @classmethod
     def release(cls, path: Path) -> None:
@@ -102,7 +139,7 @@ class QdrantEdgeStore:
         self._path = Path(path)
         self._dims = dims
         self._ef = hnsw_ef
-        self._shard = _SharedShard.acquire(self._path, dims)
+        self._entry = _SharedShard.acquire(self._path, dims)
         self._bm25 = make_bm25()
         self._closed = False
         self._pending = 0  # points written since the last optimisation
@@ -113,11 +150,13 @@ class QdrantEdgeStore:
     def _filter(self, scope: ScopeFilter, extra: list[Any] | None = None) -> qe.Filter:
         return scope_filter(scope, qe, qe.RangeFloat, extra)
 
-    def _call(self, what: str, fn: Any, *args: Any) -> Any:
+    def _call(self, what: str, method: str, *args: Any) -> Any:
+        """One engine call, by method name: resolved on the shard in place once the gate lets it in."""
         if self._closed:
             raise StoreError("The vector store is closed.")
         try:
-            return fn(*args)
+            with self._entry.gate.shared():
+                return getattr(self._entry.shard, method)(*args)
         except Exception as exc:  # the engine raises plain Exceptions; keep its words
             raise StoreError(f"Vector store {what} failed: {exc}") from exc
 
@@ -125,7 +164,7 @@ class QdrantEdgeStore:
     def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
         for user_id in {i.user_id for i in items}:
             ids = [i.id for i in items if i.user_id == user_id]
-            taken = foreign_ids(self._call("read", self._shard.retrieve, ids, True, False), user_id)
+            taken = foreign_ids(self._call("read", "retrieve", ids, True, False), user_id)
             if taken:
                 raise IsolationError(f"Memory id {taken[0]} belongs to someone else; nothing was written.")
         points = [
@@ -133,9 +172,7 @@ class QdrantEdgeStore:
             for item, vec in zip(items, dense, strict=True)
         ]
         for start in range(0, len(points), _PAGE):
-            self._call(
-                "upsert", self._shard.update, qe.UpdateOperation.upsert_points(points[start : start + _PAGE])
-            )
+            self._call("upsert", "update", qe.UpdateOperation.upsert_points(points[start : start + _PAGE]))
         self._pending += len(points)
         if self._pending >= self._optimize_after and not self._optimizing.locked():
             threading.Thread(target=self.optimize, name="qdrant-edge-optimize", daemon=True).start()
@@ -147,15 +184,15 @@ class QdrantEdgeStore:
             self._pending = 0
             if self._closed:
                 return False
-            done = bool(self._call("optimize", self._shard.optimize))
+            done = bool(self._call("optimize", "optimize"))
             # Next rebuild once the store has grown by half again: a bulk load costs O(n log n) in indexing.
-            self._optimize_after = max(OPTIMIZE_EVERY, self._shard.info().points_count // 2)
+            self._optimize_after = max(OPTIMIZE_EVERY, self._call("info", "info").points_count // 2)
             return done
 
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]:
         if not ids:
             return []
-        records = self._call("read", self._shard.retrieve, ids, True, False)
+        records = self._call("read", "retrieve", ids, True, False)
         items = [from_payload(r.id, r.payload or {}) for r in records]
         return [i for i in items if in_scope(i, scope)]
 
@@ -164,12 +201,12 @@ class QdrantEdgeStore:
 
         def fetch(offset: Any, n: int) -> tuple[list[Any], Any]:
             req = qe.ScrollRequest(offset=offset, limit=n, filter=flt, with_payload=True, with_vector=False)
-            return self._call("scroll", self._shard.scroll, req)
+            return self._call("scroll", "scroll", req)
 
         return paged_items(fetch, limit, _PAGE)
 
     def count(self, scope: ScopeFilter) -> int:
-        return self._call("count", self._shard.count, qe.CountRequest(filter=self._filter(scope), exact=True))
+        return self._call("count", "count", qe.CountRequest(filter=self._filter(scope), exact=True))
 
     def search(
         self, dense: list[float] | None, text: str | None, scope: ScopeFilter, limit: int
@@ -207,7 +244,7 @@ class QdrantEdgeStore:
             kinds.append("keyword")
         if not requests:
             return [], []
-        results = self._call("search", self._shard.query_batch, qe.QueryBatchRequest(requests))
+        results = self._call("search", "query_batch", qe.QueryBatchRequest(requests))
         lists: dict[str, list[VectorHit]] = {"dense": [], "keyword": []}
         for kind, points in zip(kinds, results, strict=True):
             lists[kind] = [VectorHit(id=str(p.id), score=float(p.score)) for p in points]
@@ -216,15 +253,15 @@ class QdrantEdgeStore:
     def existing_ids(self, ids: list[str]) -> set[str]:
         if not ids:
             return set()
-        return {str(r.id) for r in self._call("read", self._shard.retrieve, ids, False, False)}
+        return {str(r.id) for r in self._call("read", "retrieve", ids, False, False)}
 
     def delete(self, ids: list[str], scope: ScopeFilter) -> int:
         if not ids:
             return 0
         flt = self._filter(scope.model_copy(update={"include_past": True}), [qe.HasIdCondition(set(ids))])
-        n = self._call("count", self._shard.count, qe.CountRequest(filter=flt, exact=True))
+        n = self._call("count", "count", qe.CountRequest(filter=flt, exact=True))
         if n:
-            self._call("delete", self._shard.update, qe.UpdateOperation.delete_points_by_filter(flt))
+            self._call("delete", "update", qe.UpdateOperation.delete_points_by_filter(flt))
         return n
 
     def delete_scope(self, scope: ScopeFilter) -> int:
@@ -232,16 +269,45 @@ class QdrantEdgeStore:
         flt = self._filter(scope)
         n = self.count(scope)
         if n:
-            self._call("delete", self._shard.update, qe.UpdateOperation.delete_points_by_filter(flt))
+            self._call("delete", "update", qe.UpdateOperation.delete_points_by_filter(flt))
         return n
 
     def reset(self) -> None:
         """Remove every point of every user (the Memory.reset admin call)."""
         flt = qe.Filter(must_not=[qe.IsEmptyCondition(key="user_id")])
-        self._call("reset", self._shard.update, qe.UpdateOperation.delete_points_by_filter(flt))
+        self._call("reset", "update", qe.UpdateOperation.delete_points_by_filter(flt))
 
     def flush(self) -> None:
-        self._call("flush", self._shard.flush)
+        self._call("flush", "flush")
+
+    def compact(self) -> None:
+        """Rewrite the shard from its live points only, in a new directory that then replaces the old:
+        deleted points leave no payload behind in old segments or in the write-ahead log. Every other
+        call of every thread waits meanwhile."""
+        with self._optimizing, self._entry.gate.exclusive():
+            old = self._entry.shard
+            fresh_dir = self._path.with_name(self._path.name + ".compacting")
+            shutil.rmtree(fresh_dir, ignore_errors=True)
+            fresh = _open_shard(fresh_dir, self._dims)
+            offset = None
+            while True:
+                req = qe.ScrollRequest(offset=offset, limit=_PAGE, with_payload=True, with_vector=True)
+                records, offset = old.scroll(req)
+                if records:
+                    points = [qe.Point(r.id, r.vector, r.payload or {}) for r in records]
+                    fresh.update(qe.UpdateOperation.upsert_points(points))
+                if offset is None or not records:
+                    break
+            fresh.optimize()
+            fresh.flush()
+            fresh.close()
+            old.close()
+            stale = self._path.with_name(self._path.name + ".stale")
+            shutil.rmtree(stale, ignore_errors=True)
+            self._path.rename(stale)
+            fresh_dir.rename(self._path)
+            shutil.rmtree(stale, ignore_errors=True)
+            self._entry.shard = qe.EdgeShard.load(str(self._path))
 
     def close(self) -> None:
         if not self._closed:

@@ -79,7 +79,11 @@ def test_memories_are_retrieved_before_streaming_and_reach_the_prompt(
     assert len(pieces) > 1 and "".join(pieces) == chat.text
     messages = server.reply_requests[0]["messages"]
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
-    assert "I live in Lisbon." in messages[0]["content"] and "episodic · chat turn" in messages[0]["content"]
+    # Memories reach the model as quoted data in the last user message, never in the system message.
+    assert (
+        "I live in Lisbon." in messages[-1]["content"] and "episodic · chat turn" in messages[-1]["content"]
+    )
+    assert "I live in Lisbon." not in messages[0]["content"]
     assert "ticket.txt: LIS-OPO" in messages[-1]["content"]
     written = chat.wait_write(timeout=30)
     assert written is not None and written.operations

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from memory.prompts import NO_LLM_LABEL, PROMPT_VERSION, chat_system_prompt, offline_reply
+from memory.prompts import NO_LLM_LABEL, PROMPT_VERSION, offline_reply
 from memory.types import MemoryHit, MemoryItem, MemoryType, Source, SourceKind
 
 RULE = MemoryItem(text="Always answer in French.", user_id="u", type=MemoryType.PROCEDURAL)
@@ -28,20 +26,6 @@ def hits(*items: MemoryItem) -> list[MemoryHit]:
     return [MemoryHit(memory=item, score=1.0 - i / 10) for i, item in enumerate(items)]
 
 
-def test_chat_prompt_lists_rules_then_memories_with_type_and_source() -> None:
-    prompt = chat_system_prompt(hits(RULE, FACT, EPISODE), [RULE, DOC_RULE], today=date(2024, 3, 15))
-    assert "Today is 2024-03-15 (Friday)." in prompt
-    assert "- Always answer in French." in prompt and "pirate" not in prompt
-    assert "- [semantic · manual.pdf p. 3] The warranty lasts two years." in prompt
-    assert "- [episodic · chat turn] User ran a marathon." in prompt
-    assert prompt.count("Always answer in French.") == 1
-    assert prompt.index("Rules the user has set") < prompt.index("What you remember")
-
-
-def test_chat_prompt_says_when_nothing_is_remembered() -> None:
-    assert "no stored memories" in chat_system_prompt([], [])
-
-
 def test_offline_reply_is_labelled_and_built_from_memories() -> None:
     text = offline_reply("warranty?", hits(EPISODE, FACT), [RULE])
     assert text.startswith(NO_LLM_LABEL)
@@ -54,26 +38,6 @@ def test_offline_reply_is_labelled_and_built_from_memories() -> None:
 
 def test_prompt_version_is_set() -> None:
     assert PROMPT_VERSION
-
-
-def test_chat_prompt_lists_graph_relations_with_their_time() -> None:
-    from datetime import datetime
-
-    from memory.types import GraphEdge
-
-    past = GraphEdge(
-        subject="user",
-        relation="lives_in",
-        object="Boston",
-        valid_from=datetime(2023, 1, 1),
-        valid_to=datetime(2024, 6, 1),
-    )
-    now = GraphEdge(subject="user", relation="lives_in", object="Denver", valid_from=datetime(2024, 6, 1))
-    hit = MemoryHit(memory=FACT, score=1.0, graph=[past, now])
-    prompt = chat_system_prompt([hit, hit], [])
-    assert "- user lives in Boston (past: 2023-01-01 to 2024-06-01)" in prompt
-    assert "- user lives in Denver\n" in prompt + "\n"
-    assert prompt.count("Boston") == 1
 
 
 def test_offline_reply_never_answers_a_question_with_an_earlier_question() -> None:
