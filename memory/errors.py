@@ -3,6 +3,7 @@
 MemoryLayerError                 base of everything raised on purpose
 ├── ConfigError                  a setting is missing or contradicts another
 ├── InvalidInputError            empty/oversized text, bad id, missing user_id
+│   └── UnsafePathError          a stored path leads outside the data directory
 ├── NotFoundError                no memory with that id in the caller's scope
 ├── StoreError                   a store failed (wraps the vendor exception)
 │   └── StoreLockedError         the data directory is in use by another process
@@ -84,3 +85,7 @@ class EmptyFileError(IngestionError):
 
 class ImageRejectedError(IngestionError):
     pass
+
+
+class UnsafePathError(InvalidInputError):
+    """A stored file path points outside the data directory (or outside its owner's media)."""

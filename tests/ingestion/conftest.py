@@ -50,15 +50,18 @@ class Samples:
         return bytes(pdf.output())
 
     @staticmethod
-    def make_scanned_pdf(image: Image.Image, *, text_pages_before: tuple[str, ...] = ()) -> bytes:
-        """A PDF whose last page holds only a picture of text (no text layer), like a scan."""
+    def make_scanned_pdf(
+        image: Image.Image, *, text_pages_before: tuple[str, ...] = (), scans: int = 1
+    ) -> bytes:
+        """A PDF whose last ``scans`` pages hold only a picture of text (no text layer), like a scan."""
         pdf = FPDF()
         pdf.set_font("Helvetica", size=11)
         for text in text_pages_before:
             pdf.add_page()
             pdf.multi_cell(0, 6, text)
-        pdf.add_page()
-        pdf.image(image, x=10, y=10, w=190)
+        for _ in range(scans):
+            pdf.add_page()
+            pdf.image(image, x=10, y=10, w=190)
         return bytes(pdf.output())
 
     @staticmethod
