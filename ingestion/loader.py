@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +87,24 @@ def _read(data: bytes | str | Path, filename: str | None, config: IngestionConfi
         name = _display_name(filename or "upload")
         _check_size(name, len(data), config)
         return bytes(data), name
+    if not isinstance(data, str | PathLike):
+        name = _display_name(filename or "upload")
+        raise IngestionError(
+            f"{name} cannot be read: give a file path or the file's bytes, not {type(data).__name__}"
+        )
     path = Path(data)
     name = _display_name(filename or path.name)
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            raise IngestionError(
+                f"{name} cannot be read: " + ("it is a folder" if path.is_dir() else "no such file")
+            )
+        _check_size(name, path.stat().st_size, config)
+        raw = path.read_bytes()
+    except (OSError, ValueError) as exc:  # no permission, a NUL in the path, a name too long
         raise IngestionError(
-            f"{name} cannot be read: " + ("it is a folder" if path.is_dir() else "no such file")
-        )
-    _check_size(name, path.stat().st_size, config)
-    raw = path.read_bytes()
+            f"{name} cannot be read: {exc.strerror if isinstance(exc, OSError) else exc}"
+        ) from exc
     _check_size(name, len(raw), config)  # it may have changed since the stat
     return raw, name
 
@@ -106,8 +117,10 @@ def _check_size(name: str, size: int, config: IngestionConfig) -> None:
         raise FileTooLargeError(f"{name} is {_human_size(size)}; the limit is {_human_size(limit)}")
 
 
-def _display_name(filename: str) -> str:
+def _display_name(filename: object) -> str:
     """The last component of a client-supplied name, without control characters."""
+    if not isinstance(filename, str):
+        filename = "upload"
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if c.isprintable()).strip()
     return name[:255] or "upload"
