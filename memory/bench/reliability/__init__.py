@@ -43,18 +43,24 @@ def options_for(quick: bool, **overrides: Any) -> Options:
 
 
 def run(options: Options, *, parts: tuple[str, ...] = PARTS, data_dir: Path | None = None) -> dict[str, Any]:
-    """Run the chosen parts; every store lives under ``data_dir`` (a new temporary dir by default)."""
+    """Run the chosen parts; every store lives under ``data_dir`` (kept), else a temporary dir (removed)."""
+    if data_dir is None:
+        with tempfile.TemporaryDirectory(prefix="memory-reliability-") as tmp:
+            return _run(options, parts, Path(tmp))
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    return {**_run(options, parts, Path(data_dir)), "data_dir": str(data_dir)}
+
+
+def _run(options: Options, parts: tuple[str, ...], root: Path) -> dict[str, Any]:
     from memory.bench.reliability import concurrency, crash, fairness, malformed
 
-    root = Path(data_dir or tempfile.mkdtemp(prefix="memory-reliability-"))
-    root.mkdir(parents=True, exist_ok=True)
     runners = {
         "concurrency": lambda: concurrency.run(root / "concurrency", options),
         "crash": lambda: crash.run(root / "crash", options),
         "malformed": lambda: malformed.run(root / "malformed", options),
         "fairness": lambda: fairness.run(root / "fairness", options),
     }
-    result: dict[str, Any] = {"options": asdict(options), "data_dir": str(root)}
+    result: dict[str, Any] = {"options": asdict(options)}
     for part in parts:
         started = time.perf_counter()
         result[part] = runners[part]()
