@@ -4,6 +4,8 @@ that no two notes or documents are the same."""
 from __future__ import annotations
 
 import random
+import struct
+import zlib
 
 _WORDS = (
     "garden invoice lantern meeting orchard ticket violin harbour recipe budget kettle museum "
@@ -46,3 +48,14 @@ def pdf_document(rng: random.Random, pages: int) -> bytes:
         pdf.add_page()
         pdf.multi_cell(0, 5, "\n\n".join(paragraph(rng) for _ in range(4)))
     return bytes(pdf.output())
+
+
+def pixel_bomb_png(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels and carries almost no data (a pixel bomb)."""
+
+    def chunk(tag: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + tag + payload + struct.pack(">I", zlib.crc32(tag + payload))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")

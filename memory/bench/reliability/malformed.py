@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import io
 import random
-import struct
 import uuid
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from memory import Memory, MemoryConfig
-from memory.bench.reliability.corpus import pdf_document, text_document
+from memory.bench.reliability.corpus import pdf_document, pixel_bomb_png, text_document
 from memory.errors import MemoryLayerError
 
 Case = tuple[str, str, Callable[[Memory], Any]]  # (group, label, call)
@@ -256,9 +254,9 @@ def _file_cases(rng: random.Random, tmp: Path) -> list[Case]:
         (pdf, "notes.txt"),
         (png[:40], "cut.png"),
         (jpeg.getvalue()[:300], "cut.jpg"),
-        (_png_header(100_000, 100_000), "bomb.png"),
-        (_png_header(70_000, 1), "strip.png"),
-        (_png_header(1, 1), "dot.png"),
+        (pixel_bomb_png(100_000, 100_000), "bomb.png"),
+        (pixel_bomb_png(70_000, 1), "strip.png"),
+        (pixel_bomb_png(1, 1), "dot.png"),
         (b"GIF89a" + bytes(50), "bad.gif"),
         (b"\x89PNG\r\n\x1a\n" + bytes(100), "magic-only.png"),
         (bytes(rng.randrange(256) for _ in range(4096)), "random.bin"),
@@ -293,18 +291,3 @@ def _png(image: Any) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
-
-
-def _png_header(width: int, height: int) -> bytes:
-    """A PNG that declares ``width`` x ``height`` pixels and carries almost no data (a pixel bomb)."""
-
-    def chunk(tag: bytes, payload: bytes) -> bytes:
-        return struct.pack(">I", len(payload)) + tag + payload + struct.pack(">I", zlib.crc32(tag + payload))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
