@@ -38,7 +38,7 @@ class Ledger:
     outcomes: Counter = field(default_factory=Counter)
     foreign: list[str] = field(default_factory=list)  # exceptions outside MemoryLayerError
     cross_user: list[str] = field(default_factory=list)
-    resurrected: list[str] = field(default_factory=list)
+    resurrected: dict[str, str] = field(default_factory=dict)  # id -> how it was seen again
 
 
 def run(data_dir: Path, options: Any) -> dict[str, Any]:
@@ -69,10 +69,15 @@ def run(data_dir: Path, options: Any) -> dict[str, Any]:
         "missing_history": final["missing_history"],
         "cross_user_reads": len(ledger.cross_user) + final["cross_user"],
         "update_delete_races": options.races,
-        "resurrections": len(ledger.resurrected) + final["resurrected"] + raced["resurrected"],
+        "resurrections": len(set(ledger.resurrected) | final["resurrected"]) + raced["resurrected"],
+        "resurrected_at_end": len(final["resurrected"]),
         "foreign_exceptions": len(ledger.foreign) + raced["foreign"],
         "examples": (
-            ledger.foreign + ledger.cross_user + ledger.resurrected + final["examples"] + raced["examples"]
+            ledger.foreign
+            + ledger.cross_user
+            + list(ledger.resurrected.values())
+            + final["examples"]
+            + raced["examples"]
         )[:8],
     }
     result["violations"] = [
@@ -174,11 +179,14 @@ def _check_seen(ledger: Ledger, user: str, memory_id: str, payload_user: str, be
             ledger.cross_user.append(f"{how} for {user} returned {memory_id} of {owner}")
         deleted = ledger.deleted_at.get(memory_id)
         if deleted is not None and deleted < begun:
-            ledger.resurrected.append(f"{how} for {user} returned {memory_id}, deleted before it began")
+            ledger.resurrected.setdefault(
+                memory_id, f"{how} for {user} returned {memory_id}, deleted before it began"
+            )
 
 
 def _check_final(memory: Memory, ledger: Ledger, users: list[str]) -> dict[str, Any]:
-    lost = missing_history = cross = resurrected = 0
+    lost = missing_history = cross = 0
+    resurrected: set[str] = set()
     examples: list[str] = []
     for memory_id, user in ledger.owner.items():
         if memory_id in ledger.delete_tried:
@@ -200,7 +208,7 @@ def _check_final(memory: Memory, ledger: Ledger, users: list[str]) -> dict[str, 
     for memory_id in ledger.deleted_at:
         try:
             memory.get(memory_id, user_id=ledger.owner[memory_id])
-            resurrected += 1
+            resurrected.add(memory_id)
             examples.append(f"{memory_id} is back after its delete was acknowledged")
         except NotFoundError:
             pass

@@ -117,9 +117,11 @@ def _summary(rounds: list[dict[str, Any]], fresh_open_s: float) -> dict[str, Any
 def _documents(folder: Path, rng: random.Random, options: Any) -> list[dict[str, Any]]:
     """A few documents big enough that an ingest takes a while, so a kill can land inside one."""
     folder.mkdir(parents=True, exist_ok=True)
-    size = 40_000 if options.kill_window_s < 2 else 90_000
-    payloads = [("notes-a.txt", text_document(rng, size)), ("notes-b.txt", text_document(rng, size))]
-    payloads.append(("report.pdf", pdf_document(rng, 12)))
+    payloads = [
+        ("notes-small.txt", text_document(rng, 6_000)),
+        ("report.pdf", pdf_document(rng, 4)),
+        ("notes-large.txt", text_document(rng, 30_000)),
+    ]
     docs = []
     for name, data in payloads:
         path = folder / name

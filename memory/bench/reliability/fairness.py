@@ -26,7 +26,7 @@ def run(data_dir: Path, options: Any) -> dict[str, Any]:
         uploader = threading.Thread(target=_upload, args=(memory, upload, box), daemon=True)
         uploader.start()
         during: list[float] = []
-        while uploader.is_alive() or len(during) < options.probe_adds:
+        while uploader.is_alive():  # only adds that start while the upload runs
             during.append(_timed_add(memory, rng, len(alone) + len(during)))
         uploader.join()
     result = {
@@ -38,13 +38,12 @@ def run(data_dir: Path, options: Any) -> dict[str, Any]:
         "b_alone_ms": _stats(alone),
         "b_during_upload_ms": _stats(during),
     }
-    extra = result["b_during_upload_ms"]["p95"] / 1000 - result["b_alone_ms"]["p95"] / 1000
-    result["p95_delay_added_s"] = round(extra, 3)
     worst = result["b_during_upload_ms"]["max"] / 1000 - result["b_alone_ms"]["max"] / 1000
     result["max_delay_added_s"] = round(worst, 3)
     result["violations"] = [
-        f"fairness: another user's upload added {extra:.2f} s to the p95 of an add (bound {FAIR_DELAY_S} s)"
-    ] * (extra > FAIR_DELAY_S)
+        f"fairness: during another user's upload an add took {worst:.2f} s longer than the slowest "
+        f"add alone (bound {FAIR_DELAY_S} s)"
+    ] * (worst > FAIR_DELAY_S)
     if result["upload_error"]:
         result["violations"].append(f"fairness: the upload failed: {result['upload_error']}")
     return result
