@@ -1,4 +1,4 @@
-"""Images: validate with Pillow, store an EXIF-free copy and a thumbnail by content hash, OCR the text."""
+"""Images: validate with Pillow, store an EXIF-free copy and a thumbnail per user, OCR the text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
-from ingestion import ocr
+from ingestion import media, ocr
 from memory.config import IngestionConfig
 from memory.errors import ImageRejectedError
 from memory.types import SkippedPart
@@ -31,16 +31,19 @@ class ImageContent:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def stored_paths(media_dir: Path, sha256: str, ext: str) -> tuple[Path, Path]:
-    """Content-addressed locations: ``media_dir/<sha[:2]>/<sha>.<ext>`` and ``<sha>_thumb.jpg``."""
-    folder = media_dir / sha256[:2]
-    return folder / f"{sha256}.{ext}", folder / f"{sha256}_thumb.jpg"
-
-
 def read_image(
-    data: bytes, file_name: str, sha256: str, config: IngestionConfig, media_dir: Path
+    data: bytes,
+    file_name: str,
+    sha256: str,
+    config: IngestionConfig,
+    media_dir: Path,
+    user_id: str | None = None,
 ) -> ImageContent:
-    """Validate an image, OCR it, then store it; nothing is written unless every check passed."""
+    """Validate an image, OCR it, then store it; nothing is written unless every check passed.
+
+    With ``user_id`` the copy goes to that user's own media folder (see ``ingestion.media``);
+    without it, to the older shared layout ``media_dir/<sha[:2]>/``.
+    """
     picture, fmt, frames = _decode(data, file_name, config)
     meta: dict[str, Any] = {
         "mime": Image.MIME.get(fmt, "image/" + fmt.lower()),
@@ -59,19 +62,39 @@ def read_image(
                 why="only the first frame of a multi-frame image (animation, multi-page TIFF) is read",
             )
         )
-    no_ocr = ocr.ocr_unavailable_reason(config)
-    text = "" if no_ocr else ocr.read_text(picture, config.ocr_lang)
-    meta["ocr_used"] = no_ocr is None
-    if no_ocr:
-        meta["ocr_note"] = no_ocr
-        skipped.append(SkippedPart(where="image text", why=no_ocr))
+    text = _ocr(picture, config, meta, skipped)
     ext = "jpg" if fmt == "JPEG" else "png"
-    image_path, thumbnail_path = stored_paths(media_dir, sha256, ext)
+    if user_id is not None:
+        image_path, thumbnail_path = media.stored_paths(media_dir.parent, user_id, sha256, ext)
+    else:
+        image_path, thumbnail_path = (
+            media_dir / sha256[:2] / f"{sha256}.{ext}",
+            media_dir / sha256[:2] / f"{sha256}_thumb.jpg",
+        )
     if not image_path.exists():
         _write_atomically(image_path, _encode(picture, ext))
     if not thumbnail_path.exists():
         _write_atomically(thumbnail_path, _thumbnail(picture))
     return ImageContent(text, image_path, thumbnail_path, skipped, meta)
+
+
+def _ocr(
+    picture: Image.Image, config: IngestionConfig, meta: dict[str, Any], skipped: list[SkippedPart]
+) -> str:
+    """The image's text within the OCR budget; why not, in ``skipped``, when it was not read."""
+    no_ocr = ocr.ocr_unavailable_reason(config)
+    meta["ocr_used"] = no_ocr is None
+    if no_ocr:
+        meta["ocr_note"] = no_ocr
+        skipped.append(SkippedPart(where="image text", why=no_ocr))
+        return ""
+    budget = ocr.OcrBudget(config)
+    text = budget.read(picture)
+    if text is None:
+        skipped.append(SkippedPart(where="image text", why=budget.stopped_note()))
+    elif budget.images_timed_out:
+        skipped.append(SkippedPart(where="image text", why=budget.image_note()))
+    return text or ""
 
 
 def _decode(data: bytes, file_name: str, config: IngestionConfig) -> tuple[Image.Image, str, int]:

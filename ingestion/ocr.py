@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache
 
 from PIL import Image
@@ -11,7 +12,9 @@ from memory.config import IngestionConfig
 
 log = logging.getLogger(__name__)
 
-OCR_TIMEOUT_S = 120
+ENV_PER_FILE = "MEMORY_INGESTION__OCR_SECONDS_PER_FILE"
+ENV_PER_IMAGE = "MEMORY_INGESTION__OCR_TIMEOUT_S"
+_MIN_SLICE_S = 0.05  # less time than this left in the budget and OCR does not start another image
 
 
 def ocr_unavailable_reason(config: IngestionConfig) -> str | None:
@@ -37,15 +40,66 @@ def _probe(lang: str) -> str | None:
     return None
 
 
-def read_text(image: Image.Image, lang: str) -> str:
-    """The text Tesseract reads in ``image`` (stripped; "" when it finds none or fails)."""
+class OcrBudget:
+    """The OCR seconds one file may use: each image gets the per-image timeout or what is left.
+
+    ``read`` returns None once the file's budget is spent (``exhausted`` then says so), and ""
+    when one image ran past its own timeout or gave no text.
+    """
+
+    def __init__(self, config: IngestionConfig) -> None:
+        self.per_file_s = config.ocr_seconds_per_file
+        self.per_image_s = config.ocr_timeout_s
+        self.lang = config.ocr_lang
+        self.used_s = 0.0
+        self.exhausted = False
+        self.images_timed_out = 0
+
+    def read(self, image: Image.Image) -> str | None:
+        left = self.per_file_s - self.used_s
+        if self.exhausted or left < _MIN_SLICE_S:
+            self.exhausted = True
+            return None
+        timeout = min(self.per_image_s, left)
+        started = time.monotonic()
+        text, timed_out = _tesseract(image, self.lang, timeout)
+        self.used_s += time.monotonic() - started
+        if timed_out:
+            if timeout < self.per_image_s:
+                self.exhausted = True
+                return None
+            self.images_timed_out += 1
+        return text
+
+    def stopped_note(self) -> str:
+        """Why the rest was not read, in words that say what to do."""
+        return (
+            f"OCR stopped after {self.per_file_s:g} s (the OCR time allowed per file): not read. "
+            f"Upload fewer scanned pages at a time, or raise {ENV_PER_FILE}"
+        )
+
+    def image_note(self) -> str:
+        return (
+            f"OCR gave up on this image after {self.per_image_s:g} s (the OCR time allowed per image): "
+            f"its text was not read. Upload a smaller or clearer image, or raise {ENV_PER_IMAGE}"
+        )
+
+
+def _tesseract(image: Image.Image, lang: str, timeout_s: float) -> tuple[str, bool]:
+    """(text, timed out); a crash counts as no text. ``timeout_s`` must be positive (0 = no limit)."""
     import pytesseract
 
     try:
-        return pytesseract.image_to_string(_prepared(image), lang=lang, timeout=OCR_TIMEOUT_S).strip()
-    except Exception as exc:  # a timeout or a Tesseract crash on one image must not fail the upload
+        return pytesseract.image_to_string(_prepared(image), lang=lang, timeout=timeout_s).strip(), False
+    except RuntimeError as exc:  # pytesseract's way of saying the process was killed at the timeout
+        if "timeout" in str(exc).lower():
+            log.warning("OCR stopped at its time limit (%.2f s)", timeout_s)
+            return "", True
         log.warning("OCR failed on an image: %s", exc)
-        return ""
+        return "", False
+    except Exception as exc:  # a Tesseract crash on one image must not fail the upload
+        log.warning("OCR failed on an image: %s", exc)
+        return "", False
 
 
 def _prepared(image: Image.Image) -> Image.Image:

@@ -56,8 +56,10 @@ def read_pdf(
             "Split it into smaller files and upload them one by one"
         )
     no_ocr = ocr.ocr_unavailable_reason(config)
+    budget = ocr.OcrBudget(config)
     content = PdfContent(pages=[], metadata=_metadata(reader, total))
     ocr_pages: list[int] = []
+    not_read: list[int] = []  # scanned pages past the OCR budget
     unreadable = 0
     for number, page in enumerate(reader.pages, start=1):
         where = f"page {number}"
@@ -70,17 +72,26 @@ def read_pdf(
             content.skipped.append(SkippedPart(where=where, why="its text could not be read (damaged page)"))
         else:
             if len("".join(text.split())) < MIN_PAGE_CHARS:
-                text, why = _ocr_page(page, config, no_ocr)
+                was_exhausted = budget.exhausted
+                text, why = _ocr_page(page, config, no_ocr, budget)
+                if budget.exhausted and not was_exhausted or why is None:
+                    not_read.append(number)  # the budget ran out on this page or before it
                 if text:
                     ocr_pages.append(number)
-                else:
+                elif why:
                     content.skipped.append(SkippedPart(where=where, why=why))
         content.pages.append(text)
         if progress is not None:
             progress(number, total)
+    if not_read:
+        content.skipped.append(SkippedPart(where=page_ranges(not_read), why=budget.stopped_note()))
     if not any(content.pages):
         if unreadable == total:
             raise CorruptFileError(f"{file_name} is damaged: none of its pages can be read")
+        if not_read:
+            raise EmptyFileError(
+                f"{file_name} has no text that could be read in time: {budget.stopped_note()}"
+            )
         raise EmptyFileError(
             f"{file_name} has no extractable text"
             + (f" ({no_ocr}, so scanned pages cannot be read)" if no_ocr else "")
@@ -133,8 +144,22 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _ocr_page(page: PageObject, config: IngestionConfig, no_ocr: str | None) -> tuple[str, str]:
-    """OCR the images embedded in a page without a text layer; returns (text, why-not when empty)."""
+def page_ranges(pages: list[int]) -> str:
+    """'page 4', 'pages 41-300' or 'pages 3, 7-9' for a sorted list of page numbers."""
+    runs: list[list[int]] = []
+    for number in pages:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+    return ("page " if len(pages) == 1 else "pages ") + text
+
+
+def _ocr_page(
+    page: PageObject, config: IngestionConfig, no_ocr: str | None, budget: ocr.OcrBudget
+) -> tuple[str, str | None]:
+    """OCR the images of a page without a text layer: (text, why-not when empty; None = out of budget)."""
     try:
         images = list(page.images)
     except Exception as exc:
@@ -145,7 +170,10 @@ def _ocr_page(page: PageObject, config: IngestionConfig, no_ocr: str | None) -> 
     if no_ocr:
         return "", f"no text layer (scanned page?) and {no_ocr}"
     texts = []
+    timed_out = budget.images_timed_out
     for embedded in images:
+        if budget.exhausted:
+            break
         try:
             picture = embedded.image
         except Exception as exc:  # an image filter pypdf/Pillow cannot decode (e.g. JBIG2)
@@ -155,9 +183,13 @@ def _ocr_page(page: PageObject, config: IngestionConfig, no_ocr: str | None) -> 
             continue
         if min(picture.size) < config.min_image_side:
             continue
-        text = ocr.read_text(picture, config.ocr_lang)
+        text = budget.read(picture)
         if text:
             texts.append(text)
-    if not texts:
-        return "", "no text layer (scanned page?) and OCR found no text in its images"
-    return "\n\n".join(texts), ""
+    if texts:
+        return "\n\n".join(texts), ""
+    if budget.exhausted:
+        return "", None
+    if budget.images_timed_out > timed_out:
+        return "", budget.image_note()
+    return "", "no text layer (scanned page?) and OCR found no text in its images"

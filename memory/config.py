@@ -70,14 +70,19 @@ class HistoryConfig(_Section):
 
 
 class IngestionConfig(_Section):
+    """Upload limits and budgets; a part of a file past a budget is listed in the result's skipped."""
+
     max_file_mb: float = 50.0
     max_pages: int = 500
     max_image_pixels: int = 40_000_000
     min_image_side: int = 8
     chunk_chars: int = 1200
     chunk_overlap: int = 200
+    max_chunks: int = Field(default=2000, ge=1)  # per file; the text past it is not stored
     ocr: bool = True
     ocr_lang: str = "eng"
+    ocr_timeout_s: float = Field(default=60.0, gt=0)  # per image (or scanned page image)
+    ocr_seconds_per_file: float = Field(default=120.0, gt=0)  # all OCR of one file together
 
 
 class RetrievalConfig(_Section):

@@ -3,6 +3,7 @@
 MemoryLayerError                 base of everything raised on purpose
 ├── ConfigError                  a setting is missing or contradicts another
 ├── InvalidInputError            empty/oversized text, bad id, missing user_id
+│   └── UnsafePathError          a stored path leads outside the data directory
 ├── NotFoundError                no memory with that id in the caller's scope
 ├── IsolationError               an id that belongs to another user: nothing is written
 ├── ConflictError                the memory changed or was deleted while the write was prepared
@@ -100,3 +101,7 @@ class EmptyFileError(IngestionError):
 
 class ImageRejectedError(IngestionError):
     pass
+
+
+class UnsafePathError(InvalidInputError):
+    """A stored file path points outside the data directory (or outside its owner's media)."""

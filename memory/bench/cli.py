@@ -10,6 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from memory.bench.reliability import command as reliability
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m memory.bench", description=__doc__)
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
+    reliability.register(sub)
     return parser
 
 
@@ -55,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from memory.config import MemoryConfig
 
+    if args.what == "reliability":
+        return reliability.main(args)
     if args.what == "locomo":
         from memory.bench import locomo
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
+from memory.bench.reliability.corpus import pixel_bomb_png
 from memory.config import IngestionConfig
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -50,15 +49,18 @@ class Samples:
         return bytes(pdf.output())
 
     @staticmethod
-    def make_scanned_pdf(image: Image.Image, *, text_pages_before: tuple[str, ...] = ()) -> bytes:
-        """A PDF whose last page holds only a picture of text (no text layer), like a scan."""
+    def make_scanned_pdf(
+        image: Image.Image, *, text_pages_before: tuple[str, ...] = (), scans: int = 1
+    ) -> bytes:
+        """A PDF whose last ``scans`` pages hold only a picture of text (no text layer), like a scan."""
         pdf = FPDF()
         pdf.set_font("Helvetica", size=11)
         for text in text_pages_before:
             pdf.add_page()
             pdf.multi_cell(0, 6, text)
-        pdf.add_page()
-        pdf.image(image, x=10, y=10, w=190)
+        for _ in range(scans):
+            pdf.add_page()
+            pdf.image(image, x=10, y=10, w=190)
         return bytes(pdf.output())
 
     @staticmethod
@@ -83,19 +85,7 @@ class Samples:
     @staticmethod
     def png_header_only(width: int, height: int) -> bytes:
         """A PNG whose header declares ``width`` x ``height`` pixels but carries almost no data (a bomb)."""
-
-        def chunk(tag: bytes, payload: bytes) -> bytes:
-            return (
-                struct.pack(">I", len(payload)) + tag + payload + struct.pack(">I", zlib.crc32(tag + payload))
-            )
-
-        header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-        return (
-            b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
-            + chunk(b"IEND", b"")
-        )
+        return pixel_bomb_png(width, height)
 
     @staticmethod
     def files_under(folder: Path) -> list[Path]:

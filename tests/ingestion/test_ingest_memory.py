@@ -137,3 +137,22 @@ def _encrypted(data: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Memory.ingest must pass user_id to ingestion.load_file (memory/documents.py) so that "
+    "images are stored in the uploader's own media folder",
+)
+def test_the_same_image_from_two_users_is_stored_twice_once_per_user(memory, samples):
+    from ingestion.media import media_path_for, owner_folder
+
+    png = samples.encode(samples.text_image("RECEIPT 77"), "PNG")
+    paths = {}
+    for user in ("alice", "bob"):
+        memory.ingest(png, user_id=user, filename="receipt.png")
+        [item] = memory.get_all(user_id=user, filters={"source_kind": "image"})[:1]
+        paths[user] = item.source.image_path
+        assert paths[user].startswith(f"media/{owner_folder(user)}/")
+        assert media_path_for(memory.config.data_dir, paths[user], user_id=user).is_file()
+    assert paths["alice"] != paths["bob"]

@@ -93,6 +93,22 @@ def test_missing_path_is_a_plain_error(config, media_dir, tmp_path):
         load_file(tmp_path / "nope.txt", filename=None, config=config, media_dir=media_dir)
 
 
+@pytest.mark.parametrize("data", [None, 12345, 1.5, ["a.txt"], {"path": "a.txt"}])
+def test_something_that_is_neither_a_path_nor_bytes_is_refused_in_words(config, media_dir, data):
+    with pytest.raises(IngestionError, match="give a file path or the file's bytes"):
+        load_file(data, filename="notes.txt", config=config, media_dir=media_dir)
+
+
+@pytest.mark.parametrize("path", ["bad\x00name.txt", "x" * 5000])
+def test_a_path_the_system_cannot_open_is_refused_in_words(config, media_dir, path):
+    with pytest.raises(IngestionError, match="cannot be read"):
+        load_file(path, filename=None, config=config, media_dir=media_dir)
+
+
+def test_a_name_that_is_not_text_becomes_upload(config, media_dir):
+    assert load_file(b"hello world", filename=42, config=config, media_dir=media_dir).file_name == "upload"
+
+
 def test_client_supplied_name_loses_its_folders(config, media_dir):
     loaded = load_file(
         b"hello world", filename="..\\..\\etc/evil\x00.txt", config=config, media_dir=media_dir
