@@ -39,6 +39,7 @@ def ingest_file(
         filename=filename,
         config=memory.config.ingestion,
         media_dir=data_dir / "media",
+        user_id=user_id,
         password=password,
         progress=progress,
     )

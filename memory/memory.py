@@ -3,8 +3,8 @@ extraction, reconciliation, retrieval and the stores."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,9 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ingestion import media
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
-from memory.errors import InvalidInputError, NotFoundError
+from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
 from memory.extraction import Extraction, Extractor, Turn
 from memory.reconcile import Reconciler
 from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
@@ -352,9 +353,7 @@ class Memory:
         self._history.reset()
         if self._graph is not None:
             self._graph.reset()
-        media = Path(self.config.data_dir) / "media"
-        if media.is_dir():
-            shutil.rmtree(media, ignore_errors=True)
+        media.remove_all_media(Path(self.config.data_dir))
 
     def compact(self) -> dict[str, int]:
         """Purge what deleted memories left in the engines' files (write-ahead logs, free pages), so
@@ -389,8 +388,8 @@ class Memory:
         (default: config); hits found through the graph carry the relations used in ``hit.graph``.
         Current memories only, unless ``include_past`` or (left as None) the query asks about the past."""
         query = self._check_text(query)
-        if limit < 1:
-            raise InvalidInputError("limit must be at least 1.")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise InvalidInputError("limit must be a whole number of at least 1.")
         past = bool(_PAST_QUESTION.search(query)) if include_past is None else include_past
         scope = self._scope(user_id, agent_id, session_id, types, filters, include_past=past)
         chosen = PRESETS[settings] if isinstance(settings, str) else settings or self._settings
@@ -589,18 +588,15 @@ class Memory:
         return len(items)
 
     def _remove_media(self, user_id: str, paths: list[str]) -> None:
-        """Remove stored files no memory of this user refers to any more (only inside the media folder)."""
-        still = {
-            p
-            for item in self._vectors.scroll(self._scope(user_id, None, None, None, include_past=True))
-            for p in _media_of(item)
-        }
-        root = (Path(self.config.data_dir) / "media").resolve()
+        """Remove this user's stored files that none of their memories refers to any more. Media are
+        per user, so another user's copy of the same image stays; a path outside the user's own
+        media folder (from an imported record, say) is never touched."""
+        scope = self._scope(user_id, None, None, None, include_past=True)
+        still = {p for item in self._vectors.scroll(scope) for p in _media_of(item)}
         for rel in paths:
-            path = (Path(self.config.data_dir) / rel).resolve()
-            if rel in still or not path.is_relative_to(root) or not path.is_file():
-                continue
-            path.unlink(missing_ok=True)
+            if rel not in still:
+                with contextlib.suppress(UnsafePathError):
+                    media.remove_media(Path(self.config.data_dir), rel, user_id=user_id)
 
     # -- plumbing ----------------------------------------------------------------------------
     def _scope(
@@ -613,6 +609,8 @@ class Memory:
         *,
         include_past: bool = False,
     ) -> ScopeFilter:
+        if filters is not None and not isinstance(filters, dict):
+            raise InvalidInputError("filters must be a mapping of filter name to value.")
         extra = dict(filters or {})
         unknown = set(extra) - _FILTER_KEYS
         if unknown:
@@ -641,8 +639,7 @@ class Memory:
                 f"The text is {len(text):,} characters; the limit for one message is "
                 f"{self.config.max_text_chars:,}. Upload it as a file instead, and it will be split into parts."
             )
-        if "\x00" in text:
-            raise InvalidInputError("The text contains a NUL character; send plain text.")
+        _check_encodable(text, "The text")
         return text.strip()
 
     def _normalise_messages(self, messages: str | list[dict[str, str]]) -> list[dict[str, str]]:
@@ -705,6 +702,16 @@ def _is_question(text: str) -> bool:
     return text.rstrip().endswith("?") and len(re.findall(r"[.!]\s", text)) == 0
 
 
+def _check_encodable(text: str, what: str) -> None:
+    """NUL bytes and lone surrogates cannot be stored or embedded: refuse them in words."""
+    if "\x00" in text:
+        raise InvalidInputError(f"{what} contains a NUL character; send plain text.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInputError(f"{what} is not valid Unicode text (at character {exc.start}).") from exc
+
+
 def _check_user(user_id: Any) -> str:
     if not isinstance(user_id, str) or not user_id.strip():
         raise InvalidInputError("user_id is required (a non-empty string).")
@@ -712,6 +719,7 @@ def _check_user(user_id: Any) -> str:
         raise InvalidInputError("user_id is too long (256 characters at most).")
     if any(ord(c) < 32 for c in user_id):
         raise InvalidInputError("user_id may not contain control characters.")
+    _check_encodable(user_id, "user_id")
     return user_id.strip()
 
 

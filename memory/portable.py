@@ -12,7 +12,8 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from memory.errors import InvalidInputError
+from ingestion import media
+from memory.errors import InvalidInputError, UnsafePathError
 from memory.types import MemoryItem, MemoryType, canonical_id, utcnow
 
 if TYPE_CHECKING:
@@ -74,15 +75,17 @@ def _parse(n: int, raw: Any, user_id: str, memory: Memory) -> MemoryItem:
 
 
 def _safe_source(item: MemoryItem, memory: Memory) -> Any:
-    """Stored-file paths are kept only when they point at a file inside the data directory's media."""
-    root = (Path(memory.config.data_dir) / "media").resolve()
+    """Stored-file paths are kept only when they point at an existing file in this user's own media."""
     keep: dict[str, str | None] = {}
     for key in ("image_path", "thumbnail_path"):
         rel = getattr(item.source, key)
         if rel is None:
             continue
-        path = (Path(memory.config.data_dir) / rel).resolve()
-        keep[key] = rel if path.is_relative_to(root) and path.is_file() else None
+        try:
+            ok = media.media_path_for(Path(memory.config.data_dir), rel, user_id=item.user_id).is_file()
+        except UnsafePathError:
+            ok = False
+        keep[key] = rel if ok else None
     return item.source.model_copy(update=keep) if keep else item.source
 
 

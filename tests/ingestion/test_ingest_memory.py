@@ -139,11 +139,6 @@ def _encrypted(data: bytes) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Memory.ingest must pass user_id to ingestion.load_file (memory/documents.py) so that "
-    "images are stored in the uploader's own media folder",
-)
 def test_the_same_image_from_two_users_is_stored_twice_once_per_user(memory, samples):
     from ingestion.media import media_path_for, owner_folder
 

@@ -35,11 +35,6 @@ def test_no_user_reads_or_changes_another_users_memory(report):
     assert report["concurrency"]["cross_user_reads"] == 0, report["concurrency"]["examples"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="update() reads the memory outside the write lock and writes it back after a delete "
-    "acknowledged in between (issue 10, 'Deleted memories come back')",
-)
 def test_a_deleted_memory_never_comes_back(report):
     assert report["concurrency"]["resurrections"] == 0, report["concurrency"]["examples"]
 
@@ -60,20 +55,10 @@ def test_a_refused_input_stores_nothing(report):
     assert report["malformed"]["stored_after_refusal"] == 0, report["malformed"]["examples"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lone surrogates in a text or user id, and search limits/filters of the wrong type, "
-    "raise TypeError/ValueError/ValidationError from the tokenizer, Qdrant or pydantic (issue 10)",
-)
 def test_malformed_inputs_raise_only_the_librarys_own_errors(report):
     assert report["malformed"]["foreign_exceptions"] == 0, report["malformed"]["examples"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import_ compares ids as strings: the victim's id in upper case or in braces takes over "
-    "the victim's memory (issue 10, 'Another user's memory can be overwritten through import_')",
-)
 def test_no_spelling_of_an_id_reaches_another_users_memory(report):
     assert report["malformed"]["other_user_touched"] == 0
 
