@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from memory.types import MemoryHit, MemoryItem, MemoryType
 
-PROMPT_VERSION = "2025-06.1"
+PROMPT_VERSION = "2025-07.1"
 
 # Lets a test server (or a log reader) recognise an extraction request without parsing it.
 EXTRACTION_MARKER = "[memory-extraction]"
@@ -43,12 +43,13 @@ EXTRACTION_SCHEMA: dict = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["op", "type", "text", "target", "entities", "relations"],
+                "required": ["op", "type", "text", "target", "entities", "relations", "confidence"],
                 "properties": {
                     "op": {"type": "string", "enum": ["ADD", "UPDATE", "DELETE", "NONE"]},
                     "type": {"type": "string", "enum": ["semantic", "episodic", "procedural"]},
                     "text": {"type": ["string", "null"]},
                     "target": {"type": ["string", "null"]},
+                    "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
                     "entities": {"type": "array", "items": {"type": "string"}},
                     "relations": {
                         "type": "array",
@@ -87,6 +88,30 @@ Each operation has these fields:
 - "entities": names of people, places, organisations, things and dates in the fact.
 - "relations": triples {{"subject": ..., "relation": ..., "object": ...}}, relation in snake_case.
 
+- "confidence": how sure you are of this operation, from 0 to 1; below 0.6 when an UPDATE or DELETE
+  rests on an ambiguous sentence or on a guess about which memory is meant.
+
+Read each sentence before deciding: who is the subject, is it said as true, and when.
+- Only the user's own assertive statements about the present or the past make or change facts.
+- Questions ("Should I quit my job?"), requests, hypotheticals and conditionals ("If I moved to Paris..."),
+  wishes ("I wish I worked at NASA"), possibilities ("I might move", "thinking about quitting",
+  "I don't think I like sushi") and quoted or reported speech ("My boss said ...") change no memory.
+- Someone else as the subject ("My sister lives in Chicago") is never a fact about the user and never
+  changes the user's memories; add it only as that person's fact ("User's sister lives in Chicago.").
+- Idioms and discourse markers are not facts or rules: "call me crazy, but", "don't get me wrong",
+  "never mind", "I could eat a horse".
+- A negated statement of a stored fact retracts it: "not vegetarian anymore", "no longer at Acme",
+  "I don't have a car anymore", "I quit my job" -> DELETE that memory, or UPDATE it when the same turn
+  gives the new value ("I left Acme; now I work at Globex"). "I quit smoking" is a new fact and leaves the
+  job alone. A negation that matches nothing stored is at most a new fact ("User doesn't eat pork.").
+- A future plan is its own memory, never a change of the current fact: "I'm moving to Denver next
+  month" -> ADD "User plans to move to Denver next month." and keep "User lives in Boston."
+- Supersede, don't overwrite: an UPDATE means the old memory stops being true and is kept as the past,
+  so UPDATE only when the new statement replaces the old one (a new city, a new employer, a changed
+  diet); a fact that can hold alongside it (a second language, another allergy) is an ADD.
+- Keep names whole, with their inner "and", "&", "of", "de": "Barnes and Noble", "Bank of America",
+  "Salt Lake City". Read casual, lower-case and misspelt messages the same way.
+
 Rules:
 - One fact per operation. Skip greetings, small talk, questions and the assistant's own opinions.
 - Write relative dates ("yesterday", "next Friday") as absolute dates using TODAY.
@@ -102,9 +127,9 @@ NEW MESSAGE from the user:
 I moved to Porto last month, and my sister Ana just started at Google.
 Reply:
 {{"operations": [
- {{"op": "UPDATE", "type": "semantic", "text": "User lives in Porto.", "target": "m1",
+ {{"op": "UPDATE", "type": "semantic", "text": "User lives in Porto.", "target": "m1", "confidence": 0.95,
   "entities": ["Porto"], "relations": [{{"subject": "User", "relation": "lives_in", "object": "Porto"}}]}},
- {{"op": "ADD", "type": "semantic", "text": "User's sister Ana works at Google.", "target": null,
+ {{"op": "ADD", "type": "semantic", "text": "User's sister Ana works at Google.", "target": null, "confidence": 0.9,
   "entities": ["Ana", "Google"], "relations": [{{"subject": "User", "relation": "sister", "object": "Ana"}},
   {{"subject": "Ana", "relation": "works_at", "object": "Google"}}]}}
 ]}}
@@ -117,9 +142,10 @@ NEW MESSAGE from the user:
 From now on please answer in French. And forget that I like jazz.
 Reply:
 {{"operations": [
- {{"op": "UPDATE", "type": "procedural", "text": "Always answer in French.", "target": "m1",
+ {{"op": "UPDATE", "type": "procedural", "text": "Always answer in French.", "target": "m1", "confidence": 0.95,
   "entities": ["French"], "relations": []}},
- {{"op": "DELETE", "type": "semantic", "text": null, "target": "m2", "entities": [], "relations": []}}
+ {{"op": "DELETE", "type": "semantic", "text": null, "target": "m2", "confidence": 0.95, "entities": [],
+  "relations": []}}
 ]}}
 
 Example 3
@@ -129,6 +155,23 @@ NEW MESSAGE from the user:
 hi, how are you?
 Reply:
 {{"operations": []}}
+
+Example 4
+EXISTING MEMORIES:
+m1 [semantic] User is vegetarian.
+m2 [semantic] User works at Acme.
+m3 [semantic] User lives in Boston.
+NEW MESSAGE from the user:
+Actually I'm not vegetarian anymore. Should I quit my job? My sister says I should. Anyway, I'm moving
+to Denver next month.
+Reply:
+{{"operations": [
+ {{"op": "DELETE", "type": "semantic", "text": null, "target": "m1", "confidence": 0.9, "entities": [],
+  "relations": []}},
+ {{"op": "ADD", "type": "semantic", "text": "User plans to move to Denver next month.", "target": null,
+  "confidence": 0.85, "entities": ["Denver"], "relations": [{{"subject": "User", "relation": "plans_to_move_to",
+  "object": "Denver"}}]}}
+]}}
 """
 
 CHAT_SYSTEM_INTRO = (

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ui.add_argument("--port", type=int, default=8599)
     ui.add_argument("--out", type=Path)
+    ext = sub.add_parser("extraction", help="offline extraction ADD/UPDATE/DELETE precision and recall")
+    ext.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    ext.add_argument("--out", type=Path, help="full result with every wrong case")
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
@@ -89,13 +92,17 @@ def main(argv: list[str] | None = None) -> int:
         result = {"no_llm": measure_ui(args.port)}
         with OpenAIStubServer() as server:
             result["stub_llm"] = measure_ui(args.port + 1, llm_url=server.base_url)
+    elif args.what == "extraction":
+        from memory.bench import extraction
+
+        result = extraction.main(args.split, args.out)
     else:
         from ingestion.bench import measure
 
         result = measure(n_pages=args.pages)
     text = json.dumps(result, indent=2, default=str)
     print(text)
-    if getattr(args, "out", None) and args.what != "locomo":
+    if getattr(args, "out", None) and args.what not in ("locomo", "extraction"):
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)
     return 0

@@ -30,7 +30,12 @@ class Turn(BaseModel):
 
 
 class ProposedFact(BaseModel):
-    """An extractor's proposal. ``target`` is the short id ("m3") of a related memory shown to it."""
+    """An extractor's proposal. ``target`` is the short id ("m3") of a related memory shown to it.
+
+    ``confidence`` (0..1, None when the extractor does not say) is how sure the extractor is of the
+    proposal; below 0.6 marks a guess (an ambiguous retraction, a target found by shared words only)
+    that a caller may confirm with the user before applying an UPDATE or DELETE.
+    """
 
     event: Event
     text: str | None = None
@@ -40,6 +45,7 @@ class ProposedFact(BaseModel):
     entities: list[str] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     reason: str | None = None
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 class Extraction(BaseModel):

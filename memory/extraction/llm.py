@@ -26,6 +26,7 @@ MALFORMED_WARNING = "The language model returned malformed output; used the offl
 _OP_KEYS = ("op", "event", "action", "operation")
 _TEXT_KEYS = ("text", "memory", "fact", "content")
 _TARGET_KEYS = ("target", "id", "memory_id", "target_id")
+_CONFIDENCE_WORDS = {"high": 0.9, "medium": 0.6, "low": 0.3}
 
 
 class _Triple(BaseModel):
@@ -52,6 +53,7 @@ class _Operation(BaseModel):
     relations: list[_Triple] = Field(default_factory=list)
     slot: str | None = None
     reason: str | None = None
+    confidence: float | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -81,6 +83,22 @@ class _Operation(BaseModel):
         if value is None or isinstance(value, str):
             return value
         return str(value)  # a bare number
+
+    @field_validator("confidence", mode="before")
+    @classmethod
+    def _confidence(cls, value: Any) -> float | None:
+        """0..1; a percentage, a number in a string or a word ("high") is read, anything else dropped."""
+        if isinstance(value, str):
+            word = value.strip().lower().rstrip("%")
+            value = _CONFIDENCE_WORDS.get(word, word)
+            try:
+                value = float(value)
+            except ValueError:
+                return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        value = value / 100 if 1 < value <= 100 else value
+        return float(value) if 0 <= value <= 1 else None
 
     @field_validator("entities", mode="before")
     @classmethod
@@ -213,6 +231,7 @@ class LLMExtractor:
                         if t.subject.strip() and t.relation.strip() and t.object.strip()
                     ),
                     reason=op.reason,
+                    confidence=op.confidence,
                 )
             )
         return Extraction(

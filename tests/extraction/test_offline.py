@@ -58,13 +58,14 @@ def facts(text: str, role: str = "user", from_document: bool = False):
         ("Please call me Dr. Smith", [(Event.ADD, P, "Call me Dr. Smith.", "rule:name")]),
         ("Don't use emojis.", [(Event.ADD, P, "Don't use emojis.", None)]),
         ("Keep your answers under 100 words.", [(Event.ADD, P, "Keep your answers under 100 words.", None)]),
-        ("I don't work at Acme anymore.", [(Event.DELETE, S, "work at Acme", "employer")]),
-        ("I'm no longer vegetarian.", [(Event.DELETE, S, "vegetarian", "diet")]),
+        # With no memory shown, a retraction names the slot it is about (the reconciler finds the holder).
+        ("I don't work at Acme anymore.", [(Event.DELETE, S, "User works at Acme.", "employer")]),
+        ("I'm no longer vegetarian.", [(Event.DELETE, S, "User is vegetarian.", "diet")]),
+        ("I'm a big fan of jazz.", [(Event.ADD, S, "User likes jazz.", "likes:jazz")]),
         # Nothing to remember, or too ambiguous to take as a standing rule:
         ("What's the weather like?", []),
         ("Don't worry about it.", []),
         ("I'm a bit tired.", []),
-        ("I'm a big fan of jazz.", []),
         ("Answer in one sentence.", []),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -239,3 +240,29 @@ def test_make_extractor_follows_the_config(openai_server: OpenAIStubServer) -> N
     assert isinstance(make_extractor(MemoryConfig()), OfflineExtractor)
     chosen = make_extractor(MemoryConfig(llm={"base_url": openai_server.base_url, "model": "stub"}))
     assert isinstance(chosen, LLMExtractor) and isinstance(chosen.fallback, OfflineExtractor)
+
+
+def test_confidence_is_read_from_the_reply(
+    openai_server: OpenAIStubServer, extractor: LLMExtractor, related: list[MemoryItem]
+) -> None:
+    openai_server.queue(
+        {
+            "operations": [
+                op("DELETE", None, "m2", confidence=0.4),
+                op("UPDATE", "User lives in Porto.", "m1", confidence="95%"),
+                op("ADD", "User plans to move to Denver.", confidence="high"),
+                op("ADD", "User is vegetarian.", confidence="sure"),
+                op("ADD", "User speaks Dutch."),
+            ]
+        }
+    )
+    result = extractor.extract(turn("I don't like jazz anymore; I live in Porto now."), related)
+    assert [(f.event, f.confidence) for f in result.facts] == [
+        (Event.DELETE, 0.4),
+        (Event.UPDATE, 0.95),
+        (Event.ADD, 0.9),
+        (Event.ADD, None),
+        (Event.ADD, None),
+    ]
+    schema = openai_server.chat_requests[0]["response_format"]["json_schema"]
+    assert "confidence" in json.dumps(schema)

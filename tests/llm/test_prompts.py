@@ -52,3 +52,37 @@ def test_offline_reply_never_answers_a_question_with_an_earlier_question() -> No
     assert "From what I remember: **The warranty lasts two years.**" in offline_reply(
         "x", hits(asked, FACT), []
     )
+
+
+def test_extraction_prompt_reads_mood_polarity_subject_and_plans() -> None:
+    from memory.prompts import EXTRACTION_SYSTEM
+
+    prompt = " ".join(EXTRACTION_SYSTEM.split())
+    for rule in (
+        "Only the user's own assertive statements about the present or the past make or change facts",
+        "Questions",
+        "hypotheticals and conditionals",
+        "possibilities",
+        "quoted or reported speech",
+        "Someone else as the subject",
+        "Idioms and discourse markers are not facts or rules",
+        "A negated statement of a stored fact retracts it",
+        '"I quit smoking" is a new fact and leaves the job alone',
+        "A future plan is its own memory, never a change of the current fact",
+        "the old memory stops being true and is kept as the past",
+        '"Barnes and Noble", "Bank of America"',
+        '"confidence"',
+    ):
+        assert rule in prompt, rule
+    # The worked example keeps the job when the user only asks about quitting it.
+    example = prompt[prompt.index("Example 4") :]
+    assert '"target": "m1"' in example and '"target": "m2"' not in example
+
+
+def test_extraction_schema_has_an_optional_confidence_per_operation() -> None:
+    from memory.prompts import EXTRACTION_SCHEMA
+
+    item = EXTRACTION_SCHEMA["properties"]["operations"]["items"]
+    assert item["properties"]["confidence"] == {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+    # Strict structured output needs every property listed as required (nullable when optional).
+    assert set(item["required"]) == set(item["properties"])

@@ -1,0 +1,163 @@
+"""Extraction quality of the offline rules: ADD/UPDATE/DELETE precision and recall on labelled turns.
+
+Each case of ``tests/data/extraction/turns.jsonl`` runs on a real Memory (embedded stores in a
+temporary directory, one user per case, offline extractor): its prior turns are added first, then the
+judged turn, and the operations the reconciler applied (episodic turns and NONE left out) are matched
+to the case's gold operations.
+
+Matching, one to one: an applied operation matches a gold one when the event is the same and each
+gold key phrase is contained in the corresponding text once both are normalised (lower case, every
+run of characters other than letters, digits and "&" becomes one space): ``new`` in the new memory's
+text, ``old`` in the changed or removed memory's text. An unmatched applied operation is a false
+positive, an unmatched gold one a false negative. "Destructive operations from non-assertive turns"
+counts every UPDATE or DELETE applied on a turn whose mood is a question, request, hypothetical,
+possibility, plan, quote, third party, idiom or small talk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from memory.bench.stats import percentile
+from memory.config import MemoryConfig
+from memory.memory import Memory
+from memory.types import Event, MemoryType, Operation
+
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "extraction" / "turns.jsonl"
+NON_ASSERTIVE = {
+    "question",
+    "request",
+    "hypothetical",
+    "possibility",
+    "plan",
+    "quote",
+    "third_party",
+    "idiom",
+    "chitchat",
+}
+EVENTS = (Event.ADD, Event.UPDATE, Event.DELETE)
+
+
+class GoldOp(BaseModel):
+    event: Event
+    new: str | None = None
+    old: str | None = None
+
+
+class Case(BaseModel):
+    id: str
+    split: str
+    mood: str
+    prior: list[str] = Field(default_factory=list)
+    turn: str
+    gold: list[GoldOp] = Field(default_factory=list)
+
+
+def load(path: Path = CORPUS, split: str = "all") -> list[Case]:
+    cases = [Case.model_validate_json(line) for line in path.read_text().splitlines() if line.strip()]
+    return [c for c in cases if split == "all" or c.split == split]
+
+
+def _norm(text: str | None) -> str:
+    return " ".join(re.sub(r"[^a-z0-9&]+", " ", (text or "").lower()).split())
+
+
+def _contains(phrase: str | None, text: str | None) -> bool:
+    return phrase is None or f" {_norm(phrase)} " in f" {_norm(text)} "
+
+
+def matches(op: Operation, gold: GoldOp) -> bool:
+    return op.event == gold.event and _contains(gold.new, op.new_text) and _contains(gold.old, op.old_text)
+
+
+def score(applied: list[Operation], gold: list[GoldOp]) -> tuple[list[Operation], list[GoldOp]]:
+    """Greedy one-to-one matching: the applied operations and gold operations left unmatched."""
+    left = list(gold)
+    extra: list[Operation] = []
+    for op in applied:
+        hit = next((g for g in left if matches(op, g)), None)
+        if hit is None:
+            extra.append(op)
+        else:
+            left.remove(hit)
+    return extra, left
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 3) if den else None
+
+
+def run_cases(cases: list[Case], memory: Memory) -> dict[str, Any]:
+    counts = {e: {"tp": 0, "fp": 0, "fn": 0} for e in EVENTS}
+    destructive = 0
+    errors: list[dict[str, Any]] = []
+    timings: list[float] = []
+    for case in cases:
+        user = f"bench-{case.id}"
+        for prior in case.prior:
+            memory.add(prior, user_id=user)
+        start = time.perf_counter()
+        result = memory.add(case.turn, user_id=user)
+        timings.append((time.perf_counter() - start) * 1000)
+        applied = [op for op in result.changed() if op.type != MemoryType.EPISODIC]
+        extra, missed = score(applied, case.gold)
+        for op in applied:
+            if op not in extra:
+                counts[op.event]["tp"] += 1
+        for op in extra:
+            counts[op.event]["fp"] += 1
+        for gold in missed:
+            counts[gold.event]["fn"] += 1
+        if case.mood in NON_ASSERTIVE:
+            destructive += sum(op.event in (Event.UPDATE, Event.DELETE) for op in applied)
+        if extra or missed:
+            errors.append(
+                {
+                    "id": case.id,
+                    "turn": case.turn,
+                    "unexpected": [f"{op.event.value}: {op.old_text!r} -> {op.new_text!r}" for op in extra],
+                    "missed": [g.model_dump(exclude_none=True) for g in missed],
+                }
+            )
+    return {
+        "cases": len(cases),
+        "must_change_nothing": sum(not c.gold for c in cases),
+        **{
+            e.value: {
+                **counts[e],
+                "precision": _ratio(counts[e]["tp"], counts[e]["tp"] + counts[e]["fp"]),
+                "recall": _ratio(counts[e]["tp"], counts[e]["tp"] + counts[e]["fn"]),
+            }
+            for e in EVENTS
+        },
+        "destructive_from_non_assertive": destructive,
+        "add_ms_p50": round(percentile(timings, 0.5), 1) if timings else None,
+        "errors": errors,
+    }
+
+
+def run(split: str = "test", path: Path = CORPUS, data_dir: Path | None = None) -> dict[str, Any]:
+    """Score the offline extractor on one split (``dev``, ``test`` or ``all``) of the corpus."""
+    from memory.extraction.offline import OfflineExtractor
+
+    cases = load(path, split)
+    with tempfile.TemporaryDirectory(prefix="memory-extraction-") as tmp:
+        config = MemoryConfig(data_dir=data_dir or Path(tmp), graph_store={"enabled": False})
+        with Memory(config, extractor=OfflineExtractor()) as memory:
+            result = run_cases(cases, memory)
+    return {"split": split, "corpus": path.name, **result}
+
+
+def main(split: str, out: Path | None) -> dict[str, Any]:
+    result = run(split)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2))
+    return {k: v for k, v in result.items() if k != "errors"} | {"errors": len(result["errors"])}

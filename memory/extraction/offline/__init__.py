@@ -1,0 +1,10 @@
+"""The offline extractor (no LLM): clauses and their mood, rules as data, names kept whole.
+
+``clauses`` reads the sentence, ``rules`` is the table, ``interpreter`` runs it, ``retraction`` and
+``commands`` handle negated statements and requests, ``targets`` finds the memory a change is about.
+"""
+
+from memory.extraction.offline.extractor import OfflineExtractor
+from memory.extraction.offline.names import proper_nouns
+
+__all__ = ["OfflineExtractor", "proper_nouns"]

@@ -1,0 +1,257 @@
+"""Read a turn before any rule fires: split it into clauses and give each its mood.
+
+Only a clause whose mood is ``STATEMENT`` (or ``RETRACTION``, a negated statement of a held fact) may
+make or change a fact; a ``PLAN`` makes a plan memory; a ``REQUEST`` may be a command to the
+assistant; every other mood (question, hypothetical, possibility, quote, someone else as the subject,
+idiom) changes nothing. The word lists below are the data that decide it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Mood(StrEnum):
+    STATEMENT = "statement"
+    RETRACTION = "retraction"
+    PLAN = "plan"
+    REQUEST = "request"
+    QUESTION = "question"
+    HYPOTHETICAL = "hypothetical"
+    POSSIBILITY = "possibility"
+    QUOTE = "quote"
+    THIRD_PARTY = "third_party"
+    IDIOM = "idiom"
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str  # normalised, discourse markers stripped, elided "I" restored
+    mood: Mood
+    lowercase: bool  # the whole turn was typed in lower case (names are not capitalised)
+
+
+# Casual spellings read as their standard form.
+TYPOS = {
+    "im": "i'm",
+    "ive": "i've",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "cant": "can't",
+    "wont": "won't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "gonna": "going to",
+    "wanna": "want to",
+    "nmae": "name",
+    "liv": "live",
+    "luv": "love",
+    "vegitarian": "vegetarian",
+    "vegeterian": "vegetarian",
+    "veggie": "vegetarian",
+    "pls": "please",
+    "colour": "color",
+    "favourite": "favorite",
+    "plz": "please",
+    "u": "you",
+    "ur": "your",
+    "rn": "right now",
+    "bc": "because",
+}
+# Openers and tails that carry no content ("Actually, ...", "Call me crazy, but ...", "..., lol").
+_LEAD = re.compile(
+    r"^(?:(?:actually|well|so|now|ok|okay|oh|hey|hi|hello|yeah|ya|yep|(?:yes|no)(?=\s*[,!.])|lol|haha|ugh|hmm|btw|"
+    r"anyway|anyways|honestly|tbh|to be honest|also|and|plus|then|fun fact|turns out(?: that)?|"
+    r"quick update|big news|fyi|just so you know|not sure if i told you|"
+    r"i don't know if you remember(?: but)?|call me (?:crazy|old[- ]fashioned|weird|biased)(?: but)?|"
+    r"don't get me wrong|not going to lie|ngl|i mean|guess what|good news|bad news)\b[\s,:!-]*)+",
+    re.IGNORECASE,
+)
+_TRAIL = re.compile(
+    r"[\s,]+(?:lol|haha|btw|though|as you know|remember|right|call me crazy|just saying|honestly|tbh)$",
+    re.IGNORECASE,
+)
+# A clause that is an idiom as a whole: nothing to remember, never a command.
+IDIOMS = re.compile(
+    r"^(?:never ?mind|never say never|don't worry|no worries|forget (?:it|about it)\b|keep it up|"
+    r"keep going|i'm all ears|i'm all set|(?:i'm )?over the moon|(?:i'm )?on cloud nine|i'm dying to|"
+    r"i could eat a horse|i'm (?:just )?kidding|(?:i'm )?just saying|don't even get me started|"
+    r"call it what you (?:want|like)|call me (?:maybe|later|back|when|sometime|if|tomorrow|tonight)|"
+    r"i live (?:for|on)\b|i speak (?:my mind|from experience)|i'm learning (?:a lot|that|so much)|"
+    r"count me in|break a leg|i'm on it|i'm game|speak of the devil|i'm not going to lie)",
+    re.IGNORECASE,
+)
+_REPORTED = re.compile(
+    r"\b(?:said|says|say|told me|tells me|keeps? saying|wrote|texted|according to|asked me|claims?)\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL_START = re.compile(
+    r"^(?:if|suppose|supposing|imagine|let's say|pretend|unless|assuming|what if|even if|in a world where|"
+    r"once)\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:i'd|i would|we'd|we would|i wish|if only|would love to|would like to)\b", re.IGNORECASE
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|what's|where|when|who|why|how|which|do|does|did|is|are|am|can|could|would|should|will|"
+    r"have|has|any|isn't|aren't|don't|shall)\b",
+    re.IGNORECASE,
+)
+_POLITE = re.compile(
+    r"^(?:please|kindly|can you|could you|would you|will you|would you mind|can u)\b[\s,]*", re.IGNORECASE
+)
+_IMPERATIVE = re.compile(
+    r"^(?:please\s+)?(?:remember|note|keep in mind|forget|delete|remove|erase|call|address|always|never|"
+    r"don't|do not|stop|only|answer|reply|respond|use|write|keep|help|give|tell|make|draft|translate|"
+    r"recommend|suggest|explain|summari[sz]e|show|find|list|send|plan|book|check|from now on|"
+    r"going forward|in (?:the )?future)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:(?:i|we) (?:might|may|could)|maybe|perhaps|probably|possibly|thinking (?:about|of)|"
+    r"considering|not sure|unsure|i guess|i think|i don't think|i suppose|i feel like|i believe|"
+    r"kind of|kinda|sort of|wondering|who knows|not decided|nothing's decided)\b",
+    re.IGNORECASE,
+)
+_PLAN = re.compile(
+    r"^(?:going to|planning (?:to|on)|plan to)\b|"
+    r"\b(?:i|we)(?:'m| am|'re| are) (?:going to|planning (?:to|on)|about to|moving to|"
+    r"starting\b|leaving\b|quitting\b|retiring\b|adopting\b|visiting\b|relocating to)|"
+    r"\b(?:i|we) (?:will|plan to|intend to)\b|\b(?:i'll|we'll)\b",
+    re.IGNORECASE,
+)
+_RETRACTION = re.compile(
+    r"\b(?:any ?more|no longer)\b|\b(?:i|we) (?:quit|left|stopped|divorced|broke up)\b|"
+    r"\b(?:got|was|were) (?:laid off|fired|let go)\b|\bused to\b|\band i (?:divorced|split up|broke up)\b",
+    re.IGNORECASE,
+)
+_SELF = re.compile(
+    r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'll|me|myself|\w+ and i)\b|"
+    r"^my (?:name|favou?rite|birthday|email|phone|address|wifi|password|age)\b",
+    re.IGNORECASE,
+)
+# A clause that drops its subject: "Moved to NYC last week!", "not vegan anymore".
+_ELIDED = [
+    (
+        re.compile(
+            r"^(?=(?:just |finally |recently )?(?:moved|left|started|joined|quit|got|became|went|"
+            r"graduated|relocated|stopped)\b)",
+            re.I,
+        ),
+        "I ",
+    ),
+    (re.compile(r"^(?=(?:not|no longer|still|based|living|working|now working|allergic)\b)", re.I), "I'm "),
+]
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]+")
+_ABBREV = re.compile(r"\b(St|Dr|Mr|Mrs|Ms|Prof|Mt|Ft|Jr|Sr)\.\s", re.IGNORECASE)
+_QUOTED = re.compile(r"\"[^\"]*\"|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?:;]|$)")
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?]+|;|\n|$)")
+_CLAUSE = re.compile(
+    r",\s*(?!\d)|\s+(?=(?:and|but|so|because|though|although|while|plus|whereas)\s+"
+    r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|now|not|no longer|still|he|she|they|it|that|there|"
+    r"honestly|also|then|the)\b)",
+    re.IGNORECASE,
+)
+
+
+def normalise(text: str) -> str:
+    """Straight quotes, emoji as sentence breaks, casual spellings fixed, spaces collapsed."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = _EMOJI.sub(". ", text)
+    text = re.sub(
+        r"\b[A-Za-z]+\b",
+        lambda m: TYPOS.get(m.group(0).lower(), m.group(0)) if m.group(0) != "I" else "I",
+        text,
+    )
+    text = re.sub(r"\b(from now on|going forward|in (?:the )?future),\s*", r"\1 ", text, flags=re.I)
+    text = re.sub(r"\s+-\s+|\s+—\s+|:\s+", ". ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def sentences(text: str) -> list[tuple[str, str]]:
+    """(sentence, terminator) pairs; abbreviations like "St." do not end a sentence."""
+    protected = _ABBREV.sub(lambda m: m.group(1) + "\x00 ", text)
+    out = []
+    for m in _SENTENCE.finditer(protected):
+        chunk = m.group(0).replace("\x00", ".").strip()
+        body = chunk.rstrip(".!?;\n ")
+        if body:
+            out.append((body, chunk[len(body) :].strip()))
+    return out
+
+
+def _strip_markers(text: str) -> tuple[str, bool]:
+    """Drop openers and tails; True when the clause opened with "but" (a contrast ends a hypothetical)."""
+    contrast = bool(re.match(r"^(?:but|though|although|whereas)\b", text, re.I))
+    text = re.sub(r"^(?:but|though|although|whereas|because|so|while)\s+", "", text, flags=re.I)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEAD.sub("", text).strip(" ,")
+        text = _TRAIL.sub("", text).strip(" ,")
+    return text, contrast
+
+
+def _restore_subject(text: str) -> str:
+    for pattern, subject in _ELIDED:
+        if pattern.match(text):
+            return subject + text
+    return text
+
+
+def split(text: str) -> list[Clause]:
+    """The clauses of a turn, each with its mood (see the module docstring)."""
+    lowercase = text == text.lower()
+    clauses: list[Clause] = []
+    for sentence, end in sentences(normalise(text)):
+        reported = bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence))
+        body = _QUOTED.sub(" ", sentence)
+        question = end.startswith("?") or bool(_QUESTION_START.match(_strip_markers(body)[0]))
+        hypothetical = False
+        for raw in _CLAUSE.split(body):
+            clause, contrast = _strip_markers(raw.strip())
+            if not clause:
+                continue
+            if contrast:
+                hypothetical = False
+            if _HYPOTHETICAL_START.match(clause):
+                hypothetical = True
+            clauses.append(Clause(clause, _mood(clause, question, reported, hypothetical), lowercase))
+    return [
+        Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c for c in clauses
+    ]
+
+
+def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mood:
+    if IDIOMS.match(clause):
+        return Mood.IDIOM
+    if reported:
+        return Mood.QUOTE
+    if hypothetical or _HYPOTHETICAL.search(clause):
+        return Mood.HYPOTHETICAL
+    if _IMPERATIVE.match(_POLITE.sub("", clause)) and not re.match(r"^(?:i|we)\b", clause, re.I):
+        return Mood.REQUEST
+    if question:
+        return Mood.QUESTION
+    if _HEDGE.search(clause):
+        return Mood.POSSIBILITY
+    if _PLAN.search(clause):
+        return Mood.PLAN
+    subject = _restore_subject(clause)
+    if not _SELF.match(subject):
+        return Mood.THIRD_PARTY
+    if _RETRACTION.search(subject):
+        return Mood.RETRACTION
+    return Mood.STATEMENT
+
+
+def command_text(clause: str) -> str:
+    """A request without its polite wrapper: "Can you please forget X" -> "forget X"."""
+    previous = None
+    while previous != clause:
+        previous = clause
+        clause = _POLITE.sub("", clause).strip()
+    return clause

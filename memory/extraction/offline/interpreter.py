@@ -1,0 +1,97 @@
+"""Run the rule table over one clause: each matching row gives a fact (text, slot, graph triple).
+
+Rows are tried in table order; a later row whose value overlaps a value already taken is skipped, so
+"I'm a big fan of jazz" is a preference and not also the trait "big fan of jazz".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from memory.extraction.offline import names, values
+from memory.extraction.offline.rules import ING, PLAN, PLAN_MOVING, PLAN_VERBS, RULES, SINGLE_FAMILY, Rule
+from memory.types import Relation
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str
+    slot: str | None
+    relation: Relation | None
+    value: str
+
+
+@cache
+def _compiled() -> list[tuple[re.Pattern[str], Rule]]:
+    return [(re.compile(rule.pattern, re.IGNORECASE), rule) for rule in RULES]
+
+
+def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
+    r = (match.groupdict().get("r") or "").lower().strip()
+    fields = {
+        "v": value,
+        "k": names.key(value),
+        "r": r,
+        "rk": names.key(r),
+        "a": values.article(value),
+        "f": f"family:{names.key(r)}" if r in SINGLE_FAMILY else f"family:{names.key(r)}:{names.key(value)}",
+    }
+    relation = rule.relation.format(**fields) if rule.relation else None
+    return Fact(
+        text=rule.template.format(**fields),
+        slot=rule.slot.format(**fields) if rule.slot else None,
+        relation=Relation(subject="User", relation=relation, object=value) if relation else None,
+        value=value,
+    )
+
+
+def facts(clause: str, lowercase: bool, only_family: bool = False) -> list[Fact]:
+    """Facts stated by one assertive clause; ``only_family`` keeps the names of the user's relatives
+    from a clause about someone else ("My wife Anna is a doctor")."""
+    out: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, rule in _compiled():
+        if only_family and rule.slot != "{f}":
+            continue
+        for match in pattern.finditer(clause):
+            found = values.read(rule.value, match["v"], lowercase)
+            span = _span(match, found)
+            if not found or any(span[0] < e and s < span[1] for s, e in taken):
+                continue
+            taken.append(span)
+            out.extend(_fill(rule, value, match) for value in found)
+    return out
+
+
+def _span(match: re.Match[str], found: list[str]) -> tuple[int, int]:
+    """Where the values read sit in the clause (the capture may run on past them)."""
+    start, end = match.span("v")
+    raw = match["v"].lower()
+    hits = [(raw.find(v.lower()), len(v)) for v in found if raw.find(v.lower()) >= 0]
+    if not hits:
+        return start, end
+    return start + min(h for h, _ in hits), start + max(h + n for h, n in hits)
+
+
+def plan(clause: str) -> Fact | None:
+    """A future plan as its own memory ("User plans to move to Denver."), never a current fact."""
+    match = re.search(PLAN_MOVING, clause, re.I) or re.search(PLAN, clause, re.I)
+    if match is None:
+        return None
+    words = match["v"].strip(" .!?").split()
+    if not words:
+        return None
+    words[0] = ING.get(words[0].lower(), words[0])
+    if words[0].lower() not in PLAN_VERBS:
+        return None
+    phrase = re.sub(r"\bmy\b", "their", " ".join(words), flags=re.I)
+    phrase = re.sub(r"\s+(?:lol|haha|btw|!+)$", "", phrase)
+    core = names.trim(phrase) or phrase
+    return Fact(
+        text=f"User plans to {phrase}.",
+        slot=f"plan:{names.key(core)[:60]}",
+        relation=Relation(subject="User", relation="plans_to", object=core),
+        value=core,
+    )

@@ -1,0 +1,68 @@
+"""Negated statements of held facts: "not X anymore", "no longer", "don't have a Y anymore", "I quit Z".
+
+The clause is turned back into the statement it retracts, read by the same rule table, and matched
+to the memories shown. "I quit smoking" is a new fact, not a retraction; "I quit my job" retracts the
+employer whatever its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.extraction import ProposedFact
+from memory.extraction.offline import interpreter, names, targets
+from memory.extraction.offline.rules import HABITS, JOB_WORDS, LEAVING, RETRACTIONS
+from memory.types import Event, MemoryItem
+
+REASON = "no longer true"
+
+
+def retract(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """Proposals for one retracting clause (possibly none: nothing held, or another value held)."""
+    if m := re.match(LEAVING, clause, re.I):
+        return _leaving(
+            m["v"],
+            lowercase,
+            related,
+            quit_verb=bool(re.match(r"^i (?:just |finally )?(?:quit|stopped)\b", clause, re.I)),
+        )
+    for pattern, positive in RETRACTIONS:
+        if m := re.match(pattern, clause, re.I):
+            statement = positive.format(v=m["v"])
+            found = interpreter.facts(statement, lowercase)
+            if found:
+                return targets.for_facts(found, related, REASON)
+            return targets.for_words(m["v"], related, REASON)
+    return []
+
+
+def _leaving(
+    value: str, lowercase: bool, related: dict[str, MemoryItem], quit_verb: bool
+) -> list[ProposedFact]:
+    thing = names.trim(value)
+    if quit_verb and thing.lower().split()[:1] and thing.lower().split()[0] in HABITS:
+        thing = thing.split()[0]
+        return [
+            ProposedFact(
+                event=Event.ADD,
+                text=f"User quit {thing}.",
+                slot=f"habit:{names.key(thing)}",
+                entities=[thing],
+                reason="stated by the user",
+                confidence=targets.SURE,
+            )
+        ]
+    if re.match(JOB_WORDS, thing, re.I):
+        holders = [sid for sid, m in related.items() if m.slot == "employer"]
+        return [
+            targets.delete(
+                holders[0] if holders else None, "employer", "User left their job.", targets.LIKELY, REASON
+            )
+        ]
+    for statement in (f"I work at {value}", f"I live in {value}"):
+        proposals = [
+            p for p in targets.for_facts(interpreter.facts(statement, lowercase), related, REASON) if p.target
+        ]
+        if proposals:
+            return proposals
+    return targets.for_words(thing, related, REASON) if thing else []

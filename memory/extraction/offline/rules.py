@@ -1,0 +1,374 @@
+"""The offline rules as data: one row per phrasing, read by ``memory.extraction.offline.interpreter``.
+
+A row's ``pattern`` runs over one assertive clause; its group ``v`` is the value, read according to
+``value`` (a place kept whole, a person's name, a short phrase, a job, ...). ``template`` and ``slot``
+are filled with ``{v}`` (the value), ``{k}`` (its slot key), ``{r}`` (the group ``r``, lower case),
+``{a}`` (the value with its article) and ``{f}`` (a family slot: one wife, many daughters). A slot is
+single-valued per key, so a new value for it becomes an UPDATE in ``memory.reconcile``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: str
+    template: str
+    slot: str | None
+    relation: str | None
+    value: str = "phrase"  # place | name | phrase | list | job | trait | number | language | raw | field
+
+
+_FAMILY = (
+    r"wife|husband|partner|girlfriend|boyfriend|fianc[eé]e?|son|daughter|mom|mother|dad|father|brother|"
+    r"sister|dog|cat|puppy|kitten|boss|manager|best friend|roommate"
+)
+SINGLE_FAMILY = {
+    "wife",
+    "husband",
+    "partner",
+    "girlfriend",
+    "boyfriend",
+    "fiance",
+    "fiancee",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "boss",
+    "manager",
+    "roommate",
+}
+_PETS = r"dog|cat|puppy|kitten|parrot|rabbit|hamster|horse|pet|turtle|snake|fish"
+_COUNT = r"one|two|three|four|five|six|\d+"
+_COUNTED = r"kids|children|sons|daughters|son|daughter|brothers|sisters|brother|sister|dogs|cats|dog|cat"
+_NAME = r"(?-i:[A-Z][\w'-]+)"
+_DIETS = r"vegetarian|vegan|pescatarian|omnivore|keto|paleo|carnivore"
+_HEALTH = r"lactose intolerant|gluten[- ]free|diabetic|celiac|coeliac|pregnant|asthmatic|epileptic"
+_POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
+
+RULES: list[Rule] = [
+    # Where the user lives and comes from.
+    Rule(
+        r"\b(?:i|we)(?:'ve| have)? (?:just |recently )?moved from .+? to (?P<v>.+)",
+        "User lives in {v}.",
+        "home_city",
+        "lives_in",
+        "place",
+    ),
+    Rule(
+        r"\b(?:i|we)(?:'ve| have)? (?:just |recently |finally )?(?:moved|relocated)(?: back)? (?:to|into) "
+        r"(?:a new (?:place|apartment|house|flat|home) in )?(?P<v>.+)",
+        "User lives in {v}.",
+        "home_city",
+        "lives_in",
+        "place",
+    ),
+    Rule(
+        r"\b(?:i|we)(?:'m| am|'re| are|'ve been| have been)? (?:still |now |currently )?(?:live|living) in "
+        r"(?P<v>.+)",
+        "User lives in {v}.",
+        "home_city",
+        "lives_in",
+        "place",
+    ),
+    Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "place"),
+    Rule(r"\bi'm (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
+    # Work.
+    Rule(
+        r"\bi (?:just |recently )?joined (?P<v>.+?) as an? ",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(
+        r"\bi (?:just |recently )?joined .+? as an? (?P<v>.+)",
+        "User works as {a}.",
+        "job_title",
+        "works_as",
+        "job",
+    ),
+    Rule(
+        r"\bi(?:'m| am) (?:now |also )?(?P<v>an? [\w -]+?)(?= (?:at|for|in|with|on)\b|$)",
+        "User works as {a}.",
+        "job_title",
+        "works_as",
+        "job",
+    ),
+    Rule(
+        r"\bi(?:'m| am) (?:now )?an? [\w -]+? (?:at|for) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(
+        r"\b(?:i|we)(?:'m| am)? (?:now |just |recently |finally )?(?:work|working|started(?: working)?|"
+        r"started a new job|got (?:a |the )?(?:new )?job|landed a job) (?:at|for) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(r"\b(?:a|my) new job (?:at|with) (?P<v>.+)", "User works at {v}.", "employer", "works_at", "place"),
+    Rule(
+        r"\bi (?:work as|am working as|'m working as|got a job as|became|got promoted to|was promoted to) "
+        r"(?P<v>.+)",
+        "User works as {a}.",
+        "job_title",
+        "works_as",
+        "job",
+    ),
+    Rule(r"\bi (?:work in|'m in) (?P<v>.+)", "User works in {v}.", "job_field", "works_in", "field"),
+    Rule(r"\bi bank with (?P<v>.+)", "User banks with {v}.", "bank", "banks_with", "place"),
+    # Memberships ("I just joined a book club" is not a job).
+    Rule(
+        r"\bi(?:'ve)? (?:just |recently )?joined (?P<v>.+)",
+        "User joined {v}.",
+        "member:{k}",
+        "member_of",
+        "phrase",
+    ),
+    Rule(
+        r"\bi'm an? (?:proud |new |paying )?member of (?P<v>.+)",
+        "User is a member of {v}.",
+        "member:{k}",
+        "member_of",
+        "place",
+    ),
+    # Family and pets.
+    Rule(
+        rf"\b(?i:my) (?P<r>(?i:{_FAMILY})) (?P<v>{_NAME})",
+        "User's {r} is named {v}.",
+        "{f}",
+        "has_{r}",
+        "name",
+    ),
+    Rule(
+        rf"\bmy (?P<r>{_FAMILY})(?:'s name is| is (?:named|called)| named | called )(?P<v>.+)",
+        "User's {r} is named {v}.",
+        "{f}",
+        "has_{r}",
+        "name",
+    ),
+    Rule(
+        rf"\b(?:i (?:also )?have|i've (?:also )?got|and) (?:a|an|one) (?P<r>{_PETS}) (?:named|called) (?P<v>\w[\w'-]*)",
+        "User's {r} is named {v}.",
+        "family:{r}:{k}",
+        "has_{r}",
+        "name",
+    ),
+    Rule(
+        rf"\bi(?: have|'ve got| got) (?P<v>(?:{_COUNT}) (?P<r>{_COUNTED}))\b",
+        "User has {v}.",
+        "count:{r}",
+        "has",
+        "raw",
+    ),
+    Rule(
+        r"\bi(?:'m| am) (?:happily )?married to (?P<v>.+)",
+        "User is married to {v}.",
+        "family:spouse",
+        "married_to",
+        "name",
+    ),
+    Rule(rf"\bi have (?:a|an) (?P<v>{_POSSESSIONS}|{_NAME})\b", "User has {a}.", "owns:{k}", "owns", "raw"),
+    # Identity.
+    Rule(r"\bmy name(?: is|'s) (?P<v>.+)", "User's name is {v}.", "name", "name_is", "name"),
+    Rule(rf"^i'm (?P<v>{_NAME})$", "User's name is {v}.", "name", "name_is", "name"),
+    Rule(
+        r"\bi(?:'m| am) (?P<v>\d{1,3})(?: years? old| yo| y/o)?(?: now| this year)?$",
+        "User is {v} years old.",
+        "age",
+        "age_is",
+        "number",
+    ),
+    Rule(r"\bmy birthday is (?:on )?(?P<v>.+)", "User's birthday is {v}.", "birthday", "birthday_is", "raw"),
+    # Food and health.
+    Rule(
+        r"\bi(?:'m| am) (?:severely |very |really |also )?allergic to (?P<v>.+)",
+        "User is allergic to {v}.",
+        "allergy:{k}",
+        "allergic_to",
+        "list",
+    ),
+    Rule(
+        rf"\bi(?:'m| am) (?:a |now |fully |also )*(?P<v>{_DIETS})\b", "User is {v}.", "diet", "diet_is", "raw"
+    ),
+    Rule(rf"\bi went (?:fully )?(?P<v>{_DIETS})\b", "User is {v}.", "diet", "diet_is", "raw"),
+    Rule(rf"\bi(?:'m| am) (?:also |now )?(?P<v>{_HEALTH})\b", "User is {v}.", "health:{k}", "health", "raw"),
+    Rule(
+        r"\bi (?:don't|do not|never|no longer) eat (?P<v>.+)",
+        "User doesn't eat {v}.",
+        "eats:{k}",
+        "avoids_eating",
+        "phrase",
+    ),
+    Rule(r"\bi (?:only )?eat (?P<v>.+)", "User eats {v}.", "eats:{k}", "eats", "phrase"),
+    # Preferences, languages, learning.
+    Rule(
+        r"\bi(?:'m| am) (?:really |just )?not (?:a|much of a|really a) (?:big |huge )?fan of (?P<v>.+)",
+        "User dislikes {v}.",
+        "likes:{k}",
+        "dislikes",
+        "phrase",
+    ),
+    Rule(
+        r"\bi(?:'m| am) (?:an? )?(?:big |huge |massive |die-hard )?fan of (?P<v>.+)",
+        "User likes {v}.",
+        "likes:{k}",
+        "likes",
+        "phrase",
+    ),
+    Rule(
+        r"\bi (?:really |absolutely |also |totally |actually )?(?:love|adore) (?P<v>.+)",
+        "User loves {v}.",
+        "likes:{k}",
+        "likes",
+        "phrase",
+    ),
+    Rule(
+        r"\bi (?:really |also |actually )?(?:like|enjoy) (?P<v>.+)",
+        "User likes {v}.",
+        "likes:{k}",
+        "likes",
+        "phrase",
+    ),
+    Rule(r"\bi (?:really |also )?prefer (?P<v>.+)", "User prefers {v}.", "likes:{k}", "prefers", "phrase"),
+    Rule(
+        r"\bi (?:really |absolutely |also )?(?:hate|dislike|can't stand|cannot stand|don't like|do not like|"
+        r"don't enjoy|detest) (?P<v>.+)",
+        "User dislikes {v}.",
+        "likes:{k}",
+        "dislikes",
+        "phrase",
+    ),
+    Rule(
+        r"\bmy (?:favou?rite) (?P<r>[a-z ]{2,30}?) (?:is|are) (?P<v>.+)",
+        "User's favorite {r} is {v}.",
+        "favorite:{rk}",
+        "favorite_{rk}",
+        "raw",
+    ),
+    Rule(r"\bi speak (?P<v>.+)", "User speaks {v}.", "speaks:{k}", "speaks", "language"),
+    Rule(
+        r"\bi(?:'m| am) (?:currently |now |also )?(?:learning|studying) (?P<v>.+)",
+        "User is learning {v}.",
+        "learning:{k}",
+        "learning",
+        "phrase",
+    ),
+    # Traits: any other "I'm a ..." that is not a job ("I'm a heavy sleeper").
+    Rule(r"\bi(?:'m| am) (?:a bit of |kind of )?an? (?P<v>.+)", "User is {a}.", "trait:{k}", "is", "trait"),
+]
+
+# Plans: the clause after the marker becomes "User plans to <verb phrase>." in its own slot.
+PLAN = r"(?:\b(?:i|we)(?:'m| am|'re| are)? ?|^)(?:going to|planning (?:to|on)|plan to|will|'ll|intend to|about to)\s+(?:be\s+)?(?P<v>.+)"
+PLAN_MOVING = r"\b(?:i|we)(?:'m| am|'re| are) (?P<v>(?:moving|starting|leaving|quitting|retiring|adopting|visiting|relocating)\b.*)"
+PLAN_VERBS = {
+    "move",
+    "start",
+    "join",
+    "visit",
+    "learn",
+    "run",
+    "quit",
+    "leave",
+    "adopt",
+    "try",
+    "travel",
+    "go",
+    "buy",
+    "get",
+    "take",
+    "retire",
+    "study",
+    "switch",
+    "change",
+    "marry",
+    "apply",
+    "sell",
+    "begin",
+    "relocate",
+    "open",
+    "launch",
+    "build",
+    "hike",
+    "fly",
+    "drive",
+    "finish",
+    "train",
+    "compete",
+    "enroll",
+    "propose",
+}
+ING = {
+    "moving": "move",
+    "starting": "start",
+    "leaving": "leave",
+    "taking": "take",
+    "getting": "get",
+    "running": "run",
+    "quitting": "quit",
+    "retiring": "retire",
+    "adopting": "adopt",
+    "visiting": "visit",
+    "relocating": "relocate",
+    "learning": "learn",
+    "joining": "join",
+    "trying": "try",
+    "eating": "eat",
+    "travelling": "travel",
+    "traveling": "travel",
+    "buying": "buy",
+    "going": "go",
+    "studying": "study",
+}
+
+# A retraction names what stopped being true; these turn it back into the statement it retracts.
+RETRACTIONS: list[tuple[str, str]] = [
+    (r"^i'm (?:no longer|not) (?:at|with) (?P<v>.+?)(?: any ?more)?$", "I work at {v}"),
+    (r"^i'm (?:no longer|not) in (?P<v>.+?)(?: any ?more)?$", "I live in {v}"),
+    (r"^i'm (?:no longer|not) (?P<v>.+?)(?: any ?more| after all)?$", "I'm {v}"),
+    (r"^i (?:don't|do not|no longer) (?P<v>.+?)(?: any ?more)?$", "I {v}"),
+    (r"^i stopped being (?P<v>.+)$", "I'm {v}"),
+    (r"^i stopped (?P<v>\w+ing\b.*)$", "I'm {v}"),
+    (r"^i used to be (?P<v>.+)$", "I'm {v}"),
+    (r"^i used to (?P<v>.+)$", "I {v}"),
+    (r"^(?P<v>\w+) and i (?:divorced|split up|broke up|separated)\b.*$", "I'm married to {v}"),
+]
+# "I quit X" / "I left X": X is a habit (a new fact), the job (retract the employer) or a named place.
+LEAVING = r"^i (?:just |finally )?(?:quit|left|stopped|got laid off from|got fired from|was laid off from|was let go from) (?P<v>.+)$"
+HABITS = {
+    "smoking",
+    "drinking",
+    "vaping",
+    "sugar",
+    "alcohol",
+    "caffeine",
+    "coffee",
+    "social media",
+    "meat",
+    "gambling",
+    "dairy",
+    "gluten",
+    "carbs",
+    "cigarettes",
+    "weed",
+    "twitter",
+    "facebook",
+    "instagram",
+}
+JOB_WORDS = r"^(?:my (?:job|position|role|company|work)|work|the job|the company|there|that job)\b"
+# What a question or "forget where I work" is about, when it names no value.
+TOPICS: dict[str, str] = {
+    r"\b(?:work|job|employer|company)\b": "employer",
+    r"\b(?:live|living|home|city|address)\b": "home_city",
+    r"\bname\b": "name",
+    r"\bage|old\b": "age",
+    r"\bdiet|vegetarian|vegan|pescatarian\b": "diet",
+    r"\bbirthday\b": "birthday",
+}

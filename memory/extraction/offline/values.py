@@ -1,0 +1,128 @@
+"""Read a rule's captured value by its kind: a place, a person's name, a job, a trait, a phrase...
+
+Each reader returns the cleaned values (a list splits "peanuts and shellfish") or nothing when the
+capture is not a value of that kind ("I'm a heavy sleeper" is no job; "I love that" has no object).
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.extraction.offline import names
+
+_JOBS = set(
+    """accountant actor actress administrator analyst architect artist assistant attorney auditor baker
+    banker barber barista bartender biologist bookkeeper builder butcher buyer captain carpenter cashier
+    ceo cfo chef chemist cleaner clerk coach consultant cook counselor counsellor courier cto dancer
+    designer dentist deputy detective developer dietitian director doctor driver economist editor
+    electrician engineer entrepreneur farmer firefighter founder freelancer gardener geologist guard
+    hairdresser historian illustrator instructor intern investor janitor journalist judge landscaper
+    lawyer lecturer librarian lifeguard machinist manager marketer mechanic midwife miner model musician
+    nanny nurse officer optician painter paralegal paramedic pharmacist photographer physician
+    physicist physiotherapist pilot planner plumber poet policeman politician principal producer
+    professor programmer psychiatrist psychologist realtor receptionist recruiter reporter researcher
+    salesman saleswoman scientist secretary singer soldier student supervisor surgeon tailor teacher
+    technician tech therapist trainer translator tutor veterinarian vet waiter waitress welder writer
+    youtuber streamer paramedic housewife homemaker retiree sailor dev sre pm""".split()
+)
+_JOB_SUFFIX = re.compile(r"(?:ologist|ician|ographer|ineer|iatrist|smith|wright)$")
+_NOT_TRAIT_START = {
+    "bit",
+    "little",
+    "lot",
+    "total",
+    "complete",
+    "few",
+    "couple",
+    "way",
+    "good",
+    "great",
+    "nice",
+    "quick",
+    "question",
+    "minute",
+    "second",
+}
+_LANGUAGES = set(
+    """english french spanish german italian portuguese chinese mandarin cantonese japanese korean dutch
+    russian arabic hindi urdu bengali punjabi turkish greek polish swedish norwegian danish finnish
+    hebrew thai vietnamese indonesian malay tagalog swahili persian farsi czech hungarian romanian
+    ukrainian catalan irish welsh latin asl sign""".split()
+)
+_FIELDS = set(
+    """sales marketing finance it tech hr retail healthcare education consulting insurance construction
+    hospitality law medicine engineering accounting research design software advertising banking
+    publishing logistics real estate government nursing""".split()
+)
+_NOT_NAMES = {
+    "back",
+    "done",
+    "fine",
+    "sorry",
+    "here",
+    "home",
+    "ok",
+    "okay",
+    "good",
+    "tired",
+    "ready",
+    "in",
+    "out",
+}
+
+
+def article(value: str) -> str:
+    if re.match(r"^(?:a|an|the)\b", value, re.I):
+        return value
+    return ("an " if value[:1].lower() in "aeiou" else "a ") + value
+
+
+def _strip_article(value: str) -> str:
+    return re.sub(r"^(?:a|an)\s+", "", value, flags=re.I)
+
+
+def is_job(value: str) -> bool:
+    last = value.lower().split()[-1] if value.split() else ""
+    return last in _JOBS or bool(_JOB_SUFFIX.search(last))
+
+
+def read(kind: str, raw: str, lowercase: bool) -> list[str]:
+    """The values a capture holds for a rule of this ``kind`` (see ``rules.Rule.value``)."""
+    if kind == "place":
+        value = names.place(raw, lowercase)
+        return [value] if value else []
+    if kind == "name":
+        value = names.trim(raw)
+        value = names.name_span(value) if not lowercase else value.split()[0] if value else ""
+        if not value or value.lower() in _NOT_NAMES or value.lower() in names.PRONOUNS:
+            return []
+        return [value[:1].upper() + value[1:]]
+    if kind == "job":
+        value = _strip_article(names.trim(raw))
+        if not value or len(value.split()) > 4 or not is_job(value):
+            return []
+        return [value]
+    if kind == "trait":
+        value = _strip_article(names.trim(raw))
+        words = value.lower().split()
+        if not words or len(words) > 5 or words[0] in _NOT_TRAIT_START or is_job(value):
+            return []
+        if any(w in names.PRONOUNS for w in words) or re.search(r"\b(?:fan|member)\b", value, re.I):
+            return []
+        return [value]
+    if kind == "number":
+        return [raw] if raw.isdigit() and 0 < int(raw) < 120 else []
+    if kind == "language":
+        items = names.split_list(names.trim(raw))
+        return [i for i in items if i.lower() in _LANGUAGES]
+    if kind == "field":
+        value = names.trim(raw).lower()
+        return [value] if value in _FIELDS else []
+    if kind == "list":
+        value = names.phrase(names.trim(raw), max_words=8)
+        return names.split_list(value) if value else []
+    if kind == "raw":
+        value = names.trim(raw) or raw.strip()
+        return [value] if value else []
+    value = names.phrase(raw)
+    return [value] if value and not re.match(r"^(?:to complain|a lot|so much)\b", value, re.I) else []

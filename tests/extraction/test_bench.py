@@ -1,0 +1,43 @@
+"""The extraction benchmark stays runnable: a few corpus cases on real stores, scored as documented."""
+
+from __future__ import annotations
+
+from memory.bench import extraction
+from memory.bench.extraction import Case, GoldOp, load, matches, run_cases, score
+from memory.types import Event, Operation
+
+
+def test_corpus_is_large_split_and_mostly_labelled_as_documented():
+    cases = load()
+    assert len(cases) >= 300
+    assert {c.split for c in cases} == {"dev", "test"}
+    assert sum(not c.gold for c in cases) / len(cases) >= 0.4
+    assert all(c.split == ("test" if int(c.id[1:]) % 2 else "dev") for c in cases)
+
+
+def test_matching_needs_the_event_and_every_key_phrase():
+    gold = GoldOp(event=Event.UPDATE, old="Acme Robotics", new="Globex")
+    good = Operation(
+        event=Event.UPDATE, old_text="User works at Acme Robotics.", new_text="User works at Globex."
+    )
+    assert matches(good, gold)
+    assert not matches(good.model_copy(update={"event": Event.ADD}), gold)
+    assert not matches(good.model_copy(update={"old_text": "User works at Acme."}), gold)
+    extra, missed = score([good, good], [gold])
+    assert extra == [good] and missed == []
+
+
+def test_a_few_cases_run_on_a_real_memory(make_memory):
+    by_id = {c.id: c for c in load()}
+    cases = [by_id[i] for i in ("x001", "x003", "x004", "x005")]
+    cases.append(
+        Case(id="y1", split="dev", mood="question", prior=["I live in Boston."], turn="Where do I live?")
+    )
+    memory = make_memory(graph_store={"enabled": False})
+    result = run_cases(cases, memory)
+    assert result["cases"] == 5 and result["must_change_nothing"] == 2
+    assert result["destructive_from_non_assertive"] == 0
+    for event in ("ADD", "UPDATE", "DELETE"):
+        assert set(result[event]) == {"tp", "fp", "fn", "precision", "recall"}
+    assert result["UPDATE"]["tp"] == 1 and result["DELETE"]["tp"] == 1
+    assert extraction.NON_ASSERTIVE >= {"question", "hypothetical", "quote"}
