@@ -33,13 +33,18 @@ class VectorStoreConfig(_Section):
 
 class EmbedderConfig(_Section):
     provider: Literal["local", "openai"] = "local"
+    # Local model: "onnx" = ONNX Runtime on an export of the packaged weights (made once, cached in
+    # cache_dir; same vectors, several times faster per query); "torch" = sentence-transformers.
+    backend: Literal["onnx", "torch"] = "onnx"
+    cache_dir: Path | None = None  # where the ONNX export is kept (default: <data_dir>/models)
+    threads: int | None = None  # ONNX Runtime threads (default: the cores, at most 4)
     model: str = "all-MiniLM-L6-v2"  # local: the packaged weights; openai: the model name on the server
     dims: int = 384
     base_url: str | None = None
     api_key: str | None = None
     batch_size: int = 32
     device: str = "cpu"
-    # Local model on CPU: "auto" = bfloat16 where the CPU has native bf16 (2.4x faster, cosine 0.99998
+    # Local torch model on CPU (the onnx backend is always fp32): "auto" = bfloat16 where the CPU has native bf16 (2.4x faster, cosine 0.99998
     # to fp32), else fp32; "int8" = dynamic quantisation (3x faster, but costs recall: bench/RESULTS.md).
     precision: Literal["auto", "fp32", "bf16", "int8"] = "auto"
 
@@ -119,6 +124,12 @@ class MemoryConfig(BaseSettings):
         emb = self.embedder
         if key and emb.provider == "openai" and emb.api_key is None and emb.base_url is None:
             emb.api_key = key
+        return self
+
+    @model_validator(mode="after")
+    def _embedder_cache_in_data_dir(self) -> MemoryConfig:
+        if self.embedder.cache_dir is None:
+            self.embedder.cache_dir = self.resolve(None, "models")
         return self
 
     @classmethod

@@ -25,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="retrieval preset (default: the configured one)",
     )
     loc.add_argument("--no-graph", action="store_true", help="turn graph-aware retrieval off")
+    loc.add_argument(
+        "--conversations",
+        type=lambda v: [c.strip() for c in v.split(",") if c.strip()],
+        help="comma-separated sample ids to run on (default: all), e.g. conv-30 for one held-out fold",
+    )
     loc.add_argument("--data-dir", type=Path, help="where to build the store (default: a temporary dir)")
     sc = sub.add_parser("scale", help="add throughput, search latency, RSS and disk at N memories")
     sc.add_argument("--n", type=int, required=True)
@@ -66,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             k=args.k,
             config=config,
             settings=args.preset,
+            only=args.conversations,
             system=f"memory ({args.preset or config.retrieval.preset}"
             f"{', graph' if not args.no_graph else ''})",
         )

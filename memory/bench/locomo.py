@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from memory.bench.stats import percentile
 from memory.config import MemoryConfig
+from memory.errors import InvalidInputError
 from memory.extraction.offline import proper_nouns
 from memory.memory import Memory, MemoryInput
 from memory.types import MemoryType, Relation, Source, SourceKind
@@ -66,6 +67,19 @@ def turns_of(conversation: dict[str, Any], triples: bool = False) -> list[Memory
     return out
 
 
+def select(conversations: list[dict[str, Any]], only: list[str] | None) -> list[dict[str, Any]]:
+    """The conversations named in ``only`` (all when None), in file order; an unknown name is an error."""
+    if not only:
+        return conversations
+    known = [c["sample_id"] for c in conversations]
+    unknown = sorted(set(only) - set(known))
+    if unknown:
+        raise InvalidInputError(
+            f"No conversation {', '.join(unknown)} in the data; it has {', '.join(known)}."
+        )
+    return [c for c in conversations if c["sample_id"] in set(only)]
+
+
 def run(
     data: Path,
     out: Path | None,
@@ -73,8 +87,9 @@ def run(
     config: MemoryConfig | None = None,
     settings: str | None = None,
     system: str | None = None,
+    only: list[str] | None = None,
 ) -> dict[str, Any]:
-    conversations = json.loads(Path(data).read_text())
+    conversations = select(json.loads(Path(data).read_text()), only)
     mem = Memory(config or MemoryConfig())
     ks = sorted({1, 5, k})
     per_cat: dict[str, dict[str, list[float]]] = {c: {f"recall@{x}": [] for x in ks} for c in CATEGORIES}
@@ -115,6 +130,7 @@ def run(
     result: dict[str, Any] = {
         "system": system or f"memory ({settings or mem.config.retrieval.preset})",
         "conversations": len(conversations),
+        "conversation_ids": [c["sample_id"] for c in conversations],
         "turns": n_turns,
         "questions": sum(len(v[f"recall@{ks[0]}"]) for v in per_cat.values()),
     }
