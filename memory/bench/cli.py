@@ -42,11 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--data", required=True, type=Path)
     cost.add_argument("--turns", type=int, default=60)
     cost.add_argument("--out", type=Path)
-    ui = sub.add_parser(
-        "ui", help="Streamlit cold start and Enter-to-first-token in Chromium (no LLM, then a local stub LLM)"
-    )
-    ui.add_argument("--port", type=int, default=8599)
-    ui.add_argument("--out", type=Path)
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
@@ -83,13 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import llm_cost
 
         result = llm_cost.run(args.data, turns=args.turns)
-    elif args.what == "ui":
-        from tests.openai_server import OpenAIStubServer
-        from ui.bench import measure_ui
-
-        result = {"no_llm": measure_ui(args.port)}
-        with OpenAIStubServer() as server:
-            result["stub_llm"] = measure_ui(args.port + 1, llm_url=server.base_url)
     else:
         from ingestion.bench import measure
 

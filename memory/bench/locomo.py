@@ -16,6 +16,7 @@ from memory.config import MemoryConfig
 from memory.errors import InvalidInputError
 from memory.extraction.offline import proper_nouns
 from memory.memory import Memory, MemoryInput
+from memory.stores.payload import INDEX_CONTEXT
 from memory.types import MemoryType, Relation, Source, SourceKind
 
 CATEGORIES = ("1", "2", "3", "4")
@@ -31,17 +32,23 @@ def parse_session_date(text: str | None) -> datetime | None:
         return None
 
 
-def turns_of(conversation: dict[str, Any], triples: bool = False) -> list[MemoryInput]:
-    """One episodic memory per turn; with ``triples``, offline (speaker, mentions, name) relations."""
+def turns_of(
+    conversation: dict[str, Any], triples: bool = False, context_turns: int = 2
+) -> list[MemoryInput]:
+    """One episodic memory per turn, keyword-indexed with up to ``context_turns`` earlier turns of its
+    session (as the chat app stores a turn); with ``triples``, offline (speaker, mentions, name) relations."""
     conv = conversation["conversation"]
     out: list[MemoryInput] = []
     n = 1
     while f"session_{n}" in conv:
         at = parse_session_date(conv.get(f"session_{n}_date_time"))
+        previous: list[str] = []
         for turn in conv[f"session_{n}"]:
             text = f"{turn['speaker']}: {turn['text']}"
             if turn.get("blip_caption"):
                 text += f" [image: {turn['blip_caption']}]"
+            context = "\n".join(previous[-context_turns:]) if context_turns else ""
+            previous.append(text)
             names = proper_nouns(turn["text"]) if triples else []
             out.append(
                 MemoryInput(
@@ -54,6 +61,7 @@ def turns_of(conversation: dict[str, Any], triples: bool = False) -> list[Memory
                     ],
                     type=MemoryType.EPISODIC,
                     session_id=f"session_{n}",
+                    metadata={INDEX_CONTEXT: context} if context else {},
                     occurred_at=at,
                     source=Source(
                         kind=SourceKind.CHAT,
@@ -101,7 +109,9 @@ def run(
         for conv in tqdm(conversations, desc="conversations"):
             user = conv["sample_id"]
             mem.delete_all(user_id=user)
-            inputs = turns_of(conv, triples=mem.graph is not None)
+            inputs = turns_of(
+                conv, triples=mem.graph is not None, context_turns=mem.config.retrieval.context_turns
+            )
             t0 = time.perf_counter()
             mem.add_batch(inputs, user_id=user)
             add_ms.append((time.perf_counter() - t0) * 1000 / max(1, len(inputs)))

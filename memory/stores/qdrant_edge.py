@@ -17,6 +17,7 @@ from memory.stores.payload import (
     KEYWORD_FIELDS,
     SPARSE,
     from_payload,
+    index_text,
     make_bm25,
     paged_items,
     scope_conditions,
@@ -121,7 +122,9 @@ class QdrantEdgeStore:
     # -- VectorStore -------------------------------------------------------------------------
     def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
         points = [
-            qe.Point(item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(item.text)}, to_payload(item))
+            qe.Point(
+                item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(index_text(item))}, to_payload(item)
+            )
             for item, vec in zip(items, dense, strict=True)
         ]
         for start in range(0, len(points), _PAGE):

@@ -19,6 +19,7 @@ from memory.stores.payload import (
     KEYWORD_FIELDS,
     SPARSE,
     from_payload,
+    index_text,
     make_bm25,
     paged_items,
     scope_conditions,
@@ -84,7 +85,7 @@ class QdrantServerStore:
         points = [
             models.PointStruct(
                 id=item.id,
-                vector={DENSE: vec, SPARSE: self._sparse(self._bm25.embed_document(item.text))},
+                vector={DENSE: vec, SPARSE: self._sparse(self._bm25.embed_document(index_text(item)))},
                 payload=to_payload(item),
             )
             for item, vec in zip(items, dense, strict=True)
