@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=lambda v: [c.strip() for c in v.split(",") if c.strip()],
         help="comma-separated sample ids to run on (default: all), e.g. conv-30 for one held-out fold",
     )
+    loc.add_argument(
+        "--peer",
+        choices=["mem0"],
+        help="also run this system on the same data in the same run (optional extra 'peer') and print ratios",
+    )
     loc.add_argument("--data-dir", type=Path, help="where to build the store (default: a temporary dir)")
     sc = sub.add_parser("scale", help="add throughput, search latency, RSS and disk at N memories")
     sc.add_argument("--n", type=int, required=True)
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from memory.config import MemoryConfig
 
+    status = 0
     if args.what == "locomo":
         from memory.bench import locomo
 
@@ -62,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         config = MemoryConfig(data_dir=data_dir, graph_store={"enabled": not args.no_graph})
         result = locomo.run(
             args.data,
-            args.out,
+            None,
             k=args.k,
             config=config,
             settings=args.preset,
@@ -70,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
             system=f"memory ({args.preset or config.retrieval.preset}"
             f"{', graph' if not args.no_graph else ''})",
         )
+        if args.peer:
+            from memory.bench.compare import with_peer
+
+            result, status = with_peer(result, args.data, args.k, args.conversations)
     elif args.what == "scale":
         from memory.bench import scale
 
@@ -84,10 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         result = measure(n_pages=args.pages)
     text = json.dumps(result, indent=2, default=str)
     print(text)
-    if getattr(args, "out", None) and args.what != "locomo":
+    if getattr(args, "out", None):
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

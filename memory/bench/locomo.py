@@ -7,7 +7,7 @@ import re
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tqdm import tqdm
 
@@ -88,6 +88,47 @@ def select(conversations: list[dict[str, Any]], only: list[str] | None) -> list[
     return [c for c in conversations if c["sample_id"] in set(only)]
 
 
+class System(Protocol):
+    """What the benchmark drives: load one conversation's turns for a user, then search them."""
+
+    name: str
+
+    def load(self, user: str, turns: list[MemoryInput]) -> None: ...
+
+    def search(self, user: str, question: str, k: int) -> list[str | None]:
+        """The provenance turn ids of the top ``k`` hits, best first."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class MemorySystem:
+    """This library, as configured (the app's default config unless told otherwise)."""
+
+    def __init__(self, config: MemoryConfig, settings: str | None = None, name: str | None = None) -> None:
+        self.mem = Memory(config)
+        self.settings = settings
+        self.name = name or f"memory ({settings or config.retrieval.preset})"
+
+    def turns(self, conversation: dict[str, Any]) -> list[MemoryInput]:
+        return turns_of(
+            conversation,
+            triples=self.mem.graph is not None,
+            context_turns=self.mem.config.retrieval.context_turns,
+        )
+
+    def load(self, user: str, turns: list[MemoryInput]) -> None:
+        self.mem.delete_all(user_id=user)
+        self.mem.add_batch(turns, user_id=user)
+
+    def search(self, user: str, question: str, k: int) -> list[str | None]:
+        hits = self.mem.search(question, user_id=user, limit=k, settings=self.settings)
+        return [h.memory.source.turn_id for h in hits]
+
+    def close(self) -> None:
+        self.mem.close()
+
+
 def run(
     data: Path,
     out: Path | None,
@@ -98,47 +139,54 @@ def run(
     only: list[str] | None = None,
 ) -> dict[str, Any]:
     conversations = select(json.loads(Path(data).read_text()), only)
-    mem = Memory(config or MemoryConfig())
+    result = evaluate(MemorySystem(config or MemoryConfig(), settings, system), conversations, k)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(result, indent=2))
+    return result
+
+
+def evaluate(system: Any, conversations: list[dict[str, Any]], k: int = 10) -> dict[str, Any]:
+    """Load every conversation into ``system``, ask its questions, score evidence recall@1/5/k.
+
+    ``system.turns(conversation)`` (when it has one) builds the inputs, else ``turns_of``; the system
+    is closed at the end."""
     ks = sorted({1, 5, k})
     per_cat: dict[str, dict[str, list[float]]] = {c: {f"recall@{x}": [] for x in ks} for c in CATEGORIES}
     search_ms: list[float] = []
     add_ms: list[float] = []
     n_turns = 0
-    started = time.perf_counter()
+    ingest_s = 0.0
     try:
-        for conv in tqdm(conversations, desc="conversations"):
-            user = conv["sample_id"]
-            mem.delete_all(user_id=user)
-            inputs = turns_of(
-                conv, triples=mem.graph is not None, context_turns=mem.config.retrieval.context_turns
-            )
+        for conv in tqdm(conversations, desc=f"loading ({system.name})"):
+            inputs = system.turns(conv) if hasattr(system, "turns") else turns_of(conv)
             t0 = time.perf_counter()
-            mem.add_batch(inputs, user_id=user)
-            add_ms.append((time.perf_counter() - t0) * 1000 / max(1, len(inputs)))
+            system.load(conv["sample_id"], inputs)
+            took = time.perf_counter() - t0
+            ingest_s += took
+            add_ms.append(took * 1000 / max(1, len(inputs)))
             n_turns += len(inputs)
-        ingest_s = time.perf_counter() - started
         questions = [
             (c["sample_id"], q)
             for c in conversations
             for q in c["qa"]
             if str(q.get("category")) in CATEGORIES
         ]
-        for user, q in tqdm(questions, desc="questions"):
+        for user, q in tqdm(questions, desc=f"questions ({system.name})"):
             evidence = {e.strip() for e in q.get("evidence", []) if isinstance(e, str)}
             if not evidence:
                 continue
             t0 = time.perf_counter()
-            hits = mem.search(q["question"], user_id=user, limit=max(ks), settings=settings)
+            found = system.search(user, q["question"], max(ks))
             search_ms.append((time.perf_counter() - t0) * 1000)
-            found = [h.memory.source.turn_id for h in hits]
             for x in ks:
                 per_cat[str(q["category"])][f"recall@{x}"].append(
                     len(evidence & set(found[:x])) / len(evidence)
                 )
     finally:
-        mem.close()
+        system.close()
     result: dict[str, Any] = {
-        "system": system or f"memory ({settings or mem.config.retrieval.preset})",
+        "system": system.name,
         "conversations": len(conversations),
         "conversation_ids": [c["sample_id"] for c in conversations],
         "turns": n_turns,
@@ -160,7 +208,5 @@ def run(
     }
     result["add_ms"] = {"mean": round(sum(add_ms) / max(1, len(add_ms)), 3)}
     result["ingest_s"] = round(ingest_s, 2)
-    if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(json.dumps(result, indent=2))
+    result["turns_per_s"] = round(n_turns / ingest_s, 1) if ingest_s else None
     return result
