@@ -38,6 +38,14 @@ def table(ours: dict[str, Any], peer: dict[str, Any], vs: dict[str, Any]) -> str
             f"{vs['search_p50_speedup']}x faster",
         )
     )
+    rows.append(
+        (
+            "search CPU p50 ms",
+            str(ours["search_cpu_ms"]["p50"]),
+            str(peer["search_cpu_ms"]["p50"]),
+            f"{vs['search_cpu_p50_speedup']}x less",
+        )
+    )
     rows.append(("ingest s", str(ours["ingest_s"]), str(peer["ingest_s"]), f"{vs['ingest_speedup']}x faster"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)

@@ -115,5 +115,6 @@ def ratios(ours: dict[str, Any], peer: dict[str, Any]) -> dict[str, Any]:
         f"recall@{k}": div(ours.get(f"recall@{k}"), peer.get(f"recall@{k}")) for k in (1, 5, 10)
     }
     out["search_p50_speedup"] = div(peer["search_ms"]["p50"], ours["search_ms"]["p50"])
+    out["search_cpu_p50_speedup"] = div(peer["search_cpu_ms"]["p50"], ours["search_cpu_ms"]["p50"])
     out["ingest_speedup"] = div(peer["ingest_s"], ours["ingest_s"])
     return out
