@@ -49,7 +49,7 @@ bench: setup
 	$(BENCH) ingest --pages 100 --out bench/out/ingest.json
 	$(BIN)/pip install -q --no-deps mem0ai==1.0.11
 	$(BENCH) llm-cost --data $(LOCOMO) --out bench/out/llm-cost.json
-	$(BENCH) ui --out bench/out/ui.json
+	$(BIN)/python -m ui.bench > bench/out/ui.json
 
 clean:
 	rm -rf $(VENV) memory_data .pytest_cache test-artifacts

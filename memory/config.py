@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,13 +34,18 @@ class VectorStoreConfig(_Section):
 
 class EmbedderConfig(_Section):
     provider: Literal["local", "openai"] = "local"
+    # Local model: "onnx" = ONNX Runtime on an export of the packaged weights (made once, cached in
+    # cache_dir; same vectors, several times faster per query); "torch" = sentence-transformers.
+    backend: Literal["onnx", "torch"] = "onnx"
+    cache_dir: Path | None = None  # where the ONNX export is kept (default: <data_dir>/models)
+    threads: int | None = None  # ONNX Runtime threads (default: the cores, at most 4)
     model: str = "all-MiniLM-L6-v2"  # local: the packaged weights; openai: the model name on the server
     dims: int = 384
     base_url: str | None = None
     api_key: str | None = None
     batch_size: int = 32
     device: str = "cpu"
-    # Local model on CPU: "auto" = bfloat16 where the CPU has native bf16 (2.4x faster, cosine 0.99998
+    # Local torch model on CPU (the onnx backend is always fp32): "auto" = bfloat16 where the CPU has native bf16 (2.4x faster, cosine 0.99998
     # to fp32), else fp32; "int8" = dynamic quantisation (3x faster, but costs recall: bench/RESULTS.md).
     precision: Literal["auto", "fp32", "bf16", "int8"] = "auto"
 
@@ -85,14 +91,57 @@ class IngestionConfig(_Section):
     ocr_seconds_per_file: float = Field(default=120.0, gt=0)  # all OCR of one file together
 
 
-class RetrievalConfig(_Section):
-    """Named preset plus overrides; see memory.retrieval.RetrievalSettings."""
+# Named retrieval presets: the fields each one sets; anything else keeps the RetrievalSettings default.
+RETRIEVAL_PRESETS: dict[str, dict[str, Any]] = {
+    "hybrid": {},
+    "dense": {"dense_weight": 1.0, "keyword_weight": 0.0, "graph": False},
+    "keyword": {"dense_weight": 0.0, "keyword_weight": 1.0, "graph": False},
+}
+
+
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class RetrievalSettings:
+    """Every retrieval knob, from a named preset plus overrides (``MEMORY_RETRIEVAL__PRESET=dense``,
+    ``MEMORY_RETRIEVAL__SPEAKER_WEIGHT=1.2``); the pipeline is in memory.retrieval.
+
+    Defaults were chosen by 2-fold tuning on the LoCoMo dev conversations (bench/RESULTS.md).
+    """
 
     preset: Literal["hybrid", "dense", "keyword"] = "hybrid"
-    dense_weight: float | None = None
-    keyword_weight: float | None = None
+    # Fusion: keyword_weight * bm25_norm + dense_weight * cosine_norm (min-max normalised per query).
+    dense_weight: float = Field(0.6, ge=0)
+    keyword_weight: float = Field(1.0, ge=0)
+    candidates: int = Field(60, ge=1)  # per list, before fusion
     graph: bool = True
-    recency_half_life_days: float | None = None
+    graph_weight: float = 0.3  # added to the fused score of memories linked to entities the query names
+    # The people a conversation is between touch every memory: they seed no graph lookup.
+    graph_skips_speakers: bool = True
+    # Prior per memory type: a current fact outranks the old chat turn it was extracted from,
+    # and a turn that only asked a question holds less than one that told something.
+    episodic_weight: float = 0.85
+    question_weight: float = 0.6
+    # A hit said by someone the query names ("what did Melanie paint?") counts this much more.
+    speaker_weight: float = Field(1.3, ge=0)
+    # A hit found by the dense list alone, with a cosine below this, is noise: dropped.
+    min_dense_similarity: float = 0.2
+    recency_half_life_days: float | None = Field(None, gt=0)
+    recency_weight: float = Field(0.2, ge=0, le=1)
+    # How many earlier turns of the same conversation a stored chat turn is keyword-indexed with.
+    context_turns: int = Field(2, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset_defaults(cls, data: Any) -> Any:
+        """Fields the caller did not set come from the named preset."""
+        if isinstance(data, dict):
+            return {**RETRIEVAL_PRESETS.get(data.get("preset", "hybrid"), {}), **data}
+        kwargs = getattr(data, "kwargs", None)
+        if kwargs is not None and not data.args:
+            return {**RETRIEVAL_PRESETS.get(kwargs.get("preset", "hybrid"), {}), **kwargs}
+        return data
+
+
+RetrievalConfig = RetrievalSettings  # the config section is the settings object itself
 
 
 class MemoryConfig(BaseSettings):
@@ -111,7 +160,7 @@ class MemoryConfig(BaseSettings):
     graph_store: GraphStoreConfig = Field(default_factory=GraphStoreConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     ingestion: IngestionConfig = Field(default_factory=IngestionConfig)
-    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     max_text_chars: int = 200_000  # a single message larger than this is refused
     dedupe_threshold: float = 0.93  # cosine above which a new fact is the same as an old one
 
@@ -124,6 +173,12 @@ class MemoryConfig(BaseSettings):
         emb = self.embedder
         if key and emb.provider == "openai" and emb.api_key is None and emb.base_url is None:
             emb.api_key = key
+        return self
+
+    @model_validator(mode="after")
+    def _embedder_cache_in_data_dir(self) -> MemoryConfig:
+        if self.embedder.cache_dir is None:
+            self.embedder.cache_dir = self.resolve(None, "models")
         return self
 
     @classmethod

@@ -1,254 +1,41 @@
-"""Query-side graph helpers: name normalisation, which entities a text names, past-tense questions, DOT.
+"""Compatibility names: graph helpers now live where they are used.
 
-Engine-independent: the graph store uses ``normalise_name`` and ``mentioned_entities`` for entity
-resolution, retrieval uses ``asks_about_past`` and ``graph_hits_to_memory_ids``, the UI ``render_dot``.
+Name resolution is in ``memory.stores.entity_names``, graph-aware retrieval in
+``memory.retrieval_graph`` and DOT rendering in ``ui.graph_dot``.
 """
 
-from __future__ import annotations
-
-import difflib
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-from memory.stores.base import GraphEdge
-
-FUZZY_RATIO = 0.85  # difflib ratio above which a text token (or bigram) is a typo of an entity name
-FUZZY_MIN_CHARS = 4  # shorter names only match exactly ("bob" vs "rob" is not a typo)
-MAX_NAME_TOKENS = 8
-
-SELF_NAME = "user"
-# The speaker in first person; extractors write "user", "I" or "me" for the same node.
-_SELF_WORDS = frozenset({"user", "the user", "i", "me", "myself"})
-_LEADING_ARTICLES = ("the", "my", "a", "an", "our")
-# Words that never name an entity on their own, however an entity came to be called.
-_STOPWORDS = frozenset(
-    "a an and are as at be by do for from he her his i in is it its me my of on or our she so "
-    "that the their them they this to us was we were what when where which who why with you your".split()
+from memory.retrieval_graph import asks_about_past, graph_hits_to_memory_ids
+from memory.stores.entity_names import (
+    FUZZY_MIN_CHARS,
+    FUZZY_RATIO,
+    MAX_NAME_TOKENS,
+    SELF_NAME,
+    EntityForms,
+    mentioned_entities,
+    names_compatible,
+    normalise_name,
+    normalise_relation,
 )
 
-_APOSTROPHES = re.compile(r"['\u2019`]")
-_NON_WORD = re.compile(r"[^\w]+")
 
-_PAST_PATTERNS = [
-    re.compile(p)
-    for p in (
-        r"\bbefore\b",
-        r"\bused to\b",
-        r"\bpreviously\b",
-        r"\bprevious\b",
-        r"\bformerly\b",
-        r"\bformer\b",
-        r"\bin the past\b",
-        r"\bback then\b",
-        r"\bat the time\b",
-        r"\bearlier\b",
-        r"\bany ?more\b",
-        r"\bno longer\b",
-        r"\bnot any longer\b",
-        r"\bhave (?:i|we) ever\b",
-        r"\bdid (?:i|we) (?:live|work|stay|study|date|own|have|use|go)\b",
-        r"\b(?:was|were) (?:i|we) (?:living|working|staying|studying)\b",
-        r"\bwhere have (?:i|we) (?:lived|worked)\b",
-        r"\bold (?:job|address|home|house|flat|apartment|city|town|school|company|employer|phone|number|email|car|boss)\b",
-        r"\bmoved? from\b",
-        r"\bex[- ](?:wife|husband|partner|girlfriend|boyfriend|employer|colleague)\b",
-    )
+def render_dot(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """``ui.graph_dot.render_dot`` (imported on use: the library does not load the UI package)."""
+    from ui.graph_dot import render_dot as render
+
+    return render(*args, **kwargs)
+
+
+__all__ = [
+    "FUZZY_MIN_CHARS",
+    "FUZZY_RATIO",
+    "MAX_NAME_TOKENS",
+    "SELF_NAME",
+    "EntityForms",
+    "asks_about_past",
+    "graph_hits_to_memory_ids",
+    "mentioned_entities",
+    "names_compatible",
+    "normalise_name",
+    "normalise_relation",
+    "render_dot",
 ]
-
-
-def _fold(text: str) -> str:
-    """Lower case, NFKC, apostrophes dropped, other punctuation to spaces, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _APOSTROPHES.sub("", text)
-    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
-
-
-def normalise_name(name: str) -> str:
-    """The resolution key of an entity name: "The  Acme Corp." -> "acme corp"; "I" -> "user".
-
-    A name of punctuation only keeps its case-folded text so that it is still a distinct entity.
-    """
-    folded = _fold(name)
-    if not folded:
-        return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-    if folded in _SELF_WORDS:
-        return SELF_NAME
-    words = folded.split()
-    while len(words) > 1 and words[0] in _LEADING_ARTICLES:
-        words = words[1:]
-    return " ".join(words)
-
-
-def normalise_relation(relation: str) -> str:
-    """Relation names are snake case: "Lives in" -> "lives_in"."""
-    return "_".join(unicodedata.normalize("NFKC", relation).strip().casefold().replace("-", " ").split())
-
-
-def names_compatible(a: str, b: str) -> bool:
-    """Whether two normalised names may be the same entity spelled differently.
-
-    Same number of words, each pair equal, one a prefix of the other ("corp"/"corporation"), or a
-    typo of it. Acronyms ("nyc"/"new york city") and different words ("acme industries") are not.
-    """
-    wa, wb = a.split(), b.split()
-    if len(wa) != len(wb):
-        return difflib.SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
-    for x, y in zip(wa, wb, strict=True):
-        if x == y:
-            continue
-        shorter, longer = sorted((x, y), key=len)
-        if len(shorter) >= 2 and longer.startswith(shorter):
-            continue
-        if difflib.SequenceMatcher(None, x, y).ratio() >= 0.8:
-            continue
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class EntityForms:
-    """An entity's display name and every normalised form it answers to (name and aliases)."""
-
-    name: str
-    forms: tuple[str, ...]
-
-
-def _ngrams(tokens: Sequence[str], n: int) -> list[str]:
-    return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-
-
-def _fuzzy_hits(grams: list[tuple[str, int]], forms: dict[str, str]) -> dict[str, int]:
-    """Entity name -> first position of a text gram that is a typo of one of its forms.
-
-    Only forms sharing the gram's first or last letter, and of a length that could reach the ratio,
-    are compared: that keeps a query against a thousand entities at about a millisecond.
-    """
-    by_edge: dict[str, set[str]] = {}
-    for form in forms:
-        by_edge.setdefault("^" + form[0], set()).add(form)
-        by_edge.setdefault(form[-1] + "$", set()).add(form)
-    hits: dict[str, int] = {}
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    for gram, position in grams:
-        matcher.set_seq2(gram)  # difflib caches its analysis of the second sequence
-        candidates = by_edge.get("^" + gram[0], set()) | by_edge.get(gram[-1] + "$", set())
-        for form in sorted(candidates):
-            name = forms[form]
-            # ratio = 2 * matches / (len(a) + len(b)) <= 2 * shorter / (len(a) + len(b))
-            if name in hits or 2 * min(len(form), len(gram)) < FUZZY_RATIO * (len(form) + len(gram)):
-                continue
-            matcher.set_seq1(form)
-            if (
-                matcher.real_quick_ratio() >= FUZZY_RATIO
-                and matcher.quick_ratio() >= FUZZY_RATIO
-                and matcher.ratio() >= FUZZY_RATIO
-            ):
-                hits[name] = position
-    return hits
-
-
-def mentioned_entities(text: str, entities: Iterable[EntityForms]) -> list[str]:
-    """Names of the entities a text mentions, in order of mention: exact word sequences, else typos.
-
-    Typos are looked for in the words and word pairs no entity matched exactly, and never in names
-    with digits ("room 12" is not a typo of "room 21").
-    """
-    tokens = _fold(text).split()
-    if not tokens:
-        return []
-    positions: dict[str, int] = {}  # every word sequence of the text -> where it first starts
-    for n in range(min(MAX_NAME_TOKENS, len(tokens)), 0, -1):
-        for i, gram in enumerate(_ngrams(tokens, n)):
-            positions.setdefault(gram, i)
-
-    hits: dict[str, int] = {}
-    matched_words: set[str] = set()
-    fuzzy_forms: dict[str, str] = {}  # form -> entity name, for entities not matched exactly
-    for entity in entities:
-        exact = [f for f in entity.forms if f in positions and f not in _STOPWORDS]
-        if exact:
-            hits[entity.name] = min(positions[f] for f in exact)
-            matched_words.update(w for f in exact for w in f.split())
-            continue
-        for form in entity.forms:
-            if len(form) >= FUZZY_MIN_CHARS and form.count(" ") <= 1 and not any(c.isdigit() for c in form):
-                fuzzy_forms.setdefault(form, entity.name)
-    if fuzzy_forms:
-        grams = [
-            (gram, i)
-            for n in (1, 2)
-            for i, gram in enumerate(_ngrams(tokens, n))
-            if gram not in _STOPWORDS and not set(gram.split()) & matched_words
-        ]
-        for name, position in _fuzzy_hits(grams, fuzzy_forms).items():
-            hits.setdefault(name, position)
-    return [name for name, _ in sorted(hits.items(), key=lambda item: (item[1], item[0]))]
-
-
-def asks_about_past(query: str) -> bool:
-    """Whether a question is about how things were ("where did I live before?"), not how they are."""
-    folded = " ".join(unicodedata.normalize("NFKC", query).casefold().replace("\u2019", "'").split())
-    return any(p.search(folded) for p in _PAST_PATTERNS)
-
-
-def graph_hits_to_memory_ids(edges: Sequence[GraphEdge], names: Iterable[str] | None = None) -> list[str]:
-    """Memory ids behind graph edges, best first: edges touching a named entity before the others,
-    current before past, otherwise in the order given (the store returns nearer hops first)."""
-    named = {normalise_name(n) for n in names or ()}
-
-    def key(item: tuple[int, GraphEdge]) -> tuple[bool, bool, int]:
-        index, edge = item
-        touches = normalise_name(edge.subject) in named or normalise_name(edge.object) in named
-        return (not touches if named else False, not edge.current, index)
-
-    ids: list[str] = []
-    seen: set[str] = set()
-    for _, edge in sorted(enumerate(edges), key=key):
-        if edge.memory_id and edge.memory_id not in seen:
-            seen.add(edge.memory_id)
-            ids.append(edge.memory_id)
-    return ids
-
-
-def _dot_quote(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
-    return f'"{escaped}"'
-
-
-def _day(moment: datetime | None) -> str:
-    return moment.date().isoformat() if moment else "?"
-
-
-def render_dot(edges: Sequence[GraphEdge], entities: Sequence[dict[str, Any]] = ()) -> str:
-    """Graphviz DOT of a user's graph: current edges solid, past edges dashed grey with their dates."""
-    node_ids: dict[str, str] = {}
-    lines = [
-        "digraph memory {",
-        "  rankdir=LR;",
-        '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica"];',
-        '  edge [fontname="Helvetica", fontsize=10];',
-    ]
-
-    def node(name: str, kind: str = "") -> str:
-        if name not in node_ids:
-            node_ids[name] = f"n{len(node_ids)}"
-            extra = ', fillcolor="#fde9c8"' if kind == "self" or normalise_name(name) == SELF_NAME else ""
-            lines.append(f"  {node_ids[name]} [label={_dot_quote(name)}{extra}];")
-        return node_ids[name]
-
-    for entity in entities:
-        node(str(entity["name"]), str(entity.get("type") or ""))
-    for edge in edges:
-        src, dst = node(edge.subject), node(edge.object)
-        if edge.current:
-            attrs = f"label={_dot_quote(edge.relation)}"
-        else:
-            label = f"{edge.relation}\n{_day(edge.valid_from)} to {_day(edge.valid_to)}"
-            attrs = f"label={_dot_quote(label)}, style=dashed, color=grey60, fontcolor=grey45"
-        lines.append(f"  {src} -> {dst} [{attrs}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"

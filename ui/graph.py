@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from memory import Memory, MemoryLayerError
-from memory.graph_query import render_dot
+from ui.graph_dot import render_dot
 from ui.memory_view import escape, when
 
 GRAPH_OFF = (

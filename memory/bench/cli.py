@@ -27,6 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="retrieval preset (default: the configured one)",
     )
     loc.add_argument("--no-graph", action="store_true", help="turn graph-aware retrieval off")
+    loc.add_argument(
+        "--conversations",
+        type=lambda v: [c.strip() for c in v.split(",") if c.strip()],
+        help="comma-separated sample ids to run on (default: all), e.g. conv-30 for one held-out fold",
+    )
+    loc.add_argument(
+        "--peer",
+        choices=["mem0"],
+        help="also run this system on the same data in the same run (optional extra 'peer') and print ratios",
+    )
     loc.add_argument("--data-dir", type=Path, help="where to build the store (default: a temporary dir)")
     sc = sub.add_parser("scale", help="add throughput, search latency, RSS and disk at N memories")
     sc.add_argument("--n", type=int, required=True)
@@ -39,11 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--data", required=True, type=Path)
     cost.add_argument("--turns", type=int, default=60)
     cost.add_argument("--out", type=Path)
-    ui = sub.add_parser(
-        "ui", help="Streamlit cold start and Enter-to-first-token in Chromium (no LLM, then a local stub LLM)"
-    )
-    ui.add_argument("--port", type=int, default=8599)
-    ui.add_argument("--out", type=Path)
     ext = sub.add_parser("extraction", help="offline extraction ADD/UPDATE/DELETE precision and recall")
     ext.add_argument("--split", choices=["dev", "test", "all"], default="test")
     ext.add_argument("--out", type=Path, help="full result with every wrong case")
@@ -63,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.what == "reliability":
         return reliability.main(args)
+    status = 0
     if args.what == "locomo":
         from memory.bench import locomo
 
@@ -70,13 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         config = MemoryConfig(data_dir=data_dir, graph_store={"enabled": not args.no_graph})
         result = locomo.run(
             args.data,
-            args.out,
+            None,
             k=args.k,
             config=config,
             settings=args.preset,
+            only=args.conversations,
             system=f"memory ({args.preset or config.retrieval.preset}"
             f"{', graph' if not args.no_graph else ''})",
         )
+        if args.peer:
+            from memory.bench.compare import with_peer
+
+            result, status = with_peer(result, args.data, args.k, args.conversations)
     elif args.what == "scale":
         from memory.bench import scale
 
@@ -85,13 +96,6 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import llm_cost
 
         result = llm_cost.run(args.data, turns=args.turns)
-    elif args.what == "ui":
-        from tests.openai_server import OpenAIStubServer
-        from ui.bench import measure_ui
-
-        result = {"no_llm": measure_ui(args.port)}
-        with OpenAIStubServer() as server:
-            result["stub_llm"] = measure_ui(args.port + 1, llm_url=server.base_url)
     elif args.what == "extraction":
         from memory.bench import extraction
 
@@ -102,10 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         result = measure(n_pages=args.pages)
     text = json.dumps(result, indent=2, default=str)
     print(text)
-    if getattr(args, "out", None) and args.what not in ("locomo", "extraction"):
+    if getattr(args, "out", None) and args.what != "extraction":
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def _mem0_prompts() -> Any | None:
 
 
 def run(data: Path, turns: int = 60) -> dict[str, Any]:
-    from tests.openai_server import OpenAIStubServer, is_extraction_request, last_user_text
+    from memory.bench.openai_stub import OpenAIStubServer, is_extraction_request, last_user_text
 
     conv = json.loads(Path(data).read_text())[0]
     texts = [t.text.split(": ", 1)[1] for t in turns_of(conv)][:turns]

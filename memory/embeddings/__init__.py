@@ -22,6 +22,6 @@ def make_embedder(config: EmbedderConfig) -> Embedder:
         from memory.embeddings.openai import OpenAIEmbedder
 
         return OpenAIEmbedder(config)
-    from memory.embeddings.local import LocalEmbedder
+    from memory.embeddings.local import shared_local_embedder
 
-    return LocalEmbedder.shared(config)
+    return shared_local_embedder(config)

