@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
@@ -47,11 +48,11 @@ Caller = Annotated[Principal, Depends(authenticate)]
 
 
 def scope_of(request: Request, principal: Principal, user_id: Any) -> Scope:
-    """The caller's user; the X-Memory-User header (used by a load balancer to pick the shard) must
-    name the same user, or the request could land on a shard that does not hold the user."""
+    """The caller's user; the X-Memory-User header (percent-encoded; a load balancer picks the shard
+    by it) must name the same user, or the request could land on a shard that does not hold it."""
     scope = Scope.of(principal, user_id)
     header = request.headers.get("x-memory-user")
-    if header is not None and header.strip() != scope.user:
+    if header is not None and unquote(header.strip()) != scope.user:
         raise InvalidInputError("The X-Memory-User header must equal the request's user_id.")
     return scope
 

@@ -48,11 +48,11 @@ class Scope:
     def of(cls, principal: Principal, user_id: Any) -> Scope:
         if not isinstance(user_id, str) or not user_id.strip():
             raise InvalidInputError("user_id is required (a non-empty string).")
+        if _CONTROL.search(user_id):  # before stripping: Python counts \x1c-\x1f as whitespace
+            raise InvalidInputError("user_id must not contain control characters.")
         user = user_id.strip()
         if len(user) > MAX_USER_CHARS:
             raise InvalidInputError(f"user_id is too long ({MAX_USER_CHARS} characters at most).")
-        if _CONTROL.search(user):
-            raise InvalidInputError("user_id must not contain control characters.")
         return cls(principal, user)
 
     @property
