@@ -63,54 +63,53 @@ class Service:
         self.idempotency.close()
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimit:
-    """Refuses (413) a body over the limit before the endpoint reads it: by Content-Length when it is
-    sent, else by counting the bytes as they arrive. Uploads get the ingestion limit, JSON its own."""
+    """Refuses (413) a body over the limit before the endpoint sees it: by Content-Length when it is
+    sent, and by reading the body (at most the limit) before passing it on, so a chunked or mislabelled
+    body cannot go past it. Uploads get the ingestion limit, JSON bodies their own."""
 
     def __init__(self, app: ASGIApp, json_bytes: int, upload_bytes: int) -> None:
         self.app, self.json_bytes, self.upload_bytes = app, json_bytes, upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         upload = scope["path"].rstrip("/").endswith("/ingest")
         limit = self.upload_bytes if upload else self.json_bytes
         what = "upload" if upload else "JSON body"
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
+        length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await self._refuse(send, what, limit)
             return
-        seen = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal seen
+        chunks, seen = [], 0
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
             if seen > limit:
-                raise _TooLarge
-            return message
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, tracked)
-        except _TooLarge:
-            if not started:
                 await self._refuse(send, what, limit)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     @staticmethod
     async def _refuse(send: Send, what: str, limit: int) -> None:
-        error = RequestTooLargeError(f"The {what} is over the limit of {limit / MB:.1f} MB.")
+        size = f"{limit / MB:.1f} MB" if limit >= MB else f"{limit // 1024} KB"
+        error = RequestTooLargeError(f"The {what} is over the limit of {size}.")
         await errors.error_response(error)({"type": "http"}, None, send)  # type: ignore[arg-type]
 
 
