@@ -93,3 +93,17 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes] | None, log: Path | None 
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} not ready after {START_TIMEOUT_S} s")
+
+
+def wait_port(port: int, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Until something accepts connections on 127.0.0.1:port (bounded)."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the process for port {port} exited early")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"nothing listens on {port} after {START_TIMEOUT_S} s")
