@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ui.add_argument("--port", type=int, default=8599)
     ui.add_argument("--out", type=Path)
+    eng = sub.add_parser("graph-engine", help="Kuzu vs LadybugDB: execute leak, index, store")
+    eng.add_argument("--calls", type=int, default=20_000)
+    eng.add_argument("--memories", type=int, default=2_000)
+    eng.add_argument("--out", type=Path)
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
@@ -77,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import llm_cost
 
         result = llm_cost.run(args.data, turns=args.turns)
+    elif args.what == "graph-engine":
+        from memory.bench import graph_engine
+
+        result = graph_engine.run(calls=args.calls, memories=args.memories)
     elif args.what == "ui":
         from tests.openai_server import OpenAIStubServer
         from ui.bench import measure_ui
