@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     eng.add_argument("--calls", type=int, default=20_000)
     eng.add_argument("--memories", type=int, default=2_000)
     eng.add_argument("--out", type=Path)
+    svc = sub.add_parser("service", help="search/add latency through the HTTP service vs embedded")
+    svc.add_argument("--n", type=int, default=10_000)
+    svc.add_argument("--out", type=Path)
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
@@ -85,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import graph_engine
 
         result = graph_engine.run(calls=args.calls, memories=args.memories)
+    elif args.what == "service":
+        from memory.bench import service
+
+        result = service.run(args.n)
     elif args.what == "ui":
         from tests.openai_server import OpenAIStubServer
         from ui.bench import measure_ui
