@@ -5,6 +5,7 @@ Each engine runs in its own child process (the two native modules cannot be load
   execute of one prepared statement (what the store uses);
 - index: primary-key point lookups as the node table grows, and whether the full-text and vector
   index extensions load without a network;
+- commits: one-row write transactions per second;
 - store: KuzuGraphStore.add_relations throughput, RSS growth and disk on that engine.
 """
 
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,23 @@ def _index(module: Any, where: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
     return out
 
 
+def _commits(module: Any, where: Path, n: int = 300) -> float:
+    """One-row write transactions per second (the store commits one transaction per memory)."""
+    db = module.Database(str(where / "commit.db"), buffer_pool_size=64 * 1024**2)
+    conn = module.Connection(db)
+    conn.execute("CREATE NODE TABLE C(id STRING PRIMARY KEY)")
+    insert = conn.prepare("CREATE (:C {id: $id})")
+    started = time.perf_counter()
+    for i in range(n):
+        conn.execute("BEGIN TRANSACTION")
+        conn.execute(insert, {"id": f"c{i}"}).close()
+        conn.execute("COMMIT")
+    rate = n / (time.perf_counter() - started)
+    conn.close()
+    db.close()
+    return round(rate)
+
+
 def _store(engine: str, where: Path, memories: int) -> dict[str, float]:
     from memory.stores.graph_kuzu import KuzuGraphStore
     from memory.types import Relation
@@ -131,6 +150,7 @@ def measure(engine: str, calls: int, memories: int) -> dict[str, Any]:
             "version": getattr(module, "__version__", "?"),
             "leak": _leak(module, where, calls),
             "index": _index(module, where, (1_000, 10_000, 50_000)),
+            "commits_per_s": _commits(module, where),
             "store": _store(engine, where, memories),
         }
 
@@ -154,4 +174,5 @@ def run(calls: int = 20_000, memories: int = 2_000) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    warnings.simplefilter("ignore", DeprecationWarning)  # Kuzu's notice about prepare()
     print(json.dumps(measure(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))

@@ -12,7 +12,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from tests.server.processes import REPO_ROOT, child_env, free_port, wait_port
+from tests.server.processes import REPO_ROOT, child_env, free_port, stop_process, wait_port
 
 TOOLS = {"add_memory", "search_memories", "list_memories", "delete_memory"}
 
@@ -83,12 +83,7 @@ def test_http_transport_has_no_local_file_tool(tmp_path) -> None:
         wait_port(port, proc)
         anyio.run(session)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
         log.close()
     with pytest.raises(OSError):  # the process is gone: nothing listens on its port
         import socket

@@ -12,7 +12,14 @@ import httpx
 import pytest
 
 from memory.client import MemoryClient
-from tests.server.processes import REPO_ROOT, ServiceProcess, free_port, memory_cli, wait_port
+from tests.server.processes import (
+    REPO_ROOT,
+    ServiceProcess,
+    free_port,
+    memory_cli,
+    stop_process,
+    wait_port,
+)
 
 USERS = [f"user-{n}" for n in range(12)]
 
@@ -68,13 +75,7 @@ def cluster(tmp_path):
         wait_port(listen, proc)
         yield f"http://127.0.0.1:{listen}", key, shards
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGQUIT)  # graceful stop of master and workers
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        stop_process(proc, signal.SIGQUIT)  # nginx: graceful stop of master and workers
         for shard in shards:
             shard.stop()
 
