@@ -89,3 +89,19 @@ def test_http_transport_has_no_local_file_tool(tmp_path) -> None:
         import socket
 
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_stdio_tools_can_use_a_memory_service(service, acme) -> None:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "memory", "mcp", "--user", "zoë", "--url", service.url],
+        env=child_env(MEMORY_API_KEY=service.keys["acme"]),
+        cwd=str(REPO_ROOT),
+    )
+
+    async def session() -> None:
+        async with Client(params, read_timeout_seconds=120) as client:
+            await client.call_tool("add_memory", {"text": "I play the cello.", "infer": False})
+
+    anyio.run(session)
+    assert [m.text for m in acme.get_all(user_id="zoë")] == ["I play the cello."]
