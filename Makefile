@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup system-deps run run-gradio test lint bench clean
+.PHONY: setup system-deps run run-gradio serve test lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,16 +18,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed
 
-# Debian packages: Tesseract for OCR, Chromium for the browser tests.
+# Debian packages: Tesseract for OCR, Chromium for the browser tests, nginx for the sharding test.
 system-deps:
-	@command -v tesseract >/dev/null && command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/noto || \
-	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tesseract-ocr chromium fonts-dejavu-core fonts-noto-color-emoji)
+	@command -v tesseract >/dev/null && command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/noto && test -x /usr/sbin/nginx || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tesseract-ocr chromium fonts-dejavu-core fonts-noto-color-emoji nginx)
 
 run: setup
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 run-gradio: setup
 	$(BIN)/python -m ui.gradio_app
+
+serve: setup
+	$(BIN)/python -m memory serve --host 127.0.0.1 --port 8765
 
 test: system-deps setup
 	$(BIN)/ruff check memory ingestion ui tests cookbooks app.py

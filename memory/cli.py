@@ -1,4 +1,5 @@
-"""`python -m memory add|search|list|get|update|delete|history|export|import|ingest|bench --user U`."""
+"""`python -m memory add|search|list|get|update|delete|history|export|import|ingest|bench --user U`,
+plus the service: `serve`, `keys create|list|revoke`, `mcp`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from memory.errors import MemoryLayerError
 
 COMMANDS = "add search list get update delete delete-all history export import ingest bench".split()
+SERVICE_COMMANDS = ("serve", "keys", "mcp")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +64,59 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--password", default=None, help="password of an encrypted PDF")
     sub.add_parser("bench", help="benchmarks: python -m memory bench locomo|scale|ingest ...", add_help=False)
+    add_service_commands(sub)
     return parser
+
+
+def add_service_commands(sub: Any) -> None:
+    p = sub.add_parser("serve", help="run the HTTP service (API keys: `keys create`)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    keys = sub.add_parser("keys", help="API keys of the HTTP service").add_subparsers(
+        dest="keys_command", required=True
+    )
+    keys.add_parser("create", help="create a key for a tenant (printed once)").add_argument(
+        "--tenant", required=True
+    )
+    keys.add_parser("list", help="list keys (ids, tenants, revoked or not)").add_argument("--tenant")
+    keys.add_parser("revoke", help="revoke a key by its id").add_argument("key_id")
+    p = sub.add_parser("mcp", help="run the MCP server (stdio, or streamable HTTP)")
+    p.add_argument("--user", required=True, help="whose memories the tools read and write")
+    p.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8766)
+    p.add_argument("--url", help="use a memory service at this URL (key in $MEMORY_API_KEY)")
+
+
+def run_service(args: argparse.Namespace, config: Any) -> Any:
+    """serve / keys / mcp: they open what they need themselves (serve and mcp hold the Memory)."""
+    if args.command == "serve":
+        from memory.server.app import serve
+
+        serve(config, args.host, args.port)
+        return None
+    if args.command == "mcp":
+        from memory.server.mcp import run_mcp
+
+        run_mcp(
+            config, user=args.user, transport=args.transport, host=args.host, port=args.port, url=args.url
+        )
+        return None
+    from memory.server.app import keys_path
+    from memory.server.auth import KeyStore
+
+    store = KeyStore(keys_path(config))
+    try:
+        if args.keys_command == "create":
+            key = store.create(args.tenant)
+            print("API key (shown once; only its hash is stored):", file=sys.stderr)
+            return {"tenant": args.tenant, "key": key}
+        if args.keys_command == "list":
+            return [k.model_dump(mode="json") for k in store.list(args.tenant)]
+        store.revoke(args.key_id)
+        return {"revoked": args.key_id}
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,8 +132,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = MemoryConfig(**({"data_dir": args.data_dir} if args.data_dir else {}))
-        with Memory(config) as mem:
-            result = run(mem, args)
+        if args.command in SERVICE_COMMANDS:
+            result = run_service(args, config)
+        else:
+            with Memory(config) as mem:
+                result = run(mem, args)
     except MemoryLayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -155,6 +212,17 @@ def _line(m: dict[str, Any]) -> str:
 
 def render(command: str, result: Any) -> str:
     """Readable text for a terminal."""
+    if command == "keys":
+        if isinstance(result, list):
+            return (
+                "\n".join(
+                    f"{k['key_id']}  {k['tenant']:<20} created {k['created_at'][:19]}"
+                    + (f"  revoked {k['revoked_at'][:19]}" if k["revoked_at"] else "")
+                    for k in result
+                )
+                or "(no keys)"
+            )
+        return result.get("key") or ", ".join(f"{k}: {v}" for k, v in result.items())
     if command in ("list",):
         return "\n".join(_line(m) for m in result) or "(no memories)"
     if command == "search":

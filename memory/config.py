@@ -69,6 +69,9 @@ class LLMConfig(_Section):
 class GraphStoreConfig(_Section):
     enabled: bool = True
     path: Path | None = None  # default: <data_dir>/graph
+    # kuzu 0.11.3 (archived upstream) or its maintained fork LadybugDB (PyPI `ladybug`); same API.
+    # Each engine keeps its own database file in `path`: switching engines starts an empty graph.
+    engine: Literal["kuzu", "ladybug"] = "kuzu"
 
 
 class HistoryConfig(_Section):
@@ -89,6 +92,20 @@ class IngestionConfig(_Section):
     ocr_lang: str = "eng"
     ocr_timeout_s: float = Field(default=60.0, gt=0)  # per image (or scanned page image)
     ocr_seconds_per_file: float = Field(default=120.0, gt=0)  # all OCR of one file together
+
+
+class ServerConfig(_Section):
+    """The HTTP service (`python -m memory serve`): keys, limits, idempotency, shard name."""
+
+    keys_path: Path | None = None  # API key hashes; default <data_dir>/keys.sqlite (shards may share one)
+    rate_per_s: float = 20.0  # token bucket per API key: refill rate ...
+    burst: int = 40  # ... and capacity
+    max_json_mb: float = (
+        16.0  # a JSON body larger than this is refused (413); uploads use ingestion.max_file_mb
+    )
+    idempotency_hours: float = 24.0  # stored responses to Idempotency-Key requests are kept this long
+    idempotency_max_rows: int = 100_000  # and at most this many per API key
+    shard: str = ""  # echoed in the X-Memory-Shard response header when set
 
 
 # Named retrieval presets: the fields each one sets; anything else keeps the RetrievalSettings default.
@@ -161,6 +178,7 @@ class MemoryConfig(BaseSettings):
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     ingestion: IngestionConfig = Field(default_factory=IngestionConfig)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    server: ServerConfig = Field(default_factory=ServerConfig)
     max_text_chars: int = 200_000  # a single message larger than this is refused
     dedupe_threshold: float = 0.93  # cosine above which a new fact is the same as an old one
 

@@ -12,13 +12,19 @@ MemoryLayerError                 base of everything raised on purpose
 ├── LLMError                     the model could not be reached or answered badly
 │   ├── LLMTimeoutError
 │   └── LLMResponseError         unparseable / invalid output after repair and retry
-└── IngestionError               a file cannot be taken; nothing of it is stored
+├── IngestionError               a file cannot be taken; nothing of it is stored
     ├── FileTooLargeError
     ├── UnsupportedFileError     unknown or mismatching content type
     ├── CorruptFileError
     ├── EncryptedFileError
     ├── EmptyFileError           no bytes, or no extractable text
     └── ImageRejectedError       decompression bomb, too small, unreadable
+└── ServiceError                 the memory service refused or could not answer (HTTP client side)
+    ├── AuthenticationError      missing, unknown or revoked API key
+    ├── RateLimitError           too many requests for this key; retry after ``retry_after`` seconds
+    ├── RequestTooLargeError     the request body is over the service's limit
+    ├── IdempotencyError         an Idempotency-Key was reused with a different request
+    └── ServiceUnavailableError  the service cannot be reached or is not ready
 """
 
 from __future__ import annotations
@@ -105,3 +111,29 @@ class ImageRejectedError(IngestionError):
 
 class UnsafePathError(InvalidInputError):
     """A stored file path points outside the data directory (or outside its owner's media)."""
+
+
+class ServiceError(MemoryLayerError):
+    """The memory service refused a request or could not be reached."""
+
+
+class AuthenticationError(ServiceError):
+    pass
+
+
+class RateLimitError(ServiceError):
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RequestTooLargeError(ServiceError):
+    pass
+
+
+class IdempotencyError(ServiceError):
+    pass
+
+
+class ServiceUnavailableError(ServiceError):
+    pass

@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("extraction", help="offline extraction ADD/UPDATE/DELETE precision and recall")
     ext.add_argument("--split", choices=["dev", "test", "all"], default="test")
     ext.add_argument("--out", type=Path, help="full result with every wrong case")
+    eng = sub.add_parser("graph-engine", help="Kuzu vs LadybugDB: execute leak, index, store")
+    eng.add_argument("--calls", type=int, default=20_000)
+    eng.add_argument("--memories", type=int, default=2_000)
+    eng.add_argument("--out", type=Path)
+    svc = sub.add_parser("service", help="search/add latency through the HTTP service vs embedded")
+    svc.add_argument("--n", type=int, default=10_000)
+    svc.add_argument("--out", type=Path)
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
@@ -96,6 +103,14 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import llm_cost
 
         result = llm_cost.run(args.data, turns=args.turns)
+    elif args.what == "graph-engine":
+        from memory.bench import graph_engine
+
+        result = graph_engine.run(calls=args.calls, memories=args.memories)
+    elif args.what == "service":
+        from memory.bench import service
+
+        result = service.run(args.n)
     elif args.what == "extraction":
         from memory.bench import extraction
 

@@ -34,4 +34,5 @@ def make_graph_store(
         return None
     from memory.stores.graph_kuzu import KuzuGraphStore
 
-    return KuzuGraphStore(config.resolve(config.graph_store.path, "graph"), embed=embed)
+    gs = config.graph_store
+    return KuzuGraphStore(config.resolve(gs.path, "graph"), embed=embed, engine=gs.engine)

@@ -1,13 +1,16 @@
 """Graph memory in Kuzu (embedded, on disk): per-user entities and relations with validity intervals.
 
-Every Kuzu call of the project lives in this file, so a maintained fork or another engine is a
-one-file change. Edges are closed (``valid_to`` set), not deleted, when a fact stops holding; only an
+Every Kuzu call of the project lives in this file. The engine is Kuzu 0.11.3 (archived upstream) or
+its maintained fork LadybugDB (``graph_store.engine = ladybug``), which has the same API: only the
+module that opens the database differs. Edges are closed (``valid_to`` set), not deleted, when a fact stops holding; only an
 explicit user delete (``forget_memory``, ``delete_user``, ``reset``) removes data for good.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -17,10 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import kuzu
 import numpy as np
 
-from memory.errors import InvalidInputError, StoreError, StoreLockedError
+from memory.errors import ConfigError, InvalidInputError, StoreError, StoreLockedError
 from memory.graph_query import (
     SELF_NAME,
     EntityForms,
@@ -35,6 +37,13 @@ from memory.types import Relation
 Embed = Callable[[list[str]], list[list[float]]]
 
 DB_FILE = "graph.kuzu"
+# engine -> (Python module, database file, native extension). Each engine keeps its own file (the
+# formats differ), and one process can load only one of them: both native extensions register the
+# same pybind11 type names, so the second import fails.
+ENGINES = {
+    "kuzu": ("kuzu", DB_FILE, "kuzu._kuzu"),
+    "ladybug": ("ladybug", "graph.lbug", "ladybug._lbug"),
+}
 MERGE_COSINE = 0.9  # a new name this close to an existing, compatible one is the same entity
 
 # Relations that hold one value at a time: a new value closes the subject's current edge.
@@ -75,6 +84,23 @@ BUFFER_POOL_BYTES = 256 * 1024**2  # Kuzu's default takes 80% of the machine's m
 def entity_id(user_id: str, norm: str) -> str:
     """Node key derived from the owner and the normalised name: two users never share a node."""
     return hashlib.sha256(f"{user_id}\x1f{norm}".encode()).hexdigest()[:32]
+
+
+def open_engine(engine: str) -> tuple[Any, str]:
+    """The engine's Python module and the name of its database file."""
+    if engine not in ENGINES:
+        raise ConfigError(f"Unknown graph engine {engine!r}; use one of {sorted(ENGINES)}.")
+    module, db_file, _ = ENGINES[engine]
+    for other, (_, _, native) in ENGINES.items():
+        if other != engine and native in sys.modules:
+            raise ConfigError(
+                f"This process already uses the {other} graph engine; {engine} cannot be loaded beside it "
+                "(their native modules clash). Use one graph engine per process."
+            )
+    try:
+        return importlib.import_module(module), db_file
+    except ImportError as exc:
+        raise ConfigError(f"graph_store.engine={engine} needs the {module!r} package: {exc}") from exc
 
 
 def _to_db_time(moment: datetime) -> datetime:
@@ -137,8 +163,8 @@ class _Handle:
     on the same path reuses the first one's database, connection, lock and entity cache.
     """
 
-    db: kuzu.Database
-    conn: kuzu.Connection
+    db: Any  # kuzu.Database or ladybug.Database
+    conn: Any
     lock: threading.RLock = field(default_factory=threading.RLock)
     entities: dict[str, _UserIndex] = field(default_factory=dict)  # user_id -> that user's entities
     # Parameterised queries are prepared once: kuzu 0.11's execute(query, params) keeps ~6 KB per
@@ -157,7 +183,7 @@ class _Handle:
         return self.conn.execute(statement, params)
 
 
-_HANDLES: dict[Path, _Handle] = {}
+_HANDLES: dict[tuple[Path, str], _Handle] = {}
 _HANDLES_LOCK = threading.Lock()
 
 
@@ -175,8 +201,10 @@ class KuzuGraphStore:
         *,
         functional_suffixes: Iterable[str] = DEFAULT_FUNCTIONAL_SUFFIXES,
         merge_cosine: float = MERGE_COSINE,
+        engine: str = "kuzu",
     ) -> None:
         self.path = Path(path)
+        self.engine = engine
         self._embed = embed
         self._functional_suffixes = tuple(functional_suffixes)
         self._merge_cosine = merge_cosine
@@ -190,12 +218,15 @@ class KuzuGraphStore:
     def _open(self) -> _Handle:
         with _HANDLES_LOCK:
             try:
+                module, db_file = open_engine(self.engine)
                 self.path.mkdir(parents=True, exist_ok=True)
-                key = self.path.resolve()
+                key = (self.path.resolve(), self.engine)
                 handle = _HANDLES.get(key)
                 if handle is None:
-                    db = kuzu.Database(str(key / DB_FILE), buffer_pool_size=BUFFER_POOL_BYTES)
-                    handle = _HANDLES[key] = _Handle(db, kuzu.Connection(db))
+                    db = module.Database(str(key[0] / db_file), buffer_pool_size=BUFFER_POOL_BYTES)
+                    handle = _HANDLES[key] = _Handle(db, module.Connection(db))
+            except ConfigError:
+                raise
             except Exception as exc:
                 raise self._translate(exc, "open") from exc
             handle.refs += 1
@@ -420,11 +451,12 @@ class KuzuGraphStore:
                 "MATCH (a:Entity)-[r:Rel]->(b:Entity) RETURN a.id, b.id, r.relation, r.memory_id, "
                 "r.valid_from, r.valid_to, r.user_id"
             )
-            db_file = self.path.resolve() / DB_FILE
-            fresh_file = db_file.with_name(DB_FILE + ".compacting")
+            module, name = open_engine(self.engine)
+            db_file = self.path.resolve() / name
+            fresh_file = db_file.with_name(name + ".compacting")
             _remove_db_files(fresh_file)
-            db = kuzu.Database(str(fresh_file), buffer_pool_size=BUFFER_POOL_BYTES)
-            conn = kuzu.Connection(db)
+            db = module.Database(str(fresh_file), buffer_pool_size=BUFFER_POOL_BYTES)
+            conn = module.Connection(db)
             try:
                 for statement in _SCHEMA:
                     conn.execute(statement)
@@ -464,8 +496,8 @@ class KuzuGraphStore:
                 moved = fresh_file.with_name(fresh_file.name + suffix)
                 if moved.exists():
                     moved.rename(db_file.with_name(db_file.name + suffix))
-            handle.db = kuzu.Database(str(db_file), buffer_pool_size=BUFFER_POOL_BYTES)
-            handle.conn = kuzu.Connection(handle.db)
+            handle.db = module.Database(str(db_file), buffer_pool_size=BUFFER_POOL_BYTES)
+            handle.conn = module.Connection(handle.db)
 
     def forget_memory(self, user_id: str, memory_id: str) -> None:
         """Explicit user delete: remove the memory's edges for good, then entities left with none."""
@@ -499,7 +531,7 @@ class KuzuGraphStore:
                 return
             handle.refs -= 1
             if handle.refs == 0:
-                _HANDLES.pop(self.path.resolve(), None)
+                _HANDLES.pop((self.path.resolve(), self.engine), None)
                 handle.entities.clear()
                 handle.conn.close()
                 handle.db.close()

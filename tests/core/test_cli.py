@@ -74,3 +74,19 @@ def test_entry_point_runs_as_a_module(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "User's cat is named Tom." in out.stdout and "Traceback" not in out.stderr
+
+
+def test_keys_create_list_revoke(cli, tmp_path):
+    code, key, err = cli("keys", "create", "--tenant", "acme")
+    key = key.strip()
+    assert code == 0 and key.startswith("mk.acme.") and "shown once" in err
+    key_id = key.split(".")[2]
+    listed = cli("--json", "keys", "list")[1]
+    assert json.loads(listed)[0]["key_id"] == key_id and key not in listed
+    assert cli("keys", "revoke", key_id)[0] == 0
+    assert "revoked" in cli("keys", "list", "--tenant", "acme")[1]
+    code, _, err = cli("keys", "revoke", key_id)
+    assert code == 1 and f"No active API key {key_id}" in err
+    code, _, err = cli("keys", "create", "--tenant", "Acme Corp")
+    assert code == 1 and "is not a tenant name" in err
+    assert not (tmp_path / "d" / "vectors").exists()  # key commands never open the memory stores

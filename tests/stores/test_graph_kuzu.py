@@ -1,7 +1,9 @@
-"""KuzuGraphStore against a real Kuzu database in tmp_path: temporal edges, isolation, resolution, locking."""
+"""KuzuGraphStore against a real database in tmp_path, on both engines (Kuzu 0.11.3 and its fork
+LadybugDB): temporal edges, isolation, resolution, locking."""
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -27,9 +29,21 @@ def rel(subject: str, relation: str, obj: str) -> Relation:
     return Relation(subject=subject, relation=relation, object=obj)
 
 
+# One process can load only one graph engine (their native modules clash), so the module runs on
+# kuzu here and once more on ladybug in a child process (test_the_module_passes_on_the_other_engine).
+ENGINE = os.environ.get("MEMORY_TEST_GRAPH_ENGINE", "kuzu")
+OTHER_ENGINE = {"kuzu": "ladybug", "ladybug": "kuzu"}[ENGINE]
+
+
+@pytest.fixture(params=[ENGINE])
+def engine(request) -> str:
+    """The graph engine every store test of this process runs on."""
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path: Path):
-    graph = KuzuGraphStore(tmp_path / "graph")
+def store(tmp_path: Path, engine: str):
+    graph = KuzuGraphStore(tmp_path / "graph", engine=engine)
     yield graph
     graph.close()
 
@@ -125,12 +139,12 @@ def test_two_hops_and_past_filter(store: KuzuGraphStore) -> None:
         store.neighbours("u", ["user"], hops=3)
 
 
-def test_users_are_isolated(tmp_path: Path) -> None:
+def test_users_are_isolated(tmp_path: Path, engine: str) -> None:
     rng = random.Random(7)
     users = [f"user-{i}" for i in range(5)]
     cities = ["Boston", "Denver", "Austin", "Paris", "Lagos"]
     expected: dict[str, set[tuple[str, str, str]]] = {}
-    with KuzuGraphStore(tmp_path / "graph") as store:
+    with KuzuGraphStore(tmp_path / "graph", engine=engine) as store:
         for user in users:
             picks = rng.sample(cities, 3)
             triples = [("user", "visited", c) for c in picks] + [("Acme", "based_in", picks[0])]
@@ -169,8 +183,8 @@ def test_normalisation_merges_articles_case_and_punctuation(store: KuzuGraphStor
     assert len(store.neighbours("u", ["acme corp"])) == 3
 
 
-def test_embedding_merges_near_names_only(tmp_path: Path, embed) -> None:
-    with KuzuGraphStore(tmp_path / "graph", embed=embed) as store:
+def test_embedding_merges_near_names_only(tmp_path: Path, embed, engine: str) -> None:
+    with KuzuGraphStore(tmp_path / "graph", embed=embed, engine=engine) as store:
         store.add_relations("u", "m1", [rel("user", "works_at", "Acme Corp")], T1)
         store.add_relations("u", "m2", [rel("Acme Corporation", "based_in", "New York City")], T1)
         store.add_relations("u", "m3", [rel("user", "visited", "NYC")], T2)
@@ -250,12 +264,12 @@ def test_forget_memory_removes_edges_and_orphans(store: KuzuGraphStore) -> None:
     assert len(store.edges("alice")) == len(alice)
 
 
-def test_reset_and_reopen(tmp_path: Path) -> None:
-    store = KuzuGraphStore(tmp_path / "graph")
+def test_reset_and_reopen(tmp_path: Path, engine: str) -> None:
+    store = KuzuGraphStore(tmp_path / "graph", engine=engine)
     mover(store)
     store.close()
     store.close()
-    with KuzuGraphStore(tmp_path / "graph") as reopened:
+    with KuzuGraphStore(tmp_path / "graph", engine=engine) as reopened:
         assert len(reopened.edges("alice")) == 5  # schema creation is idempotent, data survives
         reopened.reset()
         assert reopened.edges("alice") == [] and reopened.entities("alice") == []
@@ -263,23 +277,26 @@ def test_reset_and_reopen(tmp_path: Path) -> None:
         reopened.edges("alice")
 
 
-def test_same_directory_twice_in_one_process(tmp_path: Path) -> None:
-    with KuzuGraphStore(tmp_path / "graph") as first, KuzuGraphStore(tmp_path / "graph") as second:
+def test_same_directory_twice_in_one_process(tmp_path: Path, engine: str) -> None:
+    with (
+        KuzuGraphStore(tmp_path / "graph", engine=engine) as first,
+        KuzuGraphStore(tmp_path / "graph", engine=engine) as second,
+    ):
         first.add_relations("u", "m1", [rel("user", "lives_in", "Boston")], T1)
         second.add_relations("u", "m2", [rel("user", "likes", "jazz")], T1)
         assert len(first.edges("u")) == 2 and len(second.edges("u")) == 2
 
 
-def test_second_process_gets_store_locked_error(tmp_path: Path) -> None:
+def test_second_process_gets_store_locked_error(tmp_path: Path, engine: str) -> None:
     directory = tmp_path / "graph"
-    with KuzuGraphStore(directory) as store:
+    with KuzuGraphStore(directory, engine=engine) as store:
         mover(store)
         snippet = textwrap.dedent(
             f"""
             from memory.errors import StoreLockedError
             from memory.stores.graph_kuzu import KuzuGraphStore
             try:
-                KuzuGraphStore({str(directory)!r})
+                KuzuGraphStore({str(directory)!r}, engine={engine!r})
             except StoreLockedError as exc:
                 print("LOCKED:", exc)
             else:
@@ -332,3 +349,33 @@ def test_render_dot(store: KuzuGraphStore) -> None:
     assert '[label="lives_in"];' in dot  # current: solid
     assert '"Al \\"the pal\\""' in dot
     assert dot.count("style=dashed") == 3
+
+
+def test_engine_has_its_own_file_and_refuses_a_second_engine(tmp_path: Path, engine: str) -> None:
+    from memory.errors import ConfigError
+    from memory.stores.graph_kuzu import ENGINES
+
+    with KuzuGraphStore(tmp_path / "graph", engine=engine) as store:
+        mover(store)
+    files = {p.name for p in (tmp_path / "graph").iterdir()}
+    assert ENGINES[engine][1] in files and ENGINES[OTHER_ENGINE][1] not in files
+    with pytest.raises(ConfigError, match=f"already uses the {engine} graph engine"):
+        KuzuGraphStore(tmp_path / "other", engine=OTHER_ENGINE)
+    with pytest.raises(ConfigError, match="Unknown graph engine 'neo'"):
+        KuzuGraphStore(tmp_path / "other", engine="neo")
+
+
+def test_the_module_passes_on_the_other_engine(tmp_path: Path) -> None:
+    """The same tests on the other engine, in a child process (deselecting this test there)."""
+    env = {**os.environ, "MEMORY_TEST_GRAPH_ENGINE": OTHER_ENGINE, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__]
+        + ["-k", "not test_the_module_passes_on_the_other_engine", "--basetemp", str(tmp_path / "t")],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout and " failed" not in done.stdout
