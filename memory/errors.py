@@ -84,3 +84,7 @@ class EmptyFileError(IngestionError):
 
 class ImageRejectedError(IngestionError):
     pass
+
+
+class WriteQueueFullError(MemoryLayerError):
+    """Too many turns are waiting to be remembered; the caller should retry in a moment."""
