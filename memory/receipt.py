@@ -81,3 +81,13 @@ def _usage_words(what: str, usage: LLMUsage | None) -> str:
     return (
         f"{what}: {usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {usage.seconds:.1f} s"
     )
+
+
+def totals_line(receipts: list[TurnReceipt]) -> str:
+    """'3 turns · 1,234 tokens in, 210 out · 4.2 s of LLM · $0.0012', or '… · no LLM'."""
+    turns = f"{len(receipts)} turn{'s' if len(receipts) != 1 else ''}"
+    if not any(r.llm for r in receipts):
+        return f"{turns} · no LLM"
+    usage = totals(receipts)
+    line = f"{turns} · {usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out · {usage.seconds:.1f} s of LLM"
+    return line + (f" · ${usage.cost_usd:.4f}" if usage.cost_usd is not None else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -83,8 +84,10 @@ def render_hit(hit: MemoryHit, data_dir: Path) -> None:
         target.markdown(f"{type_badge(item.type)} {escape(item.text)}  \n:small[:gray[{details}]]")
 
 
-def render_memories_used(hits: list[MemoryHit], data_dir: Path) -> None:
-    """The expander under an answer: which memories it was built from."""
+def render_memories_used(
+    hits: list[MemoryHit], data_dir: Path, controls: Callable[[MemoryHit], None] | None = None
+) -> None:
+    """The expander under an answer: which memories it was built from, each with ``controls``."""
     if not hits:
         st.caption(f"{MEMORY_ICON} No memories used: nothing related is remembered yet.")
         return
@@ -92,3 +95,5 @@ def render_memories_used(hits: list[MemoryHit], data_dir: Path) -> None:
     with st.expander(label, expanded=True, icon=MEMORY_ICON):
         for hit in hits:
             render_hit(hit, data_dir)
+            if controls is not None:
+                controls(hit)
