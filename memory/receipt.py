@@ -78,9 +78,7 @@ def _usage_words(what: str, usage: LLMUsage | None) -> str:
         return f"{what} …"
     if not usage.calls:
         return f"{what}: no LLM call"
-    return (
-        f"{what}: {usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {usage.seconds:.1f} s"
-    )
+    return f"{what}: {usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {seconds(usage.seconds)}"
 
 
 def totals_line(receipts: list[TurnReceipt]) -> str:
@@ -89,5 +87,10 @@ def totals_line(receipts: list[TurnReceipt]) -> str:
     if not any(r.llm for r in receipts):
         return f"{turns} · no LLM"
     usage = totals(receipts)
-    line = f"{turns} · {usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out · {usage.seconds:.1f} s of LLM"
+    line = f"{turns} · {usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out · {seconds(usage.seconds)} of LLM"
     return line + (f" · ${usage.cost_usd:.4f}" if usage.cost_usd is not None else "")
+
+
+def seconds(value: float) -> str:
+    """'0.04 s' for short calls, '12.3 s' for long ones."""
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"

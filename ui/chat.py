@@ -83,7 +83,7 @@ def render_panel(services: Services, user_id: str, message: ChatMessage) -> None
     def controls(hit: MemoryHit) -> None:
         render_fix_controls(services.memory, user_id, message, hit)
 
-    render_memories_used(message.memories, data_dir, controls)
+    render_memories_used(message.memories, data_dir, controls, key=f"hit_{message.id}")
     render_fix_notes(message)
 
 

@@ -85,15 +85,20 @@ def render_hit(hit: MemoryHit, data_dir: Path) -> None:
 
 
 def render_memories_used(
-    hits: list[MemoryHit], data_dir: Path, controls: Callable[[MemoryHit], None] | None = None
+    hits: list[MemoryHit],
+    data_dir: Path,
+    controls: Callable[[MemoryHit], None] | None = None,
+    key: str | None = None,
 ) -> None:
-    """The expander under an answer: which memories it was built from, each with ``controls``."""
+    """The expander under an answer: which memories it was built from, each with ``controls``
+    (in a container keyed ``{key}_{memory id}`` when a key is given)."""
     if not hits:
         st.caption(f"{MEMORY_ICON} No memories used: nothing related is remembered yet.")
         return
     label = f"{len(hits)} memor{'y' if len(hits) == 1 else 'ies'} used"
     with st.expander(label, expanded=True, icon=MEMORY_ICON):
         for hit in hits:
-            render_hit(hit, data_dir)
-            if controls is not None:
-                controls(hit)
+            with st.container(key=f"{key}_{hit.id}" if key else None):
+                render_hit(hit, data_dir)
+                if controls is not None:
+                    controls(hit)
