@@ -9,6 +9,14 @@ import re
 _CODE = re.compile(r"(^|\n)(```|~~~)[^\n]*\n.*?(\n\2[^\n]*(?=\n|$)|$)|(`+)(?:(?!\4).)+?\4", re.DOTALL)
 
 
+def escape(text: str) -> str:
+    """Memory text shown as-is, on one line: no Markdown, HTML, LaTeX or colour directives."""
+    flat = " ".join(text.split())
+    for char in "\\`*_[]<>$#|:~!":
+        flat = flat.replace(char, "\\" + char)
+    return flat
+
+
 def inert_markdown(text: str) -> str:
     """Markdown that renders like ``text`` but loads no image, iframe or other remote resource."""
     out: list[str] = []
@@ -19,6 +27,11 @@ def inert_markdown(text: str) -> str:
         last = code.end()
     out.append(_inert(text[last:]))
     return "".join(out)
+
+
+def plain_text(shown: str) -> str:
+    """The text before ``inert_markdown`` (for history sent back to the model)."""
+    return shown.replace("\\![", "![").replace("&lt;", "<")
 
 
 def _inert(prose: str) -> str:

@@ -9,6 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from memory.types import MemoryHit, MemoryItem, MemoryType, SourceKind
+from ui.markup import escape
+
+__all__ = ["escape", "render_memories_used", "source_text", "type_badge", "when"]
 
 TYPE_COLOURS = {
     MemoryType.SEMANTIC: "blue",
@@ -42,14 +45,6 @@ def source_text(item: MemoryItem) -> str:
     if item.source.kind in (SourceKind.CHAT, SourceKind.MANUAL, SourceKind.IMPORT):
         label += f" · {when(item.created_at)}"
     return label
-
-
-def escape(text: str) -> str:
-    """Memory text shown as-is: no markdown, no LaTeX, no colour directives."""
-    flat = " ".join(text.split())
-    for char in "\\`*_[]<>$#|:~":
-        flat = flat.replace(char, "\\" + char)
-    return flat
 
 
 def thumbnail(item: MemoryItem, data_dir: Path) -> Path | None:
