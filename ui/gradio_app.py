@@ -11,7 +11,7 @@ import gradio as gr
 
 from memory import Memory, MemoryConfig
 from memory.assistant import Assistant
-from ui.gradio_chat import chat_reply, render_panel, totals_markdown
+from ui.gradio_chat import chat_reply, panel_state, render_panel, totals_markdown
 from ui.gradio_graph import build_graph
 from ui.gradio_manager import build_manager
 from ui.services import NO_LLM_TEXT
@@ -26,49 +26,51 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     with gr.Blocks(title="Memory Chat") as demo:
         gr.Markdown("# 🧠 Memory Chat\nA chat assistant that remembers you across chats.")
         session = gr.State(lambda: str(uuid.uuid4()))
-        used = gr.State([])  # the memories the last answer used, as plain records
-        editing = gr.State(None)  # {"id", "mode"} of the memory whose editor is open
+        panel = gr.State(panel_state([]))  # the memories the last answer used; the open editor
         receipts = gr.State([])
         with gr.Row():
-            user = gr.Textbox(value="ada", label="User", info="Each user has separate memories.", scale=2)
+            user = gr.Textbox(
+                value="ada", label="User", info="Each user has separate memories.", scale=2, elem_id="user"
+            )
             temporary = gr.Checkbox(label="🕶 Temporary chat (nothing is remembered)", scale=1)
         with gr.Tab("💬 Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Chat", height=480, buttons=["copy"])
+                    chatbot = gr.Chatbot(label="Chat", height=480, buttons=["copy"], elem_id="chatbot")
                     box = gr.MultimodalTextbox(
                         file_types=FILE_TYPES,
                         file_count="multiple",
                         placeholder="Message the assistant, or attach a file…",
                         show_label=False,
+                        elem_id="chat-box",
                     )
                 with gr.Column(scale=2):
 
-                    @gr.render(inputs=[used, editing])
-                    def panel(hits, open_editor):  # noqa: ANN001, ANN202
-                        render_panel(assistant, hits, open_editor, user, used, editing, notice)
+                    @gr.render(inputs=[panel])
+                    def draw_panel(state):  # noqa: ANN001, ANN202
+                        render_panel(assistant, state, user, panel, notice)
 
-                    notice = gr.Markdown(elem_classes=["fix-notice"])
-                    notes = gr.Markdown(elem_classes=["memory-notes"])
-                    totals = gr.Markdown(elem_classes=["chat-totals"])
+                    notice = gr.Markdown(elem_id="fix-notice")
+                    notes = gr.Markdown(elem_id="memory-notes")
+                    totals = gr.Markdown(elem_id="chat-totals")
                     gr.Markdown(status)
 
             def respond(message, history, user_id, temp, session_id, so_far):  # noqa: ANN001, ANN202
                 for chat, cleared, hits, said, kept in chat_reply(
                     assistant, message, history or [], user_id, temp, session_id, so_far
                 ):
-                    yield chat, cleared, hits, None, said, "", kept, totals_markdown(kept)
+                    yield chat, cleared, panel_state(hits), said, "", kept, totals_markdown(kept)
 
             box.submit(
                 respond,
                 [box, chatbot, user, temporary, session, receipts],
-                [chatbot, box, used, editing, notes, notice, receipts, totals],
+                [chatbot, box, panel, notes, notice, receipts, totals],
                 api_name="chat",
             )
-        with gr.Tab("🗂 Memory manager"):
-            build_manager(memory, user)
-        with gr.Tab("🕸 Graph"):
-            build_graph(memory, user)
+        with gr.Tab("🗂 Memory manager") as manager_tab:
+            build_manager(memory, user, manager_tab)
+        with gr.Tab("🕸 Graph") as graph_tab:
+            build_graph(memory, user, graph_tab)
     return demo
 
 

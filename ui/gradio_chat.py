@@ -157,49 +157,60 @@ def correct_memory(
     return updated, None, f"✎ Corrected: {before} → {escape(new.text)}"
 
 
+def panel_state(used: list[dict[str, Any]], editing: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the panel shows: the memories used, and which one's editor is open (one state, so one
+    event redraws the panel once)."""
+    return {"used": used, "editing": editing}
+
+
 def render_panel(
-    assistant: Assistant,
-    used: list[dict[str, Any]],
-    editing: dict[str, str] | None,
-    user: gr.Textbox,
-    used_state: gr.State,
-    editing_state: gr.State,
-    notice: gr.Markdown,
+    assistant: Assistant, state: dict[str, Any] | None, user: gr.Textbox, panel: gr.State, notice: gr.Markdown
 ) -> None:
     """Inside ``gr.render``: each memory used, with its buttons or, when open, its editor."""
+    used = (state or {}).get("used") or []
+    editing = (state or {}).get("editing")
     if not used:
         gr.Markdown("🧠 The memories each answer used appear here.", elem_classes=["memories-used"])
         return
     gr.Markdown(
         f"**🧠 {len(used)} memor{'y' if len(used) == 1 else 'ies'} used**", elem_classes=["memories-used"]
     )
+
+    def forget(user_id: str, current: dict[str, Any], memory_id: str) -> tuple[dict[str, Any], str]:
+        kept, editor, said = forget_memory(assistant, user_id, memory_id, current["used"])
+        return panel_state(kept, editor), said
+
+    def correct(
+        user_id: str, text: str, current: dict[str, Any], memory_id: str
+    ) -> tuple[dict[str, Any], str]:
+        kept, editor, said = correct_memory(assistant, user_id, memory_id, text, current["used"])
+        return panel_state(kept, editor), said
+
     for hit in used:
         memory_id = hit["id"]
-        with gr.Group(elem_classes=["memory-used"]):
+        with gr.Column(variant="panel", elem_classes=["memory-used"]):
             gr.Markdown(hit_line(hit), padding=True)
             if editing and editing.get("id") == memory_id:
                 if editing.get("mode") == "wrong":
                     gr.Markdown(WRONG_HINT, padding=True)
-                box = gr.Textbox(value=hit["text"], show_label=False, lines=2, elem_classes=["fix-text"])
+                box = gr.Textbox(value=hit["text"], show_label=False, lines=2, interactive=True)
                 with gr.Row():
-                    save = gr.Button("Save", variant="primary", size="sm")
-                    cancel = gr.Button("Cancel", size="sm")
-                    forget = gr.Button("🗑 Forget it", size="sm")
+                    save = gr.Button("Save", variant="primary", size="sm", min_width=60)
+                    cancel = gr.Button("Cancel", size="sm", min_width=60)
+                    drop = gr.Button("🗑 Forget it", size="sm", min_width=60)
                 save.click(
-                    lambda u, t, h, m=memory_id: correct_memory(assistant, u, m, t, h),
-                    [user, box, used_state],
-                    [used_state, editing_state, notice],
+                    lambda u, t, p, m=memory_id: correct(u, t, p, m), [user, box, panel], [panel, notice]
                 )
-                cancel.click(lambda: None, None, editing_state)
+                cancel.click(lambda p: panel_state(p["used"]), panel, panel)
             else:
                 with gr.Row():
-                    edit = gr.Button("✏️ Edit", size="sm")
-                    forget = gr.Button("🗑 Forget", size="sm")
-                    wrong = gr.Button("⚠️ This is wrong", size="sm")
-                edit.click(lambda m=memory_id: {"id": m, "mode": "edit"}, None, editing_state)
-                wrong.click(lambda m=memory_id: {"id": m, "mode": "wrong"}, None, editing_state)
-            forget.click(
-                lambda u, h, m=memory_id: forget_memory(assistant, u, m, h),
-                [user, used_state],
-                [used_state, editing_state, notice],
-            )
+                    edit = gr.Button("✏️ Edit", size="sm", min_width=60)
+                    drop = gr.Button("🗑 Forget", size="sm", min_width=60)
+                    wrong = gr.Button("⚠️ This is wrong", size="sm", min_width=60)
+                edit.click(
+                    lambda p, m=memory_id: panel_state(p["used"], {"id": m, "mode": "edit"}), panel, panel
+                )
+                wrong.click(
+                    lambda p, m=memory_id: panel_state(p["used"], {"id": m, "mode": "wrong"}), panel, panel
+                )
+            drop.click(lambda u, p, m=memory_id: forget(u, p, m), [user, panel], [panel, notice])

@@ -93,8 +93,8 @@ def render_svg(edges: list[GraphEdge], names: list[str]) -> str:
     return "".join(parts)
 
 
-def build_graph(memory: Any, user: gr.Textbox) -> None:
-    """The graph tab's layout and wiring (call inside a ``gr.Tab``)."""
+def build_graph(memory: Any, user: gr.Textbox, tab: gr.Tab) -> None:
+    """The graph tab's layout and wiring (call inside ``tab``); it is drawn when the tab opens."""
     with gr.Row():
         past = gr.Checkbox(value=True, label="Show relations that no longer hold")
         show = gr.Button("🔄 Show the graph", variant="primary")
@@ -104,9 +104,10 @@ def build_graph(memory: Any, user: gr.Textbox) -> None:
     show.click(
         lambda u, p: graph_view(memory, u, p), [user, past], [picture, table, status], api_name="graph"
     )
-    past.change(
-        lambda u, p: graph_view(memory, u, p),
-        [user, past],
-        [picture, table, status],
-        api_visibility="private",
-    )
+    for trigger in (past.change, tab.select):
+        trigger(
+            lambda u, p: graph_view(memory, u, p),
+            [user, past],
+            [picture, table, status],
+            api_visibility="private",
+        )

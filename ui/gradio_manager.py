@@ -171,37 +171,46 @@ def delete_all(memory: Any, user_id: str, confirm: str) -> tuple[str, str]:
     return f"🗑 Deleted all {count} memories.", ""
 
 
-def build_manager(memory: Any, user: gr.Textbox) -> None:
-    """The manager tab's layout and wiring (call inside a ``gr.Tab``)."""
+def build_manager(memory: Any, user: gr.Textbox, tab: gr.Tab) -> None:
+    """The manager tab's layout and wiring (call inside ``tab``); the lists load when it opens."""
     with gr.Row():
-        query = gr.Textbox(placeholder="Search memories…", show_label=False, scale=3)
+        query = gr.Textbox(placeholder="Search memories…", label="Search", show_label=False, scale=3)
         types = gr.Dropdown(
             TYPE_CHOICES, multiselect=True, label="Type", info="All types when empty", scale=2
         )
         source = gr.Dropdown(SOURCE_CHOICES, value=ANY_SOURCE, label="Source", scale=2)
         search = gr.Button("🔍 Search", variant="primary", scale=1)
-    status = gr.Markdown()
-    table = gr.Dataframe(headers=MEMORY_HEADERS, interactive=False, wrap=True, label="Memories")
+    status = gr.Markdown(elem_id="manager-status")
+    table = gr.Dataframe(
+        headers=MEMORY_HEADERS, interactive=False, wrap=True, label="Memories", elem_id="memory-table"
+    )
     with gr.Group():
         picker = gr.Dropdown(label="Memory to edit, see the history of, or delete", choices=[])
-        editor = gr.Textbox(label="Text", lines=2)
+        editor = gr.Textbox(label="Memory text", lines=2, info="Edit, then press Save changes.")
         with gr.Row():
             save = gr.Button("💾 Save changes", variant="primary")
             remove = gr.Button("🗑 Delete this memory", variant="stop")
         history = gr.Markdown()
-    notice = gr.Markdown()
+    notice = gr.Markdown(elem_id="manager-notice")
     with gr.Accordion("📄 Documents", open=True):
-        docs = gr.Dataframe(headers=DOCUMENT_HEADERS, interactive=False, label="Uploaded files")
+        docs = gr.Dataframe(
+            headers=DOCUMENT_HEADERS, interactive=False, label="Uploaded files", elem_id="document-table"
+        )
         with gr.Row():
             doc_picker = gr.Dropdown(label="Document to delete (with all its memories)", choices=[], scale=3)
             doc_delete = gr.Button("🗑 Delete document", variant="stop", scale=1)
     with gr.Accordion("⇅ Export, import, delete all", open=True):
         with gr.Row():
             export = gr.Button("⬇ Export all memories (JSON)")
-            export_file = gr.File(label="Exported file", interactive=False)
+            export_file = gr.File(label="Exported file", interactive=False, elem_id="export-file", height=90)
         with gr.Row():
-            upload = gr.File(label="A JSON export of this app", file_types=[".json"])
+            upload = gr.File(
+                label="A JSON export of this app", file_types=[".json"], elem_id="import-file", height=90
+            )
             import_ = gr.Button("⬆ Import")
+        gr.Markdown(
+            "**Delete all memories** of this user, with their history and graph. This cannot be undone."
+        )
         with gr.Row():
             confirm = gr.Textbox(label=f"Type {CONFIRM_WORD} to confirm", placeholder=CONFIRM_WORD)
             wipe = gr.Button("Delete all memories", variant="stop")
@@ -213,7 +222,7 @@ def build_manager(memory: Any, user: gr.Textbox) -> None:
     shown = [table, picker, status, docs, doc_picker]
     hidden = {"api_visibility": "private"}
     search.click(refresh, listing, shown, api_name="search")
-    for trigger in (query.submit, types.change, source.change, user.change):
+    for trigger in (tab.select, query.submit, types.change, source.change, user.change):
         trigger(refresh, listing, shown, **hidden)
     picker.change(
         lambda u, m: open_memory(memory, u, m), [user, picker], [editor, history], api_name="open_memory"

@@ -17,19 +17,21 @@ from ui.bench import launch_chromium, streamlit_server, wait_idle
 pytestmark = pytest.mark.browser
 
 
-def fact(text: str, *entities: str) -> dict[str, Any]:
+def fact(text: str, *entities: str, relation: tuple[str, str, str] | None = None) -> dict[str, Any]:
+    triples = [dict(zip(("subject", "relation", "object"), relation, strict=True))] if relation else []
     return {
         "op": "ADD",
         "type": "semantic",
         "text": text,
         "target": None,
         "entities": list(entities),
-        "relations": [],
+        "relations": triples,
     }
 
 
 def scripted(pixel_url: str):  # noqa: ANN201
-    """Extraction finds the city and the avatar; every reply is stuffed with remote resources."""
+    """Extraction finds the city, the avatar and the employer; every reply is stuffed with remote
+    resources."""
 
     def respond(body: dict[str, Any]) -> Reply:
         said = last_user_text(body)
@@ -41,6 +43,7 @@ def scripted(pixel_url: str):  # noqa: ANN201
                         "operations": [
                             fact("User lives in Paris.", "Paris"),
                             fact(f"User's avatar is ![me]({pixel_url}/memory.png)", "avatar"),
+                            fact("User works at Acme.", "Acme", relation=("User", "works_at", "Acme")),
                         ]
                     }
                 )
