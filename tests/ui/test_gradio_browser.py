@@ -161,5 +161,6 @@ def test_the_gradio_app_in_a_real_browser(tmp_path):
                 search.press("Enter")
                 expect(page.locator("#manager-status")).to_contain_text("Nothing remembered yet")
                 chat.shot("26-gradio-deleted-all.png")
+                assert pixel.hits == [], pixel.hits  # nothing on any tab loaded a remote image
         finally:
             browser.close()
