@@ -22,31 +22,14 @@ def render_fix_controls(memory: Any, user_id: str, message: ChatMessage, hit: Me
     if mode:
         render_editor(memory, user_id, message, hit.memory, key, mode)
         return
+    buttons = [  # label, key suffix, icon, callback, its arguments
+        ("Edit", "edit", ":material/edit:", open_editor, (key, "edit")),
+        ("Forget", "forget", ":material/delete:", forget, (memory, user_id, message, hit.memory)),
+        ("This is wrong", "wrong", ":material/report:", open_editor, (key, "wrong")),
+    ]
     with st.container(horizontal=True, gap="small", key=f"{key}_bar"):
-        st.button(
-            "Edit",
-            key=f"{key}_edit",
-            icon=":material/edit:",
-            type="tertiary",
-            on_click=open_editor,
-            args=(key, "edit"),
-        )
-        st.button(
-            "Forget",
-            key=f"{key}_forget",
-            icon=":material/delete:",
-            type="tertiary",
-            on_click=forget,
-            args=(memory, user_id, message, hit.memory),
-        )
-        st.button(
-            "This is wrong",
-            key=f"{key}_wrong",
-            icon=":material/report:",
-            type="tertiary",
-            on_click=open_editor,
-            args=(key, "wrong"),
-        )
+        for label, suffix, icon, action, args in buttons:
+            st.button(label, key=f"{key}_{suffix}", icon=icon, type="tertiary", on_click=action, args=args)
 
 
 def render_editor(

@@ -14,6 +14,7 @@ import gradio as gr
 from memory import MemoryLayerError, MemoryType
 from memory.types import MemoryItem, SourceKind
 from ui.markup import escape
+from ui.memory_query import find_memories
 
 SEARCH_LIMIT = 50
 ANY_SOURCE = "all sources"
@@ -47,11 +48,9 @@ def list_memories(
     filters = {"source_kind": source} if source and source != ANY_SOURCE else {}
     query = (query or "").strip()
     try:
-        if query:
-            hits = memory.search(query, user_id=user_id, types=kinds, filters=filters, limit=SEARCH_LIMIT)
-            items = [hit.memory for hit in hits]
-        else:
-            items = memory.get_all(user_id=user_id, types=kinds, filters=filters)
+        items = find_memories(
+            memory, user_id=user_id, query=query, types=kinds, filters=filters, limit=SEARCH_LIMIT
+        )
     except MemoryLayerError as exc:
         return [], gr.Dropdown(choices=[], value=None), f"⚠ {escape(str(exc))}"
     rows = [[item.text, item.type.value, item.source.label(), when(item.created_at)] for item in items]
