@@ -1,7 +1,8 @@
 """``Assistant``: one chat turn = retrieve memories -> build the prompt -> stream the reply -> remember.
 
 UI-agnostic: Streamlit, Gradio, the cookbooks and the tests drive the same object. The memory write
-runs after the reply, on one background thread owned by the assistant, so replies never wait on it.
+runs after the reply, through the assistant's ``TurnWriter`` (per-user order, bounded queue), so
+replies never wait on it. Each turn carries a ``TurnReceipt``: what it took and what it cost.
 """
 
 from __future__ import annotations
@@ -10,15 +11,18 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import wait as futures_wait
 from datetime import datetime
 from typing import Any
 
-from memory.errors import LLMError
+from memory.errors import LLMError, MemoryLayerError
 from memory.llm import ChatLLM, Message, make_llm
+from memory.llm.usage import LLMCall, recording, summarise
 from memory.prompts import chat_messages, offline_reply
+from memory.receipt import TurnReceipt, operation_counts
 from memory.types import AddResult, MemoryHit, MemoryItem, MemoryType
+from memory.writer import TurnWriter
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,26 @@ class ChatTurn:
         self.write: Future[AddResult] | None = None
         self._assistant = assistant
         self._started = False
+        self._reply_calls: list[LLMCall] = []
+
+    @property
+    def receipt(self) -> TurnReceipt:
+        """What this turn took so far: complete once the reply has streamed and the write is done."""
+        config = self._assistant.memory.config.llm
+        llm = self._assistant.llm is not None
+        receipt = TurnReceipt(retrieval_ms=round(self.retrieval_ms, 1), llm=llm, remembered=self.remember)
+        if llm and self.done:
+            receipt.reply = summarise(self._reply_calls, config)
+        if self.write is not None and self.write.done():
+            error = self.write.exception()
+            if error is not None:
+                receipt.write_failed = True
+            else:
+                result = self.write.result()
+                receipt.operations = operation_counts(result)
+                if llm:
+                    receipt.extraction = result.usage or summarise([], config)
+        return receipt
 
     @property
     def offline(self) -> bool:
@@ -76,7 +100,12 @@ class ChatTurn:
         notice = ""
         try:
             try:
-                for piece in source:
+                while True:
+                    with recording() as calls:  # only the model's own work, not the caller's
+                        piece = next(source, None)
+                    self._reply_calls += calls.of("reply")
+                    if piece is None:
+                        break
                     parts.append(piece)
                     yield piece
             except Exception as exc:  # the UI must get words, never a traceback
@@ -110,7 +139,11 @@ class ChatTurn:
         self.done = True
         if self.remember:
             # An answer composed from memory repeats stored memories: only the user's words are new.
-            self.write = self._assistant._remember(self, "" if self.offline else reply)
+            try:
+                self.write = self._assistant._remember(self, "" if self.offline else reply)
+            except MemoryLayerError as exc:  # the queue is full: the turn says so instead of raising
+                self.write = Future()
+                self.write.set_exception(exc)
 
 
 QUERY_CHARS = 2_000  # retrieval looks at the start of a very long message
@@ -129,13 +162,14 @@ class Assistant:
         search_limit: int = 8,
         history_limit: int = 20,
         write_wait_s: float = 5.0,
+        writer: TurnWriter | None = None,
     ) -> None:
         self.memory = memory
         self.llm = llm if llm is not None else make_llm(memory.config.llm)
         self.search_limit = search_limit
         self.history_limit = history_limit
         self.write_wait_s = write_wait_s
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="memory-write")
+        self.writer = writer or TurnWriter()
         self._last_write: dict[str, Future[AddResult]] = {}
 
     @property
@@ -194,8 +228,8 @@ class Assistant:
         )
 
     def close(self) -> None:
-        """Finish pending memory writes and stop the writer thread."""
-        self._writer.shutdown(wait=True)
+        """Finish pending memory writes and stop the writer threads."""
+        self.writer.close()
 
     def __enter__(self) -> Assistant:
         return self
@@ -228,14 +262,29 @@ class Assistant:
         yield from self.llm.stream(turn.prompt)
 
     def _remember(self, turn: ChatTurn, reply: str) -> Future[AddResult]:
-        future = self._writer.submit(self._write, turn, reply)
+        future = self.writer.submit(turn.user_id, lambda late: self._write(turn, reply, late=late))
         future.add_done_callback(_log_write_failure)
         self._last_write[turn.user_id] = future
         return future
 
-    def _write(self, turn: ChatTurn, reply: str) -> AddResult:
-        """Remember the turn. A very long paste is stored whole as a text document (chunked, searchable)
-        and the turn keeps its opening, so nothing is lost and no single memory is enormous."""
+    def _write(self, turn: ChatTurn, reply: str, *, late: bool = False) -> AddResult:
+        """Remember the turn, with the extraction's LLM usage on the result. A turn that waited past
+        the writer's deadline is kept as said, without extraction, so a backlog cannot grow forever."""
+        config = self.memory.config.llm
+        with recording(extraction_budget=config.max_extraction_tokens) as calls:
+            result = self._store(turn, "" if late else reply, infer=not late)
+        if late:
+            result.warnings.append(
+                f"This turn waited more than {self.writer.deadline_s:g} s to be remembered: it was kept "
+                "as said, without looking for facts in it."
+            )
+        if result.usage is None and config.enabled:
+            result.usage = summarise(calls.of("extraction"), config)
+        return result
+
+    def _store(self, turn: ChatTurn, reply: str, *, infer: bool) -> AddResult:
+        """A very long paste is stored whole as a text document (chunked, searchable) and the turn
+        keeps its opening, so nothing is lost and no single memory is enormous."""
         message = turn.message
         if turn.session_id:
             shown = [{"role": "user", "content": message}]
@@ -258,7 +307,7 @@ class Assistant:
         if reply.strip():
             messages.append({"role": "assistant", "content": reply[:LONG_MESSAGE_CHARS]})
         return self.memory.add(
-            messages, user_id=turn.user_id, session_id=turn.session_id, agent_id=turn.agent_id
+            messages, user_id=turn.user_id, session_id=turn.session_id, agent_id=turn.agent_id, infer=infer
         )
 
 

@@ -60,6 +60,9 @@ class LLMConfig(_Section):
     temperature: float = 0.0
     max_tokens: int = 1024
     json_mode: Literal["auto", "schema", "object", "prompt"] = "auto"
+    max_extraction_tokens: int = Field(default=1024, gt=0)  # extraction output per turn, all calls
+    price_in_per_mtok: float | None = Field(default=None, ge=0)  # US$ per million prompt tokens
+    price_out_per_mtok: float | None = Field(default=None, ge=0)  # US$ per million completion tokens
 
     @property
     def enabled(self) -> bool:

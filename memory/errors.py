@@ -6,19 +6,19 @@ MemoryLayerError                 base of everything raised on purpose
 │   └── UnsafePathError          a stored path leads outside the data directory
 ├── NotFoundError                no memory with that id in the caller's scope
 ├── IsolationError               an id that belongs to another user: nothing is written
-├── ConflictError                the memory changed or was deleted while the write was prepared
+├── WriteQueueFullError          too many turns wait to be remembered; retry in a moment
 ├── StoreError                   a store failed (wraps the vendor exception)
 │   └── StoreLockedError         the data directory is in use by another process
 ├── LLMError                     the model could not be reached or answered badly
 │   ├── LLMTimeoutError
 │   └── LLMResponseError         unparseable / invalid output after repair and retry
 ├── IngestionError               a file cannot be taken; nothing of it is stored
-    ├── FileTooLargeError
-    ├── UnsupportedFileError     unknown or mismatching content type
-    ├── CorruptFileError
-    ├── EncryptedFileError
-    ├── EmptyFileError           no bytes, or no extractable text
-    └── ImageRejectedError       decompression bomb, too small, unreadable
+│   ├── FileTooLargeError
+│   ├── UnsupportedFileError     unknown or mismatching content type
+│   ├── CorruptFileError
+│   ├── EncryptedFileError
+│   ├── EmptyFileError           no bytes, or no extractable text
+│   └── ImageRejectedError       decompression bomb, too small, unreadable
 └── ServiceError                 the memory service refused or could not answer (HTTP client side)
     ├── AuthenticationError      missing, unknown or revoked API key
     ├── RateLimitError           too many requests for this key; retry after ``retry_after`` seconds
@@ -55,10 +55,6 @@ class NotFoundError(MemoryLayerError, KeyError):
 
 class IsolationError(MemoryLayerError):
     """An input names a memory of another user (in any spelling of its id); nothing was written."""
-
-
-class ConflictError(MemoryLayerError):
-    """The memory was changed or deleted by another request while this one was prepared."""
 
 
 class StoreError(MemoryLayerError):
@@ -137,3 +133,7 @@ class IdempotencyError(ServiceError):
 
 class ServiceUnavailableError(ServiceError):
     pass
+
+
+class WriteQueueFullError(MemoryLayerError):
+    """Too many turns are waiting to be remembered; the caller should retry in a moment."""

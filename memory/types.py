@@ -180,10 +180,21 @@ class Operation(BaseModel):
     previous_id: str | None = None  # UPDATE: the memory this one superseded (now past)
 
 
+class LLMUsage(BaseModel):
+    """Tokens and seconds of the language-model calls behind one step, and their cost when priced."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    cost_usd: float | None = None  # None when the model has no price in the config
+
+
 class AddResult(BaseModel):
     operations: list[Operation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     extractor: str = "offline"  # "llm" or "offline" (also when the LLM failed and we fell back)
+    usage: LLMUsage | None = None  # the extraction's LLM calls; None when no LLM was asked
 
     def changed(self) -> list[Operation]:
         return [op for op in self.operations if op.event != Event.NONE]

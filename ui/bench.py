@@ -33,24 +33,49 @@ def streamlit_server(
     port: int, data_dir: Path, *, log: Path | None = None, llm_url: str | None = None
 ) -> Iterator[str]:
     """`streamlit run app.py` on 127.0.0.1:port with its own data dir and no LLM (or the one at
-    ``llm_url``); yields its URL.
-
-    Waits for /_stcore/health; the server is stopped on exit whatever happened.
-    """
-    env = {k: v for k, v in os.environ.items() if k not in LLM_SETTINGS}
-    env.update(MEMORY_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
-    if llm_url:
-        env.update(MEMORY_LLM__BASE_URL=llm_url, MEMORY_LLM__MODEL="stub")
+    ``llm_url``); yields its URL once /_stcore/health answers. Stopped on exit whatever happened."""
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
+    with app_server(command, port, data_dir, "/_stcore/health", log=log, llm_url=llm_url) as url:
+        yield url
+
+
+@contextmanager
+def gradio_server(
+    port: int, data_dir: Path, *, log: Path | None = None, llm_url: str | None = None
+) -> Iterator[str]:
+    """`python -m ui.gradio_app` on 127.0.0.1:port, like ``streamlit_server``."""
+    command = [sys.executable, "-m", "ui.gradio_app"]
+    extra = {"GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    with app_server(command, port, data_dir, "/config", log=log, llm_url=llm_url, env=extra) as url:
+        yield url
+
+
+@contextmanager
+def app_server(
+    command: list[str],
+    port: int,
+    data_dir: Path,
+    health_path: str,
+    *,
+    log: Path | None = None,
+    llm_url: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Run one of the apps with its own data dir and no LLM (or the one at ``llm_url``)."""
+    environ = {k: v for k, v in os.environ.items() if k not in LLM_SETTINGS}
+    environ.update(MEMORY_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    environ.update(env or {})
+    if llm_url:
+        environ.update(MEMORY_LLM__BASE_URL=llm_url, MEMORY_LLM__MODEL="stub")
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(url, server)
+        wait_healthy(url + health_path, server)
         yield url
     finally:
         server.terminate()
@@ -63,19 +88,19 @@ def streamlit_server(
             out.close()
 
 
-def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+def wait_healthy(health_url: str, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode} before it was ready")
+            raise RuntimeError(f"the app exited with code {server.returncode} before it was ready")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(health_url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
         time.sleep(0.2)
-    raise TimeoutError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+    raise TimeoutError(f"the app did not answer on {health_url} within {timeout:.0f} s")
 
 
 def launch_chromium(playwright: Any) -> Any:

@@ -8,7 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from memory import MemoryLayerError
+from memory import MemoryHit, MemoryLayerError
+from ui.fix import render_fix_controls, render_fix_notes
+from ui.markup import inert_markdown
 from ui.memory_view import escape, render_memories_used
 from ui.notices import describe_changes, describe_ingest
 from ui.services import Services
@@ -47,19 +49,18 @@ def render_chat(services: Services, user_id: str, temporary: bool) -> None:
         )
     if not chat.messages and not (text or files):
         st.markdown(WELCOME)
-    data_dir = Path(services.memory.config.data_dir)
     for message in chat.messages:
-        render_message(message, data_dir)
+        render_message(services, user_id, message)
     if text or files:
         send(services, chat, user_id, text, files, temporary)
         st.rerun()  # the sidebar's chat list was drawn before this chat had its first message
 
 
-def render_message(message: ChatMessage, data_dir: Path) -> None:
+def render_message(services: Services, user_id: str, message: ChatMessage) -> None:
     with st.chat_message(message.role):
         if message.role == "user":
             if message.content:
-                st.markdown(message.content)
+                st.markdown(inert_markdown(message.content))
             for name in message.files:
                 st.caption(f":material/attach_file: {escape(name)}")
             return
@@ -68,11 +69,22 @@ def render_message(message: ChatMessage, data_dir: Path) -> None:
         for error in message.errors:
             st.error(error)
         if message.content:
-            st.markdown(message.content)
+            st.markdown(inert_markdown(message.content))
         if message.answered:
-            render_memories_used(message.memories, data_dir)
+            render_panel(services, user_id, message)
         collect_write(message)
         render_memory_notes(message)
+
+
+def render_panel(services: Services, user_id: str, message: ChatMessage) -> None:
+    """The memories the answer used, each with edit / forget / this is wrong, then what was fixed."""
+    data_dir = Path(services.memory.config.data_dir)
+
+    def controls(hit: MemoryHit) -> None:
+        render_fix_controls(services.memory, user_id, message, hit)
+
+    render_memories_used(message.memories, data_dir, controls, key=f"hit_{message.id}")
+    render_fix_notes(message)
 
 
 def send(
@@ -87,13 +99,12 @@ def send(
     history = chat.history()
     chat.name(text or files[0].name)
     chat.messages += [question, answer]
-    data_dir = Path(services.memory.config.data_dir)
-    render_message(question, data_dir)
+    render_message(services, user_id, question)
     with st.chat_message("assistant"):
         for upload in files:
             ingest_upload(services, upload, user_id, chat.id, answer, temporary)
         if text:
-            answer_text(services, text, user_id, chat.id, history, answer, data_dir)
+            answer_text(services, text, user_id, chat.id, history, answer)
 
 
 def ingest_upload(
@@ -138,7 +149,6 @@ def answer_text(
     session_id: str,
     history: list[dict[str, str]],
     answer: ChatMessage,
-    data_dir: Path,
 ) -> None:
     try:
         turn = services.assistant.turn(
@@ -150,11 +160,12 @@ def answer_text(
         return
     answer.answered = True
     answer.memories = turn.memories
+    answer.turn = turn
     for warning in turn.warnings:
         st.warning(warning)
-    st.write_stream(turn.stream())
+    show_stream(turn.stream())
     answer.content = turn.text
-    render_memories_used(turn.memories, data_dir)
+    render_memories_used(turn.memories, Path(services.memory.config.data_dir))
     answer.write = turn.write
     if answer.write is not None:
         with st.spinner("Updating memory…"):
@@ -166,6 +177,17 @@ def answer_text(
                 pass  # collect_write turns the failure into words
         collect_write(answer)
     render_memory_notes(answer)
+
+
+def show_stream(pieces: Any) -> None:
+    """The reply as it streams, made inert as a whole each time, so that no image whose Markdown
+    arrives in several pieces is ever rendered, not even for a moment."""
+    placeholder = st.empty()
+    shown = ""
+    for piece in pieces:
+        shown += piece
+        placeholder.markdown(inert_markdown(shown) + " ▌")
+    placeholder.markdown(inert_markdown(shown))
 
 
 def collect_write(message: ChatMessage) -> None:
@@ -190,3 +212,5 @@ def render_memory_notes(message: ChatMessage) -> None:
         st.caption(":material/hourglass_top: Updating memory…")
     if message.memory_notes:
         st.caption("  \n".join(escape(note) for note in message.memory_notes))
+    if message.turn is not None:
+        st.caption(f":material/receipt_long: {escape(message.turn.receipt.line())}")

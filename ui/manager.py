@@ -11,6 +11,7 @@ import streamlit as st
 
 from memory import Memory, MemoryLayerError, MemoryType
 from memory.types import MemoryItem, SourceKind
+from ui.memory_query import find_memories
 from ui.memory_view import escape, source_text, type_badge, when
 
 PAGE_SIZE = 50
@@ -73,11 +74,9 @@ def guarded(action: Any, done: str, *args: Any, **kwargs: Any) -> None:
 def render_memories(memory: Memory, user_id: str) -> None:
     query, types, filters = render_filters()
     try:
-        if query:
-            hits = memory.search(query, user_id=user_id, types=types, filters=filters, limit=SEARCH_LIMIT)
-            items = [hit.memory for hit in hits]
-        else:
-            items = memory.get_all(user_id=user_id, types=types, filters=filters)
+        items = find_memories(
+            memory, user_id=user_id, query=query, types=types, filters=filters, limit=SEARCH_LIMIT
+        )
     except MemoryLayerError as exc:
         st.error(str(exc))
         return

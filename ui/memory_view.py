@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
 from memory.types import MemoryHit, MemoryItem, MemoryType, SourceKind
+from ui.markup import escape
+
+__all__ = ["escape", "render_memories_used", "source_text", "type_badge", "when"]
 
 TYPE_COLOURS = {
     MemoryType.SEMANTIC: "blue",
@@ -43,14 +47,6 @@ def source_text(item: MemoryItem) -> str:
     return label
 
 
-def escape(text: str) -> str:
-    """Memory text shown as-is: no markdown, no LaTeX, no colour directives."""
-    flat = " ".join(text.split())
-    for char in "\\`*_[]<>$#|:~":
-        flat = flat.replace(char, "\\" + char)
-    return flat
-
-
 def thumbnail(item: MemoryItem, data_dir: Path) -> Path | None:
     path = item.source.thumbnail_path or item.source.image_path
     if not path:
@@ -83,12 +79,21 @@ def render_hit(hit: MemoryHit, data_dir: Path) -> None:
         target.markdown(f"{type_badge(item.type)} {escape(item.text)}  \n:small[:gray[{details}]]")
 
 
-def render_memories_used(hits: list[MemoryHit], data_dir: Path) -> None:
-    """The expander under an answer: which memories it was built from."""
+def render_memories_used(
+    hits: list[MemoryHit],
+    data_dir: Path,
+    controls: Callable[[MemoryHit], None] | None = None,
+    key: str | None = None,
+) -> None:
+    """The expander under an answer: which memories it was built from, each with ``controls``
+    (in a container keyed ``{key}_{memory id}`` when a key is given)."""
     if not hits:
         st.caption(f"{MEMORY_ICON} No memories used: nothing related is remembered yet.")
         return
     label = f"{len(hits)} memor{'y' if len(hits) == 1 else 'ies'} used"
     with st.expander(label, expanded=True, icon=MEMORY_ICON):
         for hit in hits:
-            render_hit(hit, data_dir)
+            with st.container(key=f"{key}_{hit.id}" if key else None):
+                render_hit(hit, data_dir)
+                if controls is not None:
+                    controls(hit)

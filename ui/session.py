@@ -18,6 +18,7 @@ TITLE_CHARS = 40
 @dataclass
 class ChatMessage:
     role: str  # "user" or "assistant"
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     content: str = ""
     files: list[str] = field(default_factory=list)  # names the user attached
     notices: list[str] = field(default_factory=list)  # what happened to the attached files
@@ -27,6 +28,8 @@ class ChatMessage:
     memory_notes: list[str] = field(default_factory=list)  # "✓ Remembered: …"
     write: Future[AddResult] | None = None  # the memory write, while it is still running
     temporary: bool = False
+    fix_notes: list[str] = field(default_factory=list)  # "✎ Corrected: …" from the panel's buttons
+    turn: Any = None  # the Assistant's ChatTurn behind this answer, for its receipt
 
 
 @dataclass

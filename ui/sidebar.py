@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
+from memory.receipt import totals_line
 from ui.memory_view import escape
 from ui.services import NO_LLM_TEXT, Services
 from ui.session import chats, current_chat, new_chat, restore_chats, select_chat
@@ -34,6 +37,7 @@ def render_sidebar(services: Services) -> tuple[Identity | None, bool]:
         if identity is not None:
             restore_chats(services.memory, identity.user_id)
             render_chat_list(identity.user_id)
+            render_totals(identity.user_id)
         st.divider()
         status = services.llm_status()
         if status is None:
@@ -63,13 +67,28 @@ def signed_in_identity() -> Identity | None:
         st.markdown("Sign in to chat with your own memory.")
         st.button("Log in", type="primary", on_click=st.login, key="login")
         st.stop()
-    email = str(st.user.get("email") or st.user.get("sub") or "")
-    if not email:
-        st.error("The login provider did not give an email address.")
+    email, problem = verified_email(st.user)
+    if problem:
+        st.error(problem)
+        st.button("Log out", on_click=st.logout, key="logout")
         st.stop()
     st.markdown(f"Signed in as **{escape(email)}**")
     st.button("Log out", on_click=st.logout, key="logout")
     return Identity(user_id=email, label=email, signed_in=True)
+
+
+def verified_email(user: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The signed-in e-mail, case-folded, when the provider vouches for it; else why it cannot be used.
+    The e-mail is the key to a person's memories, so an unverified one is never taken."""
+    email = str(user.get("email") or "").strip()
+    if not email or "@" not in email:
+        return "", "The login provider did not give an e-mail address, so your memories cannot be opened."
+    if user.get("email_verified") is not True:
+        return "", (
+            f"The login provider has not verified {email}. Verify the address with your provider, "
+            "then log in again."
+        )
+    return email.casefold(), None
 
 
 def pick_demo_user() -> Identity | None:
@@ -88,6 +107,13 @@ def pick_demo_user() -> Identity | None:
         st.caption("Type a name to start a new user's memory.")
         return None
     return Identity(user_id=name.casefold(), label=name, signed_in=False)
+
+
+def render_totals(user_id: str) -> None:
+    """What this chat's turns took, all together."""
+    receipts = [m.turn.receipt for m in current_chat(user_id).messages if m.turn is not None]
+    if receipts:
+        st.caption(f":material/receipt_long: **This chat:** {escape(totals_line(receipts))}")
 
 
 def render_chat_list(user_id: str) -> None:

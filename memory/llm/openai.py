@@ -7,6 +7,7 @@ import importlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import openai
 from memory.config import LLMConfig
 from memory.errors import ConfigError, LLMError, LLMResponseError, LLMTimeoutError
 from memory.llm.base import Message, Usage
+from memory.llm.usage import LLMCall, extraction_allowance, note_call
 from memory.prompts import IMAGE_CAPTION_PROMPT
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,15 @@ def _status_detail(exc: openai.APIStatusError) -> str:
     return (exc.message or "no details")[:300]
 
 
+def _call(purpose: str, usage: Any, started: float) -> LLMCall:
+    return LLMCall(
+        purpose=purpose,
+        prompt_tokens=(usage.prompt_tokens or 0) if usage else 0,
+        completion_tokens=(usage.completion_tokens or 0) if usage else 0,
+        seconds=time.perf_counter() - started,
+    )
+
+
 def _with_system_instruction(messages: list[Message], instruction: str) -> list[Message]:
     """Add to the leading system message (many chat templates refuse a system message elsewhere)."""
     if messages and messages[0].get("role") == "system" and isinstance(messages[0].get("content"), str):
@@ -129,11 +140,25 @@ class OpenAIChatLLM:
         return self._json_mode
 
     def complete(self, messages: list[Message], *, json_schema: dict[str, Any] | None = None) -> str:
+        """A structured (``json_schema``) call is an extraction: its output is capped by
+        ``max_extraction_tokens``, less what this turn's earlier extraction calls used."""
+        purpose = "extraction" if json_schema is not None else "reply"
+        limit = self.config.max_tokens
+        if json_schema is not None:
+            limit = extraction_allowance(self.config.max_extraction_tokens)
+            if limit <= 0:
+                raise LLMError(
+                    f"the extraction budget of {self.config.max_extraction_tokens} tokens for this "
+                    "turn is spent (llm.max_extraction_tokens)"
+                )
+        started = time.perf_counter()
         while True:
             mode = self._json_mode if json_schema is not None else None
             kwargs = self._json_kwargs(messages, json_schema, mode)
             try:
-                response = self._client.chat.completions.create(**self._base_kwargs(), **kwargs)
+                response = self._client.chat.completions.create(
+                    **self._base_kwargs(max_tokens=limit), **kwargs
+                )
             except openai.BadRequestError as exc:
                 if mode is not None and self._downgrade_json_mode(mode, exc):
                     continue
@@ -141,22 +166,21 @@ class OpenAIChatLLM:
             except CLIENT_ERRORS as exc:
                 raise self._error(exc) from exc
             break
-        usage = response.usage
-        self.usage.record(
-            usage.prompt_tokens if usage else 0,
-            usage.completion_tokens if usage else 0,
-        )
+        self._note(purpose, response.usage, started)
         if not response.choices or response.choices[0].message.content is None:
             raise LLMResponseError(f"the language model at {self.base_url} returned an empty reply")
         return response.choices[0].message.content
 
     def stream(self, messages: list[Message]) -> Iterator[str]:
+        started = time.perf_counter()
         chunks = self._open_stream(messages)
         self.usage.record()
         finished = False
+        reported = None
         try:
             for chunk in chunks:
                 if chunk.usage is not None:
+                    reported = chunk.usage
                     self.usage.add_tokens(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
                 for choice in chunk.choices:
                     if choice.delta is not None and choice.delta.content:
@@ -169,6 +193,7 @@ class OpenAIChatLLM:
             chunks.close()
         if not finished:
             raise LLMResponseError(f"the reply from the language model at {self.base_url} was cut off")
+        note_call(_call("reply", reported, started))
 
     def caption_image(self, image_bytes: bytes, mime: str, prompt: str | None = None) -> str:
         """A short description of an image by ``vision_model``, so the image becomes searchable text."""
@@ -180,14 +205,14 @@ class OpenAIChatLLM:
             {"type": "image_url", "image_url": {"url": data_url}},
         ]
         kwargs = self._base_kwargs() | {"model": self.vision_model}
+        started = time.perf_counter()
         try:
             response = self._client.chat.completions.create(
                 messages=[{"role": "user", "content": content}], **kwargs
             )
         except CLIENT_ERRORS as exc:
             raise self._error(exc, what="vision model") from exc
-        usage = response.usage
-        self.usage.record(usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+        self._note("caption", response.usage, started)
         text = response.choices[0].message.content if response.choices else None
         if not text:
             raise LLMResponseError(f"the vision model at {self.base_url} returned an empty caption")
@@ -207,12 +232,17 @@ class OpenAIChatLLM:
             except CLIENT_ERRORS as exc:
                 raise self._error(exc) from exc
 
-    def _base_kwargs(self) -> dict[str, Any]:
+    def _base_kwargs(self, max_tokens: int | None = None) -> dict[str, Any]:
         return {
             "model": self.model,
             "temperature": self.config.temperature,
-            "max_tokens": self.config.max_tokens,
+            "max_tokens": max_tokens or self.config.max_tokens,
         }
+
+    def _note(self, purpose: str, usage: Any, started: float) -> None:
+        """Count a finished call on this client and in the calling thread's open recordings."""
+        self.usage.record(usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+        note_call(_call(purpose, usage, started))
 
     def _json_kwargs(
         self, messages: list[Message], schema: dict[str, Any] | None, mode: str | None

@@ -183,3 +183,65 @@ def test_a_giant_paste_is_answered_and_remembered_whole(make_memory) -> None:
     )
     hit = mem.search("What is the vault combination?", user_id="u", limit=3)[0]
     assert "5521" in hit.text and hit.memory.source.file_name.startswith("pasted text")
+
+
+def test_each_turn_has_a_receipt_with_reply_and_extraction_apart(
+    make_memory, server: OpenAIStubServer
+) -> None:
+    priced = make_memory(
+        "priced",
+        llm={
+            "base_url": server.base_url,
+            "model": "stub",
+            "timeout_s": 5.0,
+            "max_retries": 0,
+            "price_in_per_mtok": 2.0,
+            "price_out_per_mtok": 8.0,
+        },
+    )
+    with Assistant(priced) as assistant:
+        turn = assistant.turn("From now on always answer in French.", user_id="ana", session_id="s1")
+        turn.reply()
+        result = turn.wait_write(timeout=30)
+        receipt = turn.receipt
+    reply_body, extraction_body = server.reply_requests[-1], server.extraction_requests[-1]
+    assert receipt.reply.calls == 1 and receipt.reply.completion_tokens == len(turn.text.split())
+    assert receipt.reply.prompt_tokens == sum(len(m["content"].split()) for m in reply_body["messages"])
+    assert result.usage is not None and result.usage == receipt.extraction
+    assert receipt.extraction.calls == 1 and receipt.extraction.prompt_tokens == sum(
+        len(m["content"].split()) for m in extraction_body["messages"]
+    )
+    assert extraction_body["max_tokens"] == priced.config.llm.max_extraction_tokens
+    expected = (
+        (receipt.reply.prompt_tokens + receipt.extraction.prompt_tokens) * 2.0
+        + (receipt.reply.completion_tokens + receipt.extraction.completion_tokens) * 8.0
+    ) / 1e6
+    assert receipt.cost_usd == pytest.approx(expected)
+    assert receipt.operations == {"ADD": 2}  # the turn itself and the rule
+    line = receipt.line()
+    assert line.startswith("retrieval ") and "memory: 2 added" in line
+    assert f"reply: {receipt.reply.prompt_tokens:,} tokens in, {receipt.reply.completion_tokens} out" in line
+    assert "extraction: " in line and line.endswith(f"${expected:.4f}")
+
+
+def test_without_a_model_the_receipt_says_no_llm(memory: Memory) -> None:
+    with Assistant(memory) as assistant:
+        turn = assistant.turn("I live in Porto.", user_id="zé")
+        assert "memory: " in turn.receipt.line()
+        turn.reply()
+        result = turn.wait_write(timeout=30)
+        receipt = turn.receipt
+    assert result.usage is None and receipt.reply is None and receipt.extraction is None
+    assert receipt.line().endswith("no LLM") and "added" in receipt.line()
+
+
+def test_a_turn_past_the_writer_deadline_is_kept_as_said(online: Memory, server: OpenAIStubServer) -> None:
+    from memory.writer import TurnWriter
+
+    with Assistant(online, writer=TurnWriter(deadline_s=0.0)) as assistant:
+        turn = assistant.turn("From now on always answer in French.", user_id="ana")
+        turn.reply()
+        result = turn.wait_write(timeout=30)
+    assert server.extraction_requests == []
+    assert [op.new_text for op in result.operations] == ["From now on always answer in French."]
+    assert any("without looking for facts" in w for w in result.warnings)

@@ -155,3 +155,48 @@ def test_no_captioner_without_a_vision_model(llm: OpenAIChatLLM) -> None:
 
 def test_models_route_lists_the_stub_model(openai_server: OpenAIStubServer, llm: OpenAIChatLLM) -> None:
     assert [m.id for m in llm._client.models.list()] == ["stub"]
+
+
+def test_calls_are_noted_for_the_thread_that_made_them(openai_server: OpenAIStubServer) -> None:
+    from memory.llm.usage import recording
+
+    llm = llm_for(openai_server)
+    openai_server.queue(Reply(text="one two three"), Reply(json={"a": 1}))
+    other: list = []
+    with recording() as calls:
+        assert "".join(llm.stream(HELLO)) == "one two three"
+        llm.complete(HELLO, json_schema=SCHEMA)
+        thread = threading.Thread(target=lambda: other.append(llm.complete(HELLO)))
+        thread.start()
+        thread.join()
+    assert other  # the other thread's call happened, but is not this block's
+    assert [c.purpose for c in calls.calls] == ["reply", "extraction"]
+    assert (calls.calls[0].prompt_tokens, calls.calls[0].completion_tokens) == (1, 3)
+    assert calls.calls[1].completion_tokens == len(json.dumps({"a": 1}).split())
+    assert all(c.seconds > 0 for c in calls.calls)
+
+
+def test_extraction_output_is_capped_per_turn(openai_server: OpenAIStubServer) -> None:
+    from memory.llm.usage import recording
+
+    llm = llm_for(openai_server, max_tokens=900, max_extraction_tokens=5)
+    openai_server.queue(Reply(text="fine"), Reply(json={"a": 1, "b": "two words"}))
+    llm.complete(HELLO)  # a reply call keeps max_tokens
+    assert openai_server.chat_requests[-1]["max_tokens"] == 900
+    with recording(extraction_budget=5):
+        llm.complete(HELLO, json_schema=SCHEMA)  # the server reports 5 completion tokens
+        assert openai_server.chat_requests[-1]["max_tokens"] == 5
+        with pytest.raises(LLMError, match="max_extraction_tokens"):
+            llm.complete(HELLO, json_schema=SCHEMA)
+    assert len(openai_server.chat_requests) == 2  # the spent budget asked nothing of the server
+
+
+def test_cost_is_computed_only_when_the_model_has_a_price() -> None:
+    from memory.llm.usage import LLMCall, summarise
+
+    calls = [LLMCall("reply", 1_000, 500, 0.5), LLMCall("reply", 3_000, 500, 0.25)]
+    free = summarise(calls, LLMConfig(base_url="http://127.0.0.1:1/v1"))
+    assert (free.calls, free.prompt_tokens, free.completion_tokens, free.seconds) == (2, 4_000, 1_000, 0.75)
+    assert free.cost_usd is None
+    priced = summarise(calls, LLMConfig(price_in_per_mtok=0.15, price_out_per_mtok=0.6))
+    assert priced.cost_usd == pytest.approx((4_000 * 0.15 + 1_000 * 0.6) / 1e6)

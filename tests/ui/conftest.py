@@ -14,3 +14,22 @@ def app_env(tmp_path, monkeypatch):
     for name in ("OPENAI_API_KEY", "MEMORY_LLM__BASE_URL", "MEMORY_LLM__API_KEY", "MEMORY_LLM__MODEL"):
         monkeypatch.delenv(name, raising=False)
     return data_dir
+
+
+@pytest.fixture
+def scripted_browser():
+    """Chromium, a pixel server that records any fetch, and an OpenAI-protocol server whose replies
+    and extractions are full of remote images (see test_browser_fix.scripted)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.openai_server import OpenAIStubServer
+    from tests.ui.pixel import PixelServer
+    from tests.ui.test_browser_fix import scripted
+    from ui.bench import launch_chromium
+
+    with PixelServer() as pixel, OpenAIStubServer(scripted(pixel.url)) as model, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            yield pixel, model, browser
+        finally:
+            browser.close()

@@ -79,6 +79,16 @@ class Chat:
         wait_idle(self.page, started=True)
 
 
+def open_chat(browser, url: str, height: int = 1000) -> Chat:  # noqa: ANN001
+    """A new page on the Streamlit app, once its chat input is there and the first run is done."""
+    page = browser.new_page(viewport={"width": 1280, "height": height})
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.get_by_test_id("stChatInputTextArea").wait_for(state="visible", timeout=120_000)
+    wait_idle(page)
+    return Chat(page)
+
+
 def test_chat_users_pdf_and_manager_in_a_real_browser(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -88,12 +98,8 @@ def test_chat_users_pdf_and_manager_in_a_real_browser(tmp_path):
         browser = launch_chromium(playwright)  # a missing Chromium fails the test
         try:
             with streamlit_server(free_port(), tmp_path / "data", log=tmp_path / "streamlit.log") as url:
-                page = browser.new_page(viewport={"width": 1280, "height": 1000})
-                page.set_default_timeout(60_000)
-                page.goto(url)
-                page.get_by_test_id("stChatInputTextArea").wait_for(state="visible", timeout=120_000)
-                wait_idle(page)
-                chat = Chat(page)
+                chat = open_chat(browser, url)
+                page = chat.page
                 chat.shot("00-start.png")
 
                 chat.send("My name is Ada and I live in Paris.")
