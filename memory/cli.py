@@ -41,8 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--type", action="append", choices=["semantic", "episodic", "procedural"])
+    p.add_argument("--past", action="store_true", help="also superseded and retracted memories")
     p = cmd("list", "list memories, newest first")
     p.add_argument("--type", action="append", choices=["semantic", "episodic", "procedural"])
+    p.add_argument("--past", action="store_true", help="also superseded and retracted memories")
     p.add_argument("--session", default=None)
     p.add_argument("--limit", type=int, default=None)
     p = cmd("get", "show one memory")
@@ -159,13 +161,25 @@ def run(mem: Any, args: argparse.Namespace) -> Any:
     if c == "search":
         return [
             h.model_dump(mode="json")
-            for h in mem.search(args.query, user_id=user, agent_id=args.agent, types=types, limit=args.limit)
+            for h in mem.search(
+                args.query,
+                user_id=user,
+                agent_id=args.agent,
+                types=types,
+                limit=args.limit,
+                include_past=True if args.past else None,
+            )
         ]
     if c == "list":
         return [
             i.model_dump(mode="json")
             for i in mem.get_all(
-                user_id=user, agent_id=args.agent, types=types, session_id=args.session, limit=args.limit
+                user_id=user,
+                agent_id=args.agent,
+                types=types,
+                session_id=args.session,
+                limit=args.limit,
+                include_past=args.past,
             )
         ]
     if c == "get":
@@ -207,7 +221,8 @@ def _line(m: dict[str, Any]) -> str:
     where = src.get("file_name") or src.get("kind", "")
     if src.get("page"):
         where += f" p. {src['page']}"
-    return f"{m['id']}  [{m['type']:<10}] {m['text']}  ({where}, {str(m.get('created_at', ''))[:16]})"
+    past = f", past until {str(m['valid_to'])[:10]}" if m.get("valid_to") else ""
+    return f"{m['id']}  [{m['type']:<10}] {m['text']}  ({where}, {str(m.get('created_at', ''))[:16]}{past})"
 
 
 def render(command: str, result: Any) -> str:
