@@ -415,13 +415,18 @@ class Memory:
         types: list[MemoryType] | None = None,
         filters: dict[str, Any] | None = None,
         limit: int | None = None,
+        offset: int = 0,
         include_past: bool = False,
     ) -> list[MemoryItem]:
-        """All memories in the scope, newest first (no silent cap: ``limit=None`` returns every one).
-        Current ones only unless ``include_past``."""
+        """Memories in the scope, newest first. No silent cap: ``limit=None`` returns every one; with
+        ``limit`` (and ``offset`` to page) only that page is read from the store. Current ones only
+        unless ``include_past``."""
         scope = self._scope(user_id, agent_id, session_id, types, filters, include_past=include_past)
-        items = sorted(self._vectors.scroll(scope), key=lambda i: i.created_at, reverse=True)
-        return items if limit is None else items[:limit]
+        if limit is None:
+            return sorted(self._vectors.scroll(scope), key=lambda i: i.created_at, reverse=True)[offset:]
+        if not isinstance(limit, int) or limit < 0 or not isinstance(offset, int) or offset < 0:
+            raise InvalidInputError("limit and offset must be whole numbers of at least 0.")
+        return self._vectors.newest(scope, offset + limit)[offset:] if limit else []
 
     def iter_all(
         self, *, user_id: str, agent_id: str | None = None, include_past: bool = True, page: int = 512

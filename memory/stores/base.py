@@ -40,6 +40,10 @@ class VectorStore(Protocol):
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]: ...
 
+    def newest(self, scope: ScopeFilter, n: int) -> list[MemoryItem]:
+        """The n most recently created memories of the scope, newest first (a page, not a scan)."""
+        ...
+
     def count(self, scope: ScopeFilter) -> int: ...
 
     def search(

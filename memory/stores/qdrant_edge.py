@@ -212,6 +212,13 @@ class QdrantEdgeStore:
 
         return paged_items(fetch, limit, _PAGE)
 
+    def newest(self, scope: ScopeFilter, n: int) -> list[MemoryItem]:
+        """The n most recently created memories of the scope, newest first (read through the index)."""
+        order = qe.OrderBy(key="created_ts", direction=qe.Direction.Desc)
+        req = qe.ScrollRequest(limit=n, filter=self._filter(scope), order_by=order, with_payload=True)
+        records, _ = self._call("scroll", "scroll", req)
+        return [from_payload(r.id, r.payload or {}) for r in records]
+
     def count(self, scope: ScopeFilter) -> int:
         return self._call("count", "count", qe.CountRequest(filter=self._filter(scope), exact=True))
 

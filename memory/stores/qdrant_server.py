@@ -174,6 +174,19 @@ class QdrantServerStore:
 
         return paged_items(fetch, limit, _PAGE)
 
+    def newest(self, scope: ScopeFilter, n: int) -> list[MemoryItem]:
+        """The n most recently created memories of the scope, newest first."""
+        records, _ = self._call(
+            "scroll",
+            self._client.scroll,
+            self._collection,
+            scroll_filter=self._filter(scope),
+            limit=n,
+            order_by=models.OrderBy(key="created_ts", direction=models.Direction.DESC),
+            with_payload=True,
+        )
+        return [from_payload(r.id, r.payload or {}) for r in records]
+
     def count(self, scope: ScopeFilter) -> int:
         return self._call(
             "count", self._client.count, self._collection, count_filter=self._filter(scope), exact=True
