@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
+    fgt = sub.add_parser("forget", help="forgotten text left on disk before and after Memory.compact()")
+    fgt.add_argument("--n", type=int, default=200)
+    fgt.add_argument("--out", type=Path)
     reliability.register(sub)
     return parser
 
@@ -111,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import service
 
         result = service.run(args.n)
+    elif args.what == "forget":
+        from memory.bench import forget
+
+        result = forget.run(args.n)
     elif args.what == "extraction":
         from memory.bench import extraction
 
