@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/pip install -q --no-deps mem0ai==1.0.11
 	$(BENCH) llm-cost --data $(LOCOMO) --out bench/out/llm-cost.json
 	$(BENCH) ui --out bench/out/ui.json
+	$(BENCH) reliability --out bench/out/reliability.json
 
 clean:
 	rm -rf $(VENV) memory_data .pytest_cache test-artifacts

@@ -71,6 +71,7 @@ def run(data_dir: Path, options: Any) -> dict[str, Any]:
         "update_delete_races": options.races,
         "resurrections": len(set(ledger.resurrected) | final["resurrected"]) + raced["resurrected"],
         "resurrected_at_end": len(final["resurrected"]),
+        "resurrected_in_races": raced["resurrected"],
         "foreign_exceptions": len(ledger.foreign) + raced["foreign"],
         "examples": (
             ledger.foreign
