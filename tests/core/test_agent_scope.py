@@ -233,3 +233,25 @@ def test_agent_rules_come_with_every_search_unless_ranked(make_memory):
         hits = mem.search("wrong address Leeds parcel", user_id="c1", agent_id=A, limit=1)
         assert ("replacement" in texts(hits)) is expected
         assert any(h.scope == "user" for h in hits)
+
+
+def test_cli_takes_agent_alone_for_the_agent_shared_memory(tmp_path, capsys):
+    from memory.cli import main
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(tmp_path / "d"), *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    assert cli("add", "--agent", A, "Always offer a replacement before a refund.")[0] == 0
+    assert cli("add", "--user", "c1", "--agent", A, "My order number is 4471.")[0] == 0
+    code, out, _ = cli("list", "--user", "c1", "--agent", A)
+    assert code == 0 and "(agent) Always offer a replacement" in out and "4471" in out
+    code, out, _ = cli("list", "--agent", A)
+    assert "replacement" in out and "4471" not in out
+    code, _, err = cli("list")
+    assert code == 1 and "--agent alone" in err
+    rule_id = cli("list", "--agent", A)[1].split()[0]
+    code, _, err = cli("delete", "--user", "c1", "--agent", A, rule_id)
+    assert code == 1 and "scope='agent'" in err
+    assert cli("delete", "--agent", A, rule_id)[0] == 0 and "replacement" not in cli("list", "--agent", A)[1]
