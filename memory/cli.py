@@ -29,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     def cmd(name: str, help_text: str, user: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         if user:
-            p.add_argument("--user", required=True, help="whose memories")
-            p.add_argument("--agent", default=None)
+            p.add_argument("--user", default=None, help="whose memories (a customer)")
+            p.add_argument("--agent", default=None, help="the agent; alone, the agent's shared memory")
         return p
 
     p = cmd("add", "remember a message (facts, preferences and rules are extracted)")
@@ -153,50 +153,43 @@ def run(mem: Any, args: argparse.Namespace) -> Any:
     from memory.types import MemoryType
 
     c, user = args.command, getattr(args, "user", None)
+    who = scope_args(args)
     types = [MemoryType(t) for t in args.type] if getattr(args, "type", None) else None
     if c == "add":
-        return mem.add(
-            args.text, user_id=user, agent_id=args.agent, session_id=args.session, infer=not args.raw
-        ).model_dump(mode="json")
+        return mem.add(args.text, **who, session_id=args.session, infer=not args.raw).model_dump(mode="json")
     if c == "search":
         return [
             h.model_dump(mode="json")
             for h in mem.search(
-                args.query,
-                user_id=user,
-                agent_id=args.agent,
-                types=types,
-                limit=args.limit,
-                include_past=True if args.past else None,
+                args.query, **who, types=types, limit=args.limit, include_past=True if args.past else None
             )
         ]
     if c == "list":
         return [
             i.model_dump(mode="json")
             for i in mem.get_all(
-                user_id=user,
-                agent_id=args.agent,
-                types=types,
-                session_id=args.session,
-                limit=args.limit,
-                include_past=args.past,
+                **who, types=types, session_id=args.session, limit=args.limit, include_past=args.past
             )
         ]
     if c == "get":
-        return mem.get(args.id, user_id=user).model_dump(mode="json")
+        return mem.get(args.id, **who).model_dump(mode="json")
     if c == "update":
-        return mem.update(args.id, args.text, user_id=user).model_dump(mode="json")
+        return mem.update(args.id, args.text, **who).model_dump(mode="json")
     if c == "delete":
-        mem.delete(args.id, user_id=user)
+        mem.delete(args.id, **who)
         return {"deleted": args.id}
     if c == "delete-all":
-        if not args.yes and input(f"Delete ALL memories of {user}? Type yes: ").strip().lower() != "yes":
+        if (
+            not args.yes
+            and input(f"Delete ALL memories of {user or 'agent ' + args.agent}? Type yes: ").strip().lower()
+            != "yes"
+        ):
             return {"deleted": 0}
-        return {"deleted": mem.delete_all(user_id=user, agent_id=args.agent)}
+        return {"deleted": mem.delete_all(**who)}
     if c == "history":
-        return [h.model_dump(mode="json") for h in mem.history(args.id, user_id=user)]
+        return [h.model_dump(mode="json") for h in mem.history(args.id, **who)]
     if c == "export":
-        data = mem.export(user_id=user)
+        data = mem.export(**who)
         if args.out:
             args.out.write_text(json.dumps(data, indent=2))
             return {"exported": len(data["memories"]), "file": str(args.out)}
@@ -208,12 +201,23 @@ def run(mem: Any, args: argparse.Namespace) -> Any:
             from memory.errors import InvalidInputError
 
             raise InvalidInputError(f"Could not read {args.file}: {exc}") from exc
-        return {"imported": mem.import_(data, user_id=user)}
+        return {"imported": mem.import_(data, **who)}
     if c == "ingest":
-        return mem.ingest(args.file, user_id=user, agent_id=args.agent, password=args.password).model_dump(
-            mode="json"
-        )
+        return mem.ingest(args.file, **who, password=args.password).model_dump(mode="json")
     raise AssertionError(c)
+
+
+def scope_args(args: argparse.Namespace) -> dict[str, Any]:
+    """--user (a customer's memory, with --agent also reading the agent's shared one), or --agent
+    alone: the agent's shared memory (playbook, knowledge base)."""
+    from memory.errors import InvalidInputError
+
+    user, agent = getattr(args, "user", None), getattr(args, "agent", None)
+    if user is None and agent is None:
+        raise InvalidInputError(
+            "Give --user (a customer's memories) or --agent alone (the agent's shared memory)."
+        )
+    return {"user_id": user, "agent_id": agent} if user is not None else {"agent_id": agent, "scope": "agent"}
 
 
 def _line(m: dict[str, Any]) -> str:
@@ -222,7 +226,9 @@ def _line(m: dict[str, Any]) -> str:
     if src.get("page"):
         where += f" p. {src['page']}"
     past = f", past until {str(m['valid_to'])[:10]}" if m.get("valid_to") else ""
-    return f"{m['id']}  [{m['type']:<10}] {m['text']}  ({where}, {str(m.get('created_at', ''))[:16]}{past})"
+    shared = " (agent)" if m.get("scope") == "agent" else ""
+    created = str(m.get("created_at", ""))[:16]
+    return f"{m['id']}  [{m['type']:<10}]{shared} {m['text']}  ({where}, {created}{past})"
 
 
 def render(command: str, result: Any) -> str:

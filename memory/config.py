@@ -111,6 +111,25 @@ class ServerConfig(_Section):
     shard: str = ""  # echoed in the X-Memory-Shard response header when set
 
 
+class AgentConfig(_Section):
+    """How an agent's shared memory (``scope="agent"``) joins a customer's search."""
+
+    # "always": the agent's active rules come with every search of its customers, whatever the query;
+    # "ranked": they compete with the other hits like any memory. Agent knowledge is always ranked.
+    rules: Literal["always", "ranked"] = "always"
+
+
+class AppConfig(_Section):
+    """The apps' deployment: "demo" (pick any user) or "support" (one agent and its customers)."""
+
+    mode: Literal["demo", "support"] = "demo"
+    agent_id: str = "support-bot"  # the agent whose shared memory the support apps use
+    agent_name: str = "Support assistant"  # the persona shown in the sidebar
+    agent_persona: str = "Helps customers with orders, returns and repairs."
+    # Who may open the operator page when users sign in (e-mails); in demo login everyone may.
+    operators: list[str] = Field(default_factory=list)
+
+
 # Named retrieval presets: the fields each one sets; anything else keeps the RetrievalSettings default.
 RETRIEVAL_PRESETS: dict[str, dict[str, Any]] = {
     "hybrid": {},
@@ -182,6 +201,8 @@ class MemoryConfig(BaseSettings):
     ingestion: IngestionConfig = Field(default_factory=IngestionConfig)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     server: ServerConfig = Field(default_factory=ServerConfig)
+    agent: AgentConfig = Field(default_factory=AgentConfig)
+    app: AppConfig = Field(default_factory=AppConfig)
     max_text_chars: int = 200_000  # a single message larger than this is refused
     dedupe_threshold: float = 0.93  # cosine above which a new fact is the same as an old one
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingestion import LoadedFile, load_file
+from memory.agent_scope import owner_args
 from memory.errors import MemoryLayerError, StoreError
 from memory.extraction import Turn
 from memory.types import IngestResult, MemoryInput, MemoryType, SkippedPart, Source, SourceKind, utcnow
@@ -98,7 +99,7 @@ def ingest_file(
     try:
         result.memories_added += _extract_facts(memory, texts, user_id, agent_id, session_id, result)
     except BaseException as exc:
-        memory.delete_document(loaded.sha256, user_id=user_id, agent_id=agent_id)
+        memory.delete_document(loaded.sha256, agent_id=agent_id, **owner_args(user_id))
         if not isinstance(exc, MemoryLayerError):
             raise
         raise StoreError(f"{loaded.file_name} could not be stored ({exc}); nothing of it was kept.") from exc

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ingestion import media
+from memory.agent_scope import Scope, agent_of, agent_scope_owner, check_agent, check_scope, is_agent_owner
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
 from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
 from memory.extraction import Extraction, Extractor, Turn
+from memory.provenance import drop_echoes
 from memory.reconcile import Reconciler
 from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
@@ -117,17 +119,23 @@ class Memory:
         self,
         messages: str | list[dict[str, str]],
         *,
-        user_id: str,
+        user_id: str | None = None,
         agent_id: str | None = None,
         session_id: str | None = None,
         metadata: dict[str, Any] | None = None,
         infer: bool = True,
         occurred_at: datetime | None = None,
+        scope: Scope = "user",
     ) -> AddResult:
         """Remember a turn: the user's message is always kept as an episodic memory, and with
-        ``infer`` its facts, preferences and rules are reconciled (ADD/UPDATE/DELETE/NONE)."""
-        user_id = _check_user(user_id)
+        ``infer`` its facts, preferences and rules are reconciled (ADD/UPDATE/DELETE/NONE).
+        ``scope="agent"`` (agent_id, no user_id) is the operator teaching the agent: its rules and facts
+        go to the agent's shared memory, which a customer's turn can never write."""
+        user_id = self._owner(user_id, agent_id, scope)
+        agent_id = check_agent(agent_id)
         msgs = self._normalise_messages(messages)
+        if scope == "agent":
+            return self._teach_agent(msgs, user_id, agent_id, session_id, metadata, infer, occurred_at)
         user_text = "\n".join(m["content"] for m in msgs if m["role"] == "user").strip()
         turn_id = str(uuid.uuid4())
         at = occurred_at or utcnow()
@@ -233,10 +241,19 @@ class Memory:
         hits = self._retriever.search(turn.text, scope, 10, replace(PRESETS["hybrid"], graph=False))
         return [h.memory for h in hits]
 
-    def add_batch(self, entries: list[MemoryInput], *, user_id: str) -> list[MemoryItem]:
+    def add_batch(
+        self,
+        entries: list[MemoryInput],
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        scope: Scope = "user",
+    ) -> list[MemoryItem]:
         """Store memories verbatim in one unit of work (embedded before the lock is taken): no
-        extraction, one history row each."""
-        user_id = _check_user(user_id)
+        extraction, one history row each. ``scope="agent"``: rules and facts of the agent's shared memory."""
+        user_id = self._owner(user_id, agent_id, scope)
+        if scope == "agent":
+            entries = [_agent_entry(e, agent_of(user_id) or "") for e in entries]
         items = [self._item_from_input(e, user_id) for e in entries]
         since = self._epoch(user_id)
         vectors = self.embedder.embed([i.text for i in items]) if items else []
@@ -266,17 +283,18 @@ class Memory:
         memory_id: str,
         text: str,
         *,
-        user_id: str,
+        user_id: str | None = None,
         agent_id: str | None = None,
         metadata: dict[str, Any] | None = None,
+        scope: Scope = "user",
     ) -> MemoryItem:
         """Correct a memory in place (same id; the old text stays in its history). Its graph edges
         are closed, since they described the old text."""
         text = self._check_text(text)
-        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
-            old = self.get(memory_id, user_id=user_id, agent_id=agent_id)  # re-read under the lock
+            old = self._owned(memory_id, user_id, agent_id)  # re-read under the lock
             new = old.model_copy(
                 update={
                     "text": text,
@@ -288,12 +306,20 @@ class Memory:
             uow.rewrite(old, new, event=Event.UPDATE, actor="user", reason="edited")
         return new
 
-    def confirm_rule(self, memory_id: str, *, user_id: str, active: bool = True) -> MemoryItem:
+    def confirm_rule(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        active: bool = True,
+        agent_id: str | None = None,
+        scope: Scope = "user",
+    ) -> MemoryItem:
         """Switch a rule on (an imported rule waits for this) or off, without changing its text."""
-        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
-            rule = self.get(memory_id, user_id=user_id)
+            rule = self._owned(memory_id, user_id, agent_id if scope == "agent" else None)
             if rule.type != MemoryType.PROCEDURAL:
                 raise InvalidInputError("Only rules (procedural memories) can be switched on or off.")
             metadata = {**rule.metadata, "inactive": not active}
@@ -302,27 +328,36 @@ class Memory:
             uow.rewrite(rule, new, event=Event.UPDATE, actor="user", reason=reason)
         return new
 
-    def delete(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> None:
+    def delete(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        scope: Scope = "user",
+    ) -> None:
         """Forget one memory: its text leaves the vector store, graph, history and transcripts."""
-        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
-            item = self.get(memory_id, user_id=user_id, agent_id=agent_id)
+            item = self._owned(memory_id, user_id, agent_id)
             uow.erase(item, reason="deleted", media=_media_of(item))
 
     def delete_all(
         self,
         *,
-        user_id: str,
+        user_id: str | None = None,
         agent_id: str | None = None,
         session_id: str | None = None,
         types: list[MemoryType] | None = None,
+        scope: Scope = "user",
     ) -> int:
         """Forget every memory in the scope (all of them, not a page), past ones included. Deleting all
         of a user's memories also removes their history, graph, transcripts and media: nothing is kept,
         and a write that began before it brings nothing back."""
-        scope = self._scope(user_id, agent_id, session_id, types, include_past=True)
-        whole_user = agent_id is None and session_id is None and not types
+        owner = self._owner(user_id, agent_id, scope)
+        whole_user = (agent_id is None or scope == "agent") and session_id is None and not types
+        scope = self._scope(owner, check_agent(agent_id), session_id, types, include_past=True)
         with self._lock(scope.user_id):
             if whole_user:
                 self._epochs[scope.user_id] = self._epochs.get(scope.user_id, 0) + 1
@@ -374,7 +409,7 @@ class Memory:
         self,
         query: str,
         *,
-        user_id: str,
+        user_id: str | None = None,
         agent_id: str | None = None,
         session_id: str | None = None,
         types: list[MemoryType] | None = None,
@@ -383,33 +418,82 @@ class Memory:
         graph: bool | None = None,
         settings: RetrievalSettings | str | None = None,
         include_past: bool | None = None,
+        scope: Scope = "user",
     ) -> list[MemoryHit]:
         """Hybrid search in the caller's scope. ``graph`` turns graph-aware retrieval on or off
         (default: config); hits found through the graph carry the relations used in ``hit.graph``.
-        Current memories only, unless ``include_past`` or (left as None) the query asks about the past."""
+        Current memories only, unless ``include_past`` or (left as None) the query asks about the past.
+        With a user and an agent, the agent's shared memories are searched too (``hit.scope`` says
+        which is which; ``config.agent`` says how agent rules rank), and a chat turn is not offered
+        beside the rule or fact it stated (``memory.provenance``)."""
         query = self._check_text(query)
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             raise InvalidInputError("limit must be a whole number of at least 1.")
         past = bool(_PAST_QUESTION.search(query)) if include_past is None else include_past
-        scope = self._scope(user_id, agent_id, session_id, types, filters, include_past=past)
+        owner = self._owner(user_id, agent_id, scope)
+        shared = scope == "user" and agent_id is not None
+        found = self._scope(
+            owner, check_agent(agent_id), session_id, types, filters, include_past=past, with_agent=shared
+        )
         chosen = PRESETS[settings] if isinstance(settings, str) else settings or self._settings
         if graph is not None:
             chosen = replace(chosen, graph=graph)
-        return self._retriever.search(query, scope, limit, chosen)
+        hits = self._retriever.search(query, found, limit, chosen)
+        rules = self._rules(found) if any(h.memory.type == MemoryType.EPISODIC for h in hits) else []
+        kept = drop_echoes(hits, rules)
+        if len(kept) < len(hits):  # make up the places the echoes took
+            more = self._retriever.search(query, found, limit + len(hits) - len(kept), chosen)
+            kept = drop_echoes(more, rules)[:limit]
+        if shared and self.config.agent.rules == "always" and (not types or MemoryType.PROCEDURAL in types):
+            kept = _with_agent_rules(kept, self._rules(found))
+        return kept
 
-    def get(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> MemoryItem:
-        """One memory by id (current or past), in any spelling of its id."""
-        memory_id = _check_id(memory_id)
-        scope = ScopeFilter(user_id=_check_user(user_id), agent_id=agent_id, include_past=True)
-        found = self._vectors.get([memory_id], scope)
+    def _rules(self, scope: ScopeFilter) -> list[MemoryItem]:
+        """The active rules of a scope (the user's, and the agent's when it is included)."""
+        rules = scope.model_copy(update={"types": [MemoryType.PROCEDURAL], "include_past": False})
+        return [r for r in self._vectors.scroll(rules) if r.active_rule]
+
+    def get(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        scope: Scope = "user",
+    ) -> MemoryItem:
+        """One memory by id (current or past), in any spelling of its id. A customer with an agent may
+        read that agent's shared memories too (and change them only with ``scope="agent"``)."""
+        memory_id, owner = _check_id(memory_id), self._owner(user_id, agent_id, scope)
+        agent_id = check_agent(agent_id)
+        shared = scope == "user" and agent_id is not None
+        found = self._vectors.get(
+            [memory_id], ScopeFilter(user_id=owner, agent_id=agent_id, with_agent=shared, include_past=True)
+        )
         if not found:
             raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
         return found[0]
 
+    def _owned(self, memory_id: str, owner: str, agent_id: str | None) -> MemoryItem:
+        """A memory the caller may change: their own. The agent's shared memory says so in words."""
+        agent_id = agent_of(owner) or check_agent(agent_id)
+        found = self._vectors.get(
+            [memory_id], ScopeFilter(user_id=owner, agent_id=agent_id, include_past=True)
+        )
+        if found:
+            return found[0]
+        if agent_id is not None and not is_agent_owner(owner):
+            shared = ScopeFilter(user_id=owner, agent_id=agent_id, with_agent=True, include_past=True)
+            if self._vectors.get([memory_id], shared):
+                raise InvalidInputError(
+                    f"Memory {memory_id} belongs to agent {agent_id}'s shared memory; a customer's call "
+                    "cannot change it. An operator changes it with scope='agent'."
+                )
+        raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
+
     def get_all(
         self,
         *,
-        user_id: str,
+        user_id: str | None = None,
         agent_id: str | None = None,
         session_id: str | None = None,
         types: list[MemoryType] | None = None,
@@ -417,34 +501,62 @@ class Memory:
         limit: int | None = None,
         offset: int = 0,
         include_past: bool = False,
+        scope: Scope = "user",
     ) -> list[MemoryItem]:
         """Memories in the scope, newest first. No silent cap: ``limit=None`` returns every one; with
         ``limit`` (and ``offset`` to page) only that page is read from the store. Current ones only
-        unless ``include_past``."""
-        scope = self._scope(user_id, agent_id, session_id, types, filters, include_past=include_past)
+        unless ``include_past``. With a user and an agent, the agent's shared memories come too, each
+        labelled by ``item.scope``."""
+        owner, shared = self._owner(user_id, agent_id, scope), scope == "user" and agent_id is not None
+        scope_filter = self._scope(
+            owner,
+            check_agent(agent_id),
+            session_id,
+            types,
+            filters,
+            include_past=include_past,
+            with_agent=shared,
+        )
         if limit is None:
-            return sorted(self._vectors.scroll(scope), key=lambda i: i.created_at, reverse=True)[offset:]
+            return sorted(self._vectors.scroll(scope_filter), key=lambda i: i.created_at, reverse=True)[
+                offset:
+            ]
         if not isinstance(limit, int) or limit < 0 or not isinstance(offset, int) or offset < 0:
             raise InvalidInputError("limit and offset must be whole numbers of at least 0.")
-        return self._vectors.newest(scope, offset + limit)[offset:] if limit else []
+        return self._vectors.newest(scope_filter, offset + limit)[offset:] if limit else []
 
     def iter_all(
         self, *, user_id: str, agent_id: str | None = None, include_past: bool = True, page: int = 512
     ) -> Iterator[MemoryItem]:
-        """Every memory of the scope, a page at a time from the store (store order, not sorted)."""
-        scope = self._scope(user_id, agent_id, None, None, include_past=include_past)
+        """Every memory of one owner (a user, or an agent's reserved owner: see ``memory.agent_scope``),
+        a page at a time from the store (store order, not sorted)."""
+        scope = self._scope(_check_owner(user_id), agent_id, None, None, include_past=include_past)
         return self._vectors.scroll(scope)
 
     def count(
-        self, *, user_id: str, agent_id: str | None = None, types: list[MemoryType] | None = None
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        types: list[MemoryType] | None = None,
+        scope: Scope = "user",
     ) -> int:
-        return self._vectors.count(self._scope(user_id, agent_id, None, types))
+        owner, shared = self._owner(user_id, agent_id, scope), scope == "user" and agent_id is not None
+        return self._vectors.count(self._scope(owner, check_agent(agent_id), None, types, with_agent=shared))
 
-    def history(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> list[HistoryEntry]:
-        """What happened to a memory, oldest first, including the versions it superseded."""
-        memory_id, user_id = _check_id(memory_id), _check_user(user_id)
+    def history(
+        self,
+        memory_id: str,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        scope: Scope = "user",
+    ) -> list[HistoryEntry]:
+        """What happened to a memory of the caller's own scope, oldest first, including the versions
+        it superseded."""
+        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
         if agent_id is not None:
-            self.get(memory_id, user_id=user_id, agent_id=agent_id)
+            self._owned(memory_id, user_id, agent_id)
         entries = self._history.for_memory(memory_id, user_id)
         if not entries:
             raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
@@ -482,20 +594,35 @@ class Memory:
         return self._history.transcript(_check_user(user_id), _check_session(session_id))
 
     # -- export / import ---------------------------------------------------------------------
-    def export(self, *, user_id: str) -> dict[str, Any]:
-        """Every memory of the user, past ones included, with provenance (see ``memory.portable``)."""
+    def export(
+        self, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
+    ) -> dict[str, Any]:
+        """Every memory of the user (or, with ``scope="agent"``, of the agent's shared memory), past
+        ones included, with provenance (see ``memory.portable``)."""
         from memory.portable import export_memories
 
-        return export_memories(self, _check_user(user_id))
+        return export_memories(self, self._owner(user_id, agent_id, scope))
 
-    def import_(self, data: dict[str, Any], *, user_id: str) -> int:
-        """Load an export into ``user_id``, all or nothing (see ``memory.portable``)."""
+    def import_(
+        self,
+        data: dict[str, Any],
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        scope: Scope = "user",
+    ) -> int:
+        """Load an export into ``user_id`` (or the agent's shared memory), all or nothing (see
+        ``memory.portable``)."""
         from memory.portable import import_memories
 
-        return import_memories(self, data, _check_user(user_id))
+        return import_memories(self, data, self._owner(user_id, agent_id, scope))
 
     def write_imported(self, items: list[MemoryItem], user_id: str) -> None:
-        """Store prepared import records in one unit of work: each id is new, or already this user's."""
+        """Store prepared import records in one unit of work: each id is new, or already this owner's.
+        Records imported into an agent's shared memory belong to that agent."""
+        user_id = _check_owner(user_id)
+        if is_agent_owner(user_id):
+            items = [i.model_copy(update={"agent_id": agent_of(user_id)}) for i in items]
         vectors = self.embedder.embed([i.text for i in items]) if items else []
         with self._writing(user_id) as uow:
             assert uow is not None
@@ -521,22 +648,25 @@ class Memory:
         self,
         file: str | Path | bytes,
         *,
-        user_id: str,
+        user_id: str | None = None,
         filename: str | None = None,
         session_id: str | None = None,
         agent_id: str | None = None,
         password: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        scope: Scope = "user",
     ):  # type: ignore[no-untyped-def]
+        """Take a file into the user's memory, or (``scope="agent"``) into the agent's knowledge base."""
         from memory.documents import ingest_file
 
+        owner = self._owner(user_id, agent_id, scope)
         return ingest_file(
             self,
             file,
-            user_id=_check_user(user_id),
+            user_id=owner,
             filename=filename,
             session_id=session_id,
-            agent_id=agent_id,
+            agent_id=check_agent(agent_id),
             password=password,
             progress=progress,
         )
@@ -544,8 +674,10 @@ class Memory:
     def add_document(
         self, entries: list[MemoryInput], *, user_id: str, sha256: str, agent_id: str | None = None
     ) -> list[MemoryItem] | None:
-        """Store a file's memories in one unit of work, unless this user (and agent) already has the
-        file: the check and the write happen under one lock. None means it was already there."""
+        """Store a file's memories in one unit of work, unless this owner (and agent) already has the
+        file: the check and the write happen under one lock. None means it was already there.
+        ``user_id`` is the owner ``ingest`` resolved (a user, or the agent's reserved owner)."""
+        user_id = _check_owner(user_id)
         items = [self._item_from_input(e, user_id) for e in entries]
         since = self._epoch(user_id)
         vectors = self.embedder.embed([i.text for i in items]) if items else []
@@ -559,12 +691,17 @@ class Memory:
         return items
 
     def count_document(self, sha256: str, *, user_id: str, agent_id: str | None = None) -> int:
-        return self._vectors.count(self._scope(user_id, agent_id, None, None, {"file_sha256": sha256}))
+        owner = _check_owner(user_id)
+        return self._vectors.count(self._scope(owner, agent_id, None, None, {"file_sha256": sha256}))
 
-    def documents(self, *, user_id: str) -> list[dict[str, Any]]:
-        """Uploaded files of a user: name, hash, kind, pages seen, number of memories."""
+    def documents(
+        self, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
+    ) -> list[dict[str, Any]]:
+        """Uploaded files of a user (or of the agent's knowledge base): name, hash, kind, pages seen,
+        number of memories."""
         docs: dict[str, dict[str, Any]] = {}
-        for item in self._vectors.scroll(self._scope(user_id, None, None, None)):
+        owner = self._owner(user_id, agent_id, scope)
+        for item in self._vectors.scroll(self._scope(owner, None, None, None)):
             sha = item.source.file_sha256
             if not sha:
                 continue
@@ -582,9 +719,13 @@ class Memory:
             doc["uploaded_at"] = min(doc["uploaded_at"], item.created_at)
         return sorted(docs.values(), key=lambda d: d["uploaded_at"], reverse=True)
 
-    def delete_document(self, sha256: str, *, user_id: str, agent_id: str | None = None) -> int:
+    def delete_document(
+        self, sha256: str, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
+    ) -> int:
         """Forget every memory that came from one uploaded file, and the stored file itself."""
-        scope = self._scope(user_id, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
+        owner = self._owner(user_id, agent_id, scope)
+        agent_id = check_agent(agent_id)
+        scope = self._scope(owner, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
         with self._writing(scope.user_id) as uow:
             assert uow is not None
             items = list(self._vectors.scroll(scope))
@@ -613,7 +754,9 @@ class Memory:
         filters: dict[str, Any] | None = None,
         *,
         include_past: bool = False,
+        with_agent: bool = False,
     ) -> ScopeFilter:
+        """The store scope of a resolved owner (see ``_owner``), with the caller's filters checked."""
         if filters is not None and not isinstance(filters, dict):
             raise InvalidInputError("filters must be a mapping of filter name to value.")
         extra = dict(filters or {})
@@ -626,8 +769,9 @@ class Memory:
             raise InvalidInputError(f"Unknown memory type: {exc}") from exc
         try:
             return ScopeFilter(
-                user_id=_check_user(user_id),
+                user_id=user_id,
                 agent_id=agent_id,
+                with_agent=with_agent,
                 session_id=session_id,
                 types=kinds,
                 include_past=include_past,
@@ -635,6 +779,64 @@ class Memory:
             )
         except ValueError as exc:
             raise InvalidInputError(f"Invalid filter value: {exc}") from exc
+
+    def _owner(self, user_id: Any, agent_id: Any, scope: Any) -> str:
+        """Whose memory a call works in: the user's own, or (only when asked with ``scope="agent"``)
+        the agent's shared memory. A call without a user is never taken as agent scope."""
+        if check_scope(scope) == "agent":
+            return agent_scope_owner(user_id, agent_id)
+        return _check_user(user_id)
+
+    def _teach_agent(
+        self,
+        msgs: list[dict[str, str]],
+        owner: str,
+        agent_id: str | None,
+        session_id: str | None,
+        metadata: dict[str, Any] | None,
+        infer: bool,
+        occurred_at: datetime | None,
+    ) -> AddResult:
+        """The operator's words become the agent's rules and facts (no episode: the agent's memory is
+        its playbook and knowledge). What the extractor finds nothing in is kept as a fact, as said."""
+        text = "\n".join(m["content"] for m in msgs if m["role"] != "assistant").strip()
+        if not text:
+            raise InvalidInputError("There is no operator message to remember.")
+        turn_id = str(uuid.uuid4())
+        source = Source(kind=SourceKind.CHAT, session_id=session_id, turn_id=turn_id, role="operator")
+        turn = Turn(
+            text=text,  # the extractor reads it as a speaker's turn; the source says who said it
+            user_id=owner,
+            agent_id=agent_id,
+            session_id=session_id,
+            turn_id=turn_id,
+            at=occurred_at or utcnow(),
+            source=source,
+        )
+        result = (
+            self.remember_turn(turn, metadata=metadata, keep_episode=False)
+            if infer
+            else AddResult(extractor="none")
+        )
+        if result.operations:
+            return result
+        entry = MemoryInput(
+            text=text,
+            type=MemoryType.SEMANTIC,
+            agent_id=agent_id,
+            session_id=session_id,
+            occurred_at=turn.at,
+            source=source,
+            metadata=metadata or {},
+        )
+        items = self.add_batch([entry], agent_id=agent_id, scope="agent")
+        result.operations += [
+            Operation(
+                event=Event.ADD, memory_id=i.id, type=i.type, new_text=i.text, reason="stated by an operator"
+            )
+            for i in items
+        ]
+        return result
 
     def _check_text(self, text: Any) -> str:
         if not isinstance(text, str) or not text.strip():
@@ -719,13 +921,49 @@ def _check_encodable(text: str, what: str) -> None:
 
 def _check_user(user_id: Any) -> str:
     if not isinstance(user_id, str) or not user_id.strip():
-        raise InvalidInputError("user_id is required (a non-empty string).")
+        raise InvalidInputError(
+            "user_id is required (a non-empty string). For the agent's own shared memory, pass "
+            "agent_id with scope='agent' instead."
+        )
+    if is_agent_owner(user_id):
+        raise InvalidInputError(
+            "That user_id names an agent's shared memory; use agent_id with scope='agent'."
+        )
     if len(user_id) > 256:
         raise InvalidInputError("user_id is too long (256 characters at most).")
     if any(ord(c) < 32 for c in user_id):
         raise InvalidInputError("user_id may not contain control characters.")
     _check_encodable(user_id, "user_id")
     return user_id.strip()
+
+
+def _check_owner(owner: Any) -> str:
+    """A user id, or an agent's reserved owner (internal callers that already resolved the scope)."""
+    if is_agent_owner(owner):
+        check_agent(agent_of(owner), required=True)
+        return owner
+    return _check_user(owner)
+
+
+def _agent_entry(entry: MemoryInput, agent_id: str) -> MemoryInput:
+    """An entry for the agent's shared memory: a rule or a fact of that agent, never an episode."""
+    if entry.type == MemoryType.EPISODIC:
+        raise InvalidInputError(
+            "The agent's shared memory holds rules, facts and documents, not episodes: store this as "
+            "a semantic or procedural memory, or in the customer's own memory."
+        )
+    return entry.model_copy(update={"agent_id": agent_id})
+
+
+def _with_agent_rules(hits: list[MemoryHit], rules: list[MemoryItem]) -> list[MemoryHit]:
+    """Agent rules always come with a customer's search (after the ranked hits, beyond the limit)."""
+    have = {h.id for h in hits}
+    extra = [
+        MemoryHit(memory=r, score=0.0, matched_by=["agent rule"])
+        for r in rules
+        if r.scope == "agent" and r.id not in have
+    ]
+    return hits + extra
 
 
 def _check_session(session_id: Any) -> str:

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from memory.agent_scope import Scope, scope_of
 
 
 def utcnow() -> datetime:
@@ -133,6 +135,12 @@ class MemoryItem(BaseModel):
     superseded_by: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def scope(self) -> Scope:
+        """'agent': the agent's shared memory (playbook, knowledge base); 'user': the user's own."""
+        return scope_of(self.user_id)
+
     @property
     def current(self) -> bool:
         """Still true as far as the memory knows (not superseded or retracted)."""
@@ -158,6 +166,12 @@ class MemoryHit(BaseModel):
     similarity: float | None = None  # cosine between query and memory, 0..1, for display
     matched_by: list[str] = Field(default_factory=list)  # "dense", "keyword", "graph", "recency"
     graph: list[GraphEdge] = Field(default_factory=list)  # relations that linked the query to this memory
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def scope(self) -> Scope:
+        """Where the hit came from: the agent's shared memory or the user's own."""
+        return self.memory.scope
 
     @property
     def id(self) -> str:

@@ -6,16 +6,20 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
+from memory.agent_scope import agent_owner
 from memory.types import Event, GraphEdge, HistoryEntry, MemoryItem, MemoryType, Relation, SessionSummary
 
 
 class ScopeFilter(BaseModel):
-    """The scope every store call is restricted to. user_id is mandatory."""
+    """The scope every store call is restricted to. user_id (the owner: a user, or an agent's reserved
+    owner from ``memory.agent_scope``) is mandatory. ``with_agent`` widens a read to the shared memories
+    of ``agent_id`` as well; writes never set it."""
 
     user_id: str
     agent_id: str | None = None
+    with_agent: bool = False
     session_id: str | None = None
     types: list[MemoryType] | None = None
     slot: str | None = None
@@ -24,6 +28,21 @@ class ScopeFilter(BaseModel):
     created_after: datetime | None = None
     created_before: datetime | None = None
     include_past: bool = False  # also superseded or retracted memories (valid_to set)
+
+    @model_validator(mode="after")
+    def _agent_named(self) -> ScopeFilter:
+        if self.with_agent and not self.agent_id:
+            raise ValueError("with_agent needs the agent_id whose shared memories to include")
+        return self
+
+    @property
+    def owners(self) -> list[str]:
+        """The owners whose memories this scope covers: the user, and the agent's shared scope."""
+        return (
+            [self.user_id, agent_owner(self.agent_id)]
+            if self.with_agent and self.agent_id
+            else [self.user_id]
+        )
 
 
 class VectorHit(BaseModel):

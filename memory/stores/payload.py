@@ -48,7 +48,7 @@ def index_text(item: MemoryItem) -> str:
 
 
 def to_payload(item: MemoryItem) -> dict[str, Any]:
-    data = item.model_dump(mode="json", exclude={"id"})
+    data = item.model_dump(mode="json", exclude={"id", "scope"})
     data["source_kind"] = item.source.kind.value
     data["file_sha256"] = item.source.file_sha256
     data["created_ts"] = item.created_at.timestamp()
@@ -73,7 +73,7 @@ def scope_filter(scope: ScopeFilter, m: Any, range_cls: Any, extra: list[Any] | 
 def in_scope(item: MemoryItem, scope: ScopeFilter) -> bool:
     """Second check after the engine filter: a record outside the scope never leaves the store."""
     checks = (
-        item.user_id == scope.user_id,
+        item.user_id in scope.owners,
         scope.agent_id is None or item.agent_id == scope.agent_id,
         scope.session_id is None or item.session_id == scope.session_id,
         not scope.types or item.type in scope.types,
@@ -94,9 +94,7 @@ def foreign_ids(records: list[Any], user_id: str) -> list[str]:
 
 def scope_conditions(scope: ScopeFilter, m: Any, range_cls: Any) -> list[Any]:
     """Filter conditions for a scope. ``m`` is qdrant_edge or qdrant_client.models."""
-    if not scope.user_id:
-        raise ValueError("user_id is required for every store call")
-    conds = [m.FieldCondition(key="user_id", match=m.MatchValue(value=scope.user_id))]
+    conds = [owner_condition(scope, m)]
     for key in ("agent_id", "session_id", "slot", "source_kind", "file_sha256"):
         value = getattr(scope, key)
         if value is not None:
@@ -111,6 +109,16 @@ def scope_conditions(scope: ScopeFilter, m: Any, range_cls: Any) -> list[Any]:
             )
         )
     return conds
+
+
+def owner_condition(scope: ScopeFilter, m: Any) -> Any:
+    """The mandatory condition on the owner: the user alone, or the user and their agent's shared scope."""
+    if not scope.user_id:
+        raise ValueError("user_id is required for every store call")
+    owners = scope.owners
+    if len(owners) == 1:
+        return m.FieldCondition(key="user_id", match=m.MatchValue(value=owners[0]))
+    return m.FieldCondition(key="user_id", match=m.MatchAny(any=owners))
 
 
 def _ts(value: datetime | None) -> float | None:

@@ -23,8 +23,8 @@ from memory.stores.payload import (
     in_scope,
     index_text,
     make_bm25,
+    owner_condition,
     paged_items,
-    scope_conditions,
     scope_filter,
     to_payload,
 )
@@ -242,10 +242,8 @@ class QdrantEdgeStore:
             kinds.append("dense")
         sparse = self._bm25.embed_query(text) if text else None
         if sparse is not None and sparse.indices:
-            # IDF over this user's memories only: other users' words never shape the ranking.
-            idf = qe.IdfParams(
-                corpus=qe.Filter(must=scope_conditions(ScopeFilter(user_id=scope.user_id), qe, qe.RangeFloat))
-            )
+            # IDF over this owner's memories only (and the agent's shared ones when included): other users' words never shape the ranking.
+            idf = qe.IdfParams(corpus=qe.Filter(must=[owner_condition(scope, qe)]))
             requests.append(
                 qe.QueryRequest(
                     limit=limit,
