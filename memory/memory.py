@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion import media
+from memory.changes import Changes
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
 from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
@@ -32,10 +33,12 @@ from memory.types import (
     MemoryItem,
     MemoryType,
     Operation,
+    PendingChange,
     SessionSummary,
     Source,
     SourceKind,
     canonical_id,
+    new_id,
     utcnow,
 )
 from memory.writes import Stores, UnitOfWork, finish, recover
@@ -69,7 +72,10 @@ class Memory:
             raise
         self._stores = Stores(self._vectors, self._graph, self._history, self.embedder, self._remove_media)
         self._extractor = extractor or _default_extractor(self.config)
-        self._reconciler = Reconciler(self._vectors, self.embedder, self.config.dedupe_threshold)
+        self._reconciler = Reconciler(
+            self._vectors, self.embedder, self.config.dedupe_threshold, self.config.confirm_below
+        )
+        self._changes = Changes(self._vectors, self._history, self._reconciler, self._writing)
         self._retriever = Retriever(self._vectors, self.embedder, self._graph)
         self._settings = settings_from_config(self.config.retrieval)
         self._locks: dict[str, threading.RLock] = {}
@@ -183,6 +189,7 @@ class Memory:
             with self._writing(turn.user_id, since) as uow:
                 if uow is None:
                     return AddResult(warnings=[_DELETED_MEANWHILE], extractor="none")
+                uow.operation_id = episode_op = new_id()
                 uow.add([episode], reason="chat turn", vectors=vector)
             ops.append(
                 Operation(
@@ -191,6 +198,8 @@ class Memory:
                     type=MemoryType.EPISODIC,
                     new_text=turn.text,
                     reason="chat turn",
+                    id=episode_op,
+                    undoable=True,
                 )
             )
         related = self._related(turn)
@@ -203,7 +212,9 @@ class Memory:
             if episode is not None and (extraction.turn_entities or extraction.turn_relations):
                 self._annotate_episode(uow, episode, extraction)
             applied, warnings = self._reconciler.apply(turn, extraction, related, uow)
-        return AddResult(operations=ops + applied, warnings=warnings, extractor=extraction.extractor)
+        return AddResult(
+            operations=ops + applied, warnings=warnings, extractor=extraction.extractor, pending=uow.asked
+        )
 
     def _extract(self, turn: Turn, related: list[MemoryItem]) -> Extraction:
         try:
@@ -301,6 +312,20 @@ class Memory:
             new = rule.model_copy(update={"metadata": metadata, "updated_at": utcnow()})
             uow.rewrite(rule, new, event=Event.UPDATE, actor="user", reason=reason)
         return new
+
+    # -- asking before overwriting, undo (see ``memory.changes``) ------------------------------
+    def pending(self, user_id: str) -> list[PendingChange]:
+        """Changes the extractor was not sure of, waiting for the user's answer (oldest first)."""
+        return self._changes.pending(_check_user(user_id))
+
+    def apply(self, pending_id: str, choice: str, *, user_id: str) -> AddResult:
+        """Answer a pending change: "apply", "keep_both" (updates only) or "ignore"."""
+        return self._changes.apply(pending_id, choice, _check_user(user_id))
+
+    def undo(self, operation_id: str, *, user_id: str) -> list[Operation]:
+        """Reverse an operation an ``AddResult`` reported (``op.id``): an added memory goes, a
+        superseded or retracted one is current again. A forget cannot be undone (``UndoError``)."""
+        return self._changes.undo(operation_id, _check_user(user_id))
 
     def delete(self, memory_id: str, *, user_id: str, agent_id: str | None = None) -> None:
         """Forget one memory: its text leaves the vector store, graph, history and transcripts."""
