@@ -27,6 +27,7 @@ from memory.stores.base import ScopeFilter
 from memory.types import (
     AddResult,
     Event,
+    GraphEdge,
     HistoryEntry,
     MemoryHit,
     MemoryInput,
@@ -41,7 +42,7 @@ from memory.types import (
     new_id,
     utcnow,
 )
-from memory.writes import Stores, UnitOfWork, finish, recover
+from memory.writes import HistoryRow, Stores, UnitOfWork, finish, recover
 
 _FILTER_KEYS = {"source_kind", "file_sha256", "slot", "created_after", "created_before"}
 # A question about how things were: superseded and retracted memories are searched too.
@@ -502,20 +503,41 @@ class Memory:
         return self._history.transcript(_check_user(user_id), _check_session(session_id))
 
     # -- export / import ---------------------------------------------------------------------
-    def export(self, *, user_id: str) -> dict[str, Any]:
-        """Every memory of the user, past ones included, with provenance (see ``memory.portable``)."""
-        from memory.portable import export_memories
+    def export(self, *, user_id: str, media: bool = False) -> Any:
+        """Every memory of the user, past ones included, with history, provenance, graph edges and
+        documents (format version 2, see ``memory.portable``). ``media=True``: the bytes of a zip that
+        also holds the stored media files."""
+        from memory.portable import export_archive, export_memories
 
-        return export_memories(self, _check_user(user_id))
+        user_id = _check_user(user_id)
+        return export_archive(self, user_id) if media else export_memories(self, user_id)
 
-    def import_(self, data: dict[str, Any], *, user_id: str) -> int:
-        """Load an export into ``user_id``, all or nothing (see ``memory.portable``)."""
-        from memory.portable import import_memories
+    def import_(
+        self,
+        data: Any,
+        *,
+        user_id: str,
+        format: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Load a file into ``user_id``: an export of this library (all or nothing), a ChatGPT
+        ``conversations.json`` or a Mem0 dump (see ``memory.importers``). Returns the memories stored."""
+        from memory.importers import import_file
 
-        return import_memories(self, data, _check_user(user_id))
+        report = import_file(self, data, user_id=_check_user(user_id), format=format, progress=progress)
+        return report.memories
 
-    def write_imported(self, items: list[MemoryItem], user_id: str) -> None:
-        """Store prepared import records in one unit of work: each id is new, or already this user's."""
+    def write_imported(
+        self,
+        items: list[MemoryItem],
+        user_id: str,
+        *,
+        edges: list[GraphEdge] | None = None,
+        history: dict[str, list[HistoryRow]] | None = None,
+    ) -> None:
+        """Store prepared import records in one unit of work: each id is new, or already this user's.
+        ``edges`` and ``history`` (export version 2): a new memory gets the graph edges and history
+        rows exported with it, instead of edges derived from its relations and an "imported" row."""
         vectors = self.embedder.embed([i.text for i in items]) if items else []
         with self._writing(user_id) as uow:
             assert uow is not None
@@ -526,7 +548,20 @@ class Memory:
                 )
             }
             fresh = [(i, v) for i, v in zip(items, vectors, strict=True) if i.id not in owned]
-            uow.add([i for i, _ in fresh], actor="user", reason="imported", vectors=[v for _, v in fresh])
+            uow.add(
+                [i for i, _ in fresh],
+                actor="user",
+                reason="imported",
+                vectors=[v for _, v in fresh],
+                link=edges is None,
+                record=history is None,
+            )
+            for item, _ in fresh if history is not None else ():
+                for row in history.get(item.id) or [
+                    (item.id, user_id, Event.ADD, None, item.text, "user", "imported")
+                ]:
+                    uow.record(row)
+            uow.restore_edges(edges or [])
             for item in items:
                 if item.id in owned:
                     uow.rewrite(owned[item.id], item, event=Event.UPDATE, actor="user", reason="imported")

@@ -86,9 +86,11 @@ class UnitOfWork:
         reason: str | None = None,
         vectors: list[list[float]] | None = None,
         link: bool = True,
+        record: bool = True,
     ) -> None:
         """New memories. ``link=False``: their relations do not become graph edges here (an import
-        restores the exported edges with ``restore_edges`` instead)."""
+        restores the exported edges with ``restore_edges`` instead); ``record=False``: no ADD row (an
+        import records the exported history rows instead)."""
         for n, item in enumerate(items):
             self._check(item)
             self._new[item.id] = item
@@ -96,7 +98,8 @@ class UnitOfWork:
                 self._vectors[item.id] = vectors[n]
             if not link:
                 self._unlinked.add(item.id)
-            self.record((item.id, item.user_id, Event.ADD, None, item.text, actor, reason))
+            if record:
+                self.record((item.id, item.user_id, Event.ADD, None, item.text, actor, reason))
 
     def rewrite(
         self,
