@@ -6,6 +6,7 @@ real local OpenAI-protocol server whose reply carries a low confidence.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -220,3 +221,23 @@ def test_undo_refuses_what_a_later_change_built_on_and_other_users_ops(memory):
     memory.undo(second.id, user_id=U)
     memory.undo(first.id, user_id=U)
     assert facts(memory) == ["User lives in Denver."]
+
+
+def test_the_cli_asks_applies_and_undoes(tmp_path, capsys):
+    from memory.cli import main
+
+    def cli(*args: str) -> Any:
+        assert main(["--data-dir", str(tmp_path / "cli"), "--json", *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    cli("add", "--user", U, "I love pottery classes.")
+    [change] = cli("add", "--user", U, "I'm not into pottery anymore.")["pending"]
+    assert [p["id"] for p in cli("pending", "--user", U)] == [change["id"]]
+    [gone] = cli("apply", "--user", U, change["id"], "apply")["operations"]
+    assert cli("pending", "--user", U) == []
+    assert [op["event"] for op in cli("undo", "--user", U, gone["id"])] == ["ADD"]
+    assert [m["text"] for m in cli("list", "--user", U, "--type", "semantic")] == [
+        "User loves pottery classes."
+    ]
+    assert main(["--data-dir", str(tmp_path / "cli"), "undo", "--user", U, gone["id"]]) == 1
+    assert "already undone" in capsys.readouterr().err
