@@ -26,6 +26,7 @@ from memory.reconcile import Reconciler
 from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
 from memory.stores.base import ScopeFilter
+from memory.stores.payload import INDEX_CONTEXT
 from memory.types import (
     AddResult,
     Event,
@@ -194,6 +195,9 @@ class Memory:
         if keep_episode:
             episode = Reconciler.new_item(turn, turn.text, MemoryType.EPISODIC)
             episode.metadata = {**(metadata or {}), "question": _is_question(turn.text)}
+            earlier = self._earlier_turns(turn)
+            if earlier:
+                episode.metadata[INDEX_CONTEXT] = earlier
             vector = self.embedder.embed([episode.text])
             with self._writing(turn.user_id, since) as uow:
                 if uow is None:
@@ -224,6 +228,20 @@ class Memory:
         return AddResult(
             operations=ops + applied, warnings=warnings, extractor=extraction.extractor, pending=uow.asked
         )
+
+    def _earlier_turns(self, turn: Turn) -> str:
+        """The turns just before this one in the same session: keyword-indexed with it (not part of its
+        text), so a reply like "Yes, last Friday!" is found by the words of the question it answers."""
+        n = self.config.retrieval.context_turns
+        if not n or not turn.session_id:
+            return ""
+        scope = ScopeFilter(
+            user_id=turn.user_id,
+            agent_id=turn.agent_id,
+            session_id=turn.session_id,
+            types=[MemoryType.EPISODIC],
+        )
+        return "\n".join(item.text for item in reversed(self._vectors.newest(scope, n)))
 
     def _extract(self, turn: Turn, related: list[MemoryItem]) -> Extraction:
         try:

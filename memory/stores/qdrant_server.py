@@ -48,8 +48,11 @@ class QdrantServerStore:
             else:
                 self._client = QdrantClient(path=str(local_path)) if local_path else QdrantClient(":memory:")
             if not self._client.collection_exists(self._collection):
-                self._create(dims, indexes=bool(config.url))
-            sparse_params = self._client.get_collection(self._collection).config.params.sparse_vectors or {}
+                self._create(dims)
+            info = self._client.get_collection(self._collection)
+            if config.url:  # local mode has no payload indexes
+                self._index_fields(set(info.payload_schema or {}))
+            sparse_params = info.config.params.sparse_vectors or {}
             modifier = getattr(sparse_params.get(SPARSE), "modifier", None)
         except StoreError:
             raise
@@ -80,23 +83,27 @@ class QdrantServerStore:
             if offset is None or not records:
                 return
 
-    def _create(self, dims: int, indexes: bool) -> None:
+    def _create(self, dims: int) -> None:
         self._client.create_collection(
             self._collection,
             vectors_config={DENSE: models.VectorParams(size=dims, distance=models.Distance.COSINE)},
             sparse_vectors_config={SPARSE: models.SparseVectorParams()},  # IDF per user: KeywordStats
         )
-        if not indexes:  # local mode has no payload indexes
-            return
+
+    def _index_fields(self, indexed: set[str]) -> None:
+        """Payload indexes on every field a scope filters on, also those added since the collection
+        was made; ``user_id`` is a tenant index, so each user's points are stored together."""
         for field in KEYWORD_FIELDS:
-            schema: Any = models.KeywordIndexParams(
-                type=models.KeywordIndexType.KEYWORD, is_tenant=field == "user_id"
-            )
-            self._client.create_payload_index(self._collection, field, field_schema=schema)
+            if field not in indexed:
+                schema: Any = models.KeywordIndexParams(
+                    type=models.KeywordIndexType.KEYWORD, is_tenant=field == "user_id"
+                )
+                self._client.create_payload_index(self._collection, field, field_schema=schema)
         for field in FLOAT_FIELDS:
-            self._client.create_payload_index(
-                self._collection, field, field_schema=models.PayloadSchemaType.FLOAT
-            )
+            if field not in indexed:
+                self._client.create_payload_index(
+                    self._collection, field, field_schema=models.PayloadSchemaType.FLOAT
+                )
 
     def _filter(self, scope: ScopeFilter, extra: list[Any] | None = None) -> models.Filter:
         return scope_filter(scope, models, models.Range, extra)

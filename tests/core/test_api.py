@@ -153,3 +153,14 @@ def test_get_all_pages_newest_first(make_memory, provider):
     assert everything == [f"note {i}" for i in reversed(range(30))]
     pages = [[i.text for i in mem.get_all(user_id="pat", limit=7, offset=o)] for o in range(0, 35, 7)]
     assert sum(pages, []) == everything and pages[0][0] == "note 29"
+
+
+def test_a_chat_turn_is_found_by_the_words_of_the_turn_before_it(memory):
+    memory.add("Did you go to the pottery workshop?", user_id="sol", session_id="s1", infer=False)
+    memory.add("Yes, last Friday! It was great.", user_id="sol", session_id="s1")
+    memory.add("The weather is nice today.", user_id="sol", session_id="s2")
+    hits = memory.search("pottery workshop", user_id="sol", settings="keyword", limit=3)
+    texts = [h.text for h in hits]
+    assert "Yes, last Friday! It was great." in texts
+    reply = next(h.memory for h in hits if h.text.startswith("Yes"))
+    assert reply.text == "Yes, last Friday! It was great."  # the context is indexed, not stored as text
