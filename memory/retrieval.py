@@ -1,9 +1,11 @@
-"""Retrieval settings (one typed object with named presets) and the search pipeline.
+"""The search pipeline; its knobs are ``memory.config.RetrievalSettings`` (named presets + overrides).
 
-Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one engine call,
-fused as ``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query), then a
-type prior, memories linked to graph neighbours of entities the query names, and optional recency.
-Linear fusion beat the engine's weighted RRF and DBSF on the LoCoMo dev set (bench/RESULTS.md).
+Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one engine call (BM25
+over each memory's index text: the memory, the turns before it, its date), fused as
+``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query), then a type prior, a
+boost for memories said by someone the query names, memories linked to graph neighbours of the other
+entities the query names, and optional recency. Linear fusion beat the engine's weighted RRF and DBSF
+on the LoCoMo dev set; the weights were chosen 2-fold on it (bench/RESULTS.md).
 """
 
 from __future__ import annotations

@@ -64,6 +64,9 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = config.threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
+        # No busy-waiting between runs: the app shares its cores with the stores and the UI, and a
+        # spinning pool took CPU from them (and was slower itself on a busy 2-core machine).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         model = exported_model(weights, cache_dir, config.model)
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
