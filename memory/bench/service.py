@@ -82,8 +82,8 @@ def run(n: int, queries: int = 200) -> dict[str, Any]:
                 time.sleep(0.3)
         client = MemoryClient(url, key, retries=0)
         started = time.perf_counter()
-        for start in range(0, n, 2000):
-            batch = [{"text": _note(i), "type": "episodic"} for i in range(start, min(n, start + 2000))]
+        for start in range(0, n, 500):
+            batch = [{"text": _note(i), "type": "episodic"} for i in range(start, min(n, start + 500))]
             client.import_({"memories": batch}, user_id="u1")
         load_s = time.perf_counter() - started
         client.search("warm up", user_id="u1")
@@ -92,7 +92,11 @@ def run(n: int, queries: int = 200) -> dict[str, Any]:
         get_page = _timed(lambda _: client.list_page({"user_id": "u1"}, 100), range(20))
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
     with Memory(MemoryConfig(data_dir=data)) as mem:
         mem.search("warm up", user_id="bench\x1fu1")
         embedded = _timed(lambda q: mem.search(q, user_id="bench\x1fu1"), questions)

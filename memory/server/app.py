@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,7 +27,8 @@ MB = 1024 * 1024
 MULTIPART_SLACK = 64 * 1024  # form fields and boundaries around an upload
 
 
-def keys_path(config: MemoryConfig) -> Any:
+def keys_path(config: MemoryConfig) -> Path:
+    """Where the API key hashes live: ``server.keys_path``, else the data directory."""
     return config.resolve(config.server.keys_path, "keys.sqlite")
 
 

@@ -71,8 +71,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
         kind = "NotFoundError" if exc.status_code == 404 else "InvalidInputError"
-        if exc.status_code == 405:
-            kind = "InvalidInputError"
         return JSONResponse(error_body(kind, str(exc.detail)), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
