@@ -47,32 +47,21 @@ def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
         said = m["v"].strip(" .!")
         found = interpreter.facts(said, lowercase)
         if found:
-            return [_added(f.text, f.slot, f, "asked to remember") for f in found]
-        return [_added(_third_person(said), None, None, "asked to remember")]
+            return [f.added("asked to remember") for f in found]
+        return [
+            ProposedFact(
+                event=Event.ADD, text=_third_person(said), reason="asked to remember", confidence=targets.SURE
+            )
+        ]
     if rule := _rule(text, lowercase):
         return [rule]
     return []
 
 
-def _added(text: str, slot: str | None, fact: interpreter.Fact | None, reason: str) -> ProposedFact:
-    return ProposedFact(
-        event=Event.ADD,
-        text=text,
-        slot=slot,
-        entities=[fact.value] if fact else [],
-        relations=[fact.relation] if fact and fact.relation else [],
-        reason=reason,
-        confidence=targets.SURE,
-    )
-
-
 def _forget(phrase: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     reason = "asked to forget"
     phrase = phrase.strip(" .!?")
-    statement = re.sub(r"^my\b", "my", phrase)
-    found = interpreter.facts(
-        statement if re.match(r"^(?:i|my)\b", statement, re.I) else f"I {statement}", lowercase
-    )
+    found = interpreter.facts(phrase if re.match(r"^(?:i|my)\b", phrase, re.I) else f"I {phrase}", lowercase)
     proposals = targets.for_facts(found, related, reason) if found else []
     if not any(p.target for p in proposals):
         proposals = (

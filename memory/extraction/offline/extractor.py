@@ -19,18 +19,6 @@ from memory.types import Event, MemoryItem
 _NEGATED = re.compile(r"^i(?:'m not| am not| don't| do not)\b", re.IGNORECASE)
 
 
-def _added(fact: interpreter.Fact, reason: str, confidence: float = targets.SURE) -> ProposedFact:
-    return ProposedFact(
-        event=Event.ADD,
-        text=fact.text,
-        slot=fact.slot,
-        entities=[fact.value],
-        relations=[fact.relation] if fact.relation else [],
-        reason=reason,
-        confidence=confidence,
-    )
-
-
 class OfflineExtractor:
     """Rules over the user's clauses; no network, deterministic, fast."""
 
@@ -52,7 +40,7 @@ class OfflineExtractor:
     ) -> list[ProposedFact]:
         text, low = clause.text, clause.lowercase
         if clause.mood == Mood.STATEMENT:
-            found = [_added(f, "stated by the user") for f in interpreter.facts(text, low)]
+            found = [f.added("stated by the user") for f in interpreter.facts(text, low)]
             if not found and _NEGATED.match(text):
                 # "I'm not vegetarian": retracts the fact only when it is held.
                 return [p for p in retraction.retract(text, low, ids) if p.target]
@@ -61,9 +49,9 @@ class OfflineExtractor:
             return retraction.retract(text, low, ids)
         if clause.mood == Mood.PLAN:
             plan = interpreter.plan(text)
-            return [_added(plan, "a plan of the user's", targets.LIKELY)] if plan else []
+            return [plan.added("a plan of the user's", targets.LIKELY)] if plan else []
         if clause.mood == Mood.THIRD_PARTY:
-            return [_added(f, "stated by the user") for f in interpreter.facts(text, low, only_family=True)]
+            return [f.added("stated by the user") for f in interpreter.facts(text, low, only_family=True)]
         if clause.mood == Mood.REQUEST and not from_document:
             return commands.command(text, low, ids)
         return []

@@ -10,9 +10,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from memory.extraction import ProposedFact
 from memory.extraction.offline import names, values
 from memory.extraction.offline.rules import ING, PLAN, PLAN_MOVING, PLAN_VERBS, RULES, SINGLE_FAMILY, Rule
-from memory.types import Relation
+from memory.types import Event, Relation
+
+SURE = 0.9  # the confidence of a proposal read straight from a rule
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,18 @@ class Fact:
     slot: str | None
     relation: Relation | None
     value: str
+
+    def added(self, reason: str, confidence: float = SURE) -> ProposedFact:
+        """The ADD proposal for this fact."""
+        return ProposedFact(
+            event=Event.ADD,
+            text=self.text,
+            slot=self.slot,
+            entities=[self.value],
+            relations=[self.relation] if self.relation else [],
+            reason=reason,
+            confidence=confidence,
+        )
 
 
 @cache

@@ -12,7 +12,7 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import interpreter, names, targets
 from memory.extraction.offline.rules import HABITS, JOB_WORDS, LEAVING, RETRACTIONS
-from memory.types import Event, MemoryItem
+from memory.types import MemoryItem
 
 REASON = "no longer true"
 _NOT_A_NAME = re.compile(
@@ -49,16 +49,8 @@ def _leaving(
     thing = names.trim(value)
     if quit_verb and thing.lower().split()[:1] and thing.lower().split()[0] in HABITS:
         thing = thing.split()[0]
-        return [
-            ProposedFact(
-                event=Event.ADD,
-                text=f"User quit {thing}.",
-                slot=f"habit:{names.key(thing)}",
-                entities=[thing],
-                reason="stated by the user",
-                confidence=targets.SURE,
-            )
-        ]
+        habit = interpreter.Fact(f"User quit {thing}.", f"habit:{names.key(thing)}", None, thing)
+        return [habit.added("stated by the user")]
     if re.match(JOB_WORDS, thing, re.I):
         holders = [sid for sid, m in related.items() if m.slot == "employer"]
         return [

@@ -11,11 +11,11 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import names
-from memory.extraction.offline.interpreter import Fact
+from memory.extraction.offline.interpreter import SURE, Fact
 from memory.extraction.offline.rules import TOPICS
 from memory.types import Event, MemoryItem, MemoryType
 
-SURE, LIKELY, GUESS = 0.9, 0.8, 0.5
+LIKELY, GUESS = 0.8, 0.5  # a slot or topic without the value; a target found by shared words
 _STOP = set(
     "i my me the a an to in at of that is am are and about user user's any more anymore have has".split()
 )
