@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from memory import Event, MemoryType
-from memory.errors import InvalidInputError, NotFoundError, StaleChangeError, UndoError
+from memory.errors import InvalidInputError, NotFoundError, StaleChangeError, StoreError, UndoError
 from tests.openai_server import OpenAIStubServer, last_user_text
 
 U = "ana"
@@ -241,3 +241,15 @@ def test_the_cli_asks_applies_and_undoes(tmp_path, capsys):
     ]
     assert main(["--data-dir", str(tmp_path / "cli"), "undo", "--user", U, gone["id"]]) == 1
     assert "already undone" in capsys.readouterr().err
+
+
+def test_an_undo_that_fails_midway_changes_nothing(memory):
+    memory.add("I live in Denver.", user_id=U)
+    [update] = changed(memory.add("I moved to Boulder.", user_id=U))
+    memory.graph.close()  # the graph store fails from now on
+    with pytest.raises(StoreError):
+        memory.undo(update.id, user_id=U)
+    assert facts(memory) == ["User lives in Boulder."]
+    assert memory.get(update.previous_id, user_id=U).superseded_by == update.memory_id
+    rows = memory.history(update.previous_id, user_id=U)
+    assert "restored by undo" not in [h.reason for h in rows]
