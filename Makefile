@@ -53,6 +53,8 @@ bench: setup
 	$(BIN)/pip install -q --no-deps mem0ai==1.0.11
 	$(BENCH) llm-cost --data $(LOCOMO) --out bench/out/llm-cost.json
 	$(BIN)/python -m ui.bench > bench/out/ui.json
+	$(BENCH) reliability --out bench/out/reliability.json
+	$(BENCH) forget --out bench/out/forget.json
 
 clean:
 	rm -rf $(VENV) memory_data .pytest_cache test-artifacts

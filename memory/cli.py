@@ -1,4 +1,5 @@
-"""`python -m memory add|search|list|get|update|delete|history|export|import|ingest|bench --user U`,
+"""`python -m memory add|search|list|get|update|delete|history|export|import|ingest|pending|apply|undo|bench
+--user U`,
 plus the service: `serve`, `keys create|list|revoke`, `mcp`."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from memory.errors import MemoryLayerError
 
-COMMANDS = "add search list get update delete delete-all history export import ingest bench".split()
+COMMANDS = "add search list get update delete delete-all history export import ingest pending apply undo bench".split()
 SERVICE_COMMANDS = ("serve", "keys", "mcp")
 
 
@@ -41,8 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--type", action="append", choices=["semantic", "episodic", "procedural"])
+    p.add_argument("--past", action="store_true", help="also superseded and retracted memories")
     p = cmd("list", "list memories, newest first")
     p.add_argument("--type", action="append", choices=["semantic", "episodic", "procedural"])
+    p.add_argument("--past", action="store_true", help="also superseded and retracted memories")
     p.add_argument("--session", default=None)
     p.add_argument("--limit", type=int, default=None)
     p = cmd("get", "show one memory")
@@ -58,8 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p = cmd("export", "write the user's memories as JSON")
     p.add_argument("--out", type=Path, help="file (default: standard output)")
-    p = cmd("import", "load memories from an export into this user")
+    p.add_argument("--media", action="store_true", help="a zip with the stored media too (needs --out)")
+    p = cmd("import", "load an export, a ChatGPT conversations.json/zip or a Mem0 dump into this user")
     p.add_argument("file", type=Path)
+    p.add_argument("--format", choices=["memory", "chatgpt", "mem0"], default=None)
+    cmd("pending", "changes waiting for the user's answer")
+    p = cmd("apply", "answer a pending change")
+    p.add_argument("pending_id")
+    p.add_argument("choice", choices=["apply", "keep_both", "ignore"])
+    p = cmd("undo", "undo an operation (its id is on the add output and in history)")
+    p.add_argument("operation_id")
     p = cmd("ingest", "remember a PDF, image or text file")
     p.add_argument("file", type=Path)
     p.add_argument("--password", default=None, help="password of an encrypted PDF")
@@ -157,12 +168,17 @@ def run(mem: Any, args: argparse.Namespace) -> Any:
         return mem.add(args.text, **who, session_id=args.session, infer=not args.raw).model_dump(mode="json")
     if c == "search":
         return [
-            h.model_dump(mode="json") for h in mem.search(args.query, **who, types=types, limit=args.limit)
+            h.model_dump(mode="json")
+            for h in mem.search(
+                args.query, **who, types=types, limit=args.limit, include_past=True if args.past else None
+            )
         ]
     if c == "list":
         return [
             i.model_dump(mode="json")
-            for i in mem.get_all(**who, types=types, session_id=args.session, limit=args.limit)
+            for i in mem.get_all(
+                **who, types=types, session_id=args.session, limit=args.limit, include_past=args.past
+            )
         ]
     if c == "get":
         return mem.get(args.id, **who).model_dump(mode="json")
@@ -181,6 +197,13 @@ def run(mem: Any, args: argparse.Namespace) -> Any:
         return {"deleted": mem.delete_all(**who)}
     if c == "history":
         return [h.model_dump(mode="json") for h in mem.history(args.id, **who)]
+    if c == "export" and args.media:
+        if not args.out:
+            from memory.errors import InvalidInputError
+
+            raise InvalidInputError("--media writes a zip: give a file with --out.")
+        args.out.write_bytes(mem.export(**who, media=True))
+        return {"file": str(args.out)}
     if c == "export":
         data = mem.export(**who)
         if args.out:
@@ -188,13 +211,13 @@ def run(mem: Any, args: argparse.Namespace) -> Any:
             return {"exported": len(data["memories"]), "file": str(args.out)}
         return data
     if c == "import":
-        try:
-            data = json.loads(args.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            from memory.errors import InvalidInputError
-
-            raise InvalidInputError(f"Could not read {args.file}: {exc}") from exc
-        return {"imported": mem.import_(data, **who)}
+        return {"imported": mem.import_(args.file, **who, format=args.format, progress=_progress)}
+    if c == "pending":
+        return [p.model_dump(mode="json", exclude={"proposal", "turn"}) for p in mem.pending(user)]
+    if c == "apply":
+        return mem.apply(args.pending_id, args.choice, user_id=user).model_dump(mode="json")
+    if c == "undo":
+        return [op.model_dump(mode="json") for op in mem.undo(args.operation_id, user_id=user)]
     if c == "ingest":
         return mem.ingest(args.file, **who, password=args.password).model_dump(mode="json")
     raise AssertionError(c)
@@ -213,13 +236,19 @@ def scope_args(args: argparse.Namespace) -> dict[str, Any]:
     return {"user_id": user, "agent_id": agent} if user is not None else {"agent_id": agent, "scope": "agent"}
 
 
+def _progress(done: int, total: int) -> None:
+    print(f"\r{done:,}/{total:,}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
+
+
 def _line(m: dict[str, Any]) -> str:
     src = m.get("source") or {}
     where = src.get("file_name") or src.get("kind", "")
     if src.get("page"):
         where += f" p. {src['page']}"
+    past = f", past until {str(m['valid_to'])[:10]}" if m.get("valid_to") else ""
     shared = " (agent)" if m.get("scope") == "agent" else ""
-    return f"{m['id']}  [{m['type']:<10}]{shared} {m['text']}  ({where}, {str(m.get('created_at', ''))[:16]})"
+    created = str(m.get("created_at", ""))[:16]
+    return f"{m['id']}  [{m['type']:<10}]{shared} {m['text']}  ({where}, {created}{past})"
 
 
 def render(command: str, result: Any) -> str:
@@ -243,7 +272,15 @@ def render(command: str, result: Any) -> str:
             sim = f"{h['similarity'] * 100:3.0f}%" if h.get("similarity") is not None else "  - "
             rows.append(f"{sim}  {_line(h['memory'])}")
         return "\n".join(rows) or "(nothing found)"
-    if command == "add":
+    if command == "pending":
+        return "\n".join(f"{p['id']}  {p['question']}  ({' / '.join(p['choices'])})" for p in result) or (
+            "(nothing to confirm)"
+        )
+    if command == "undo":
+        return "\n".join(
+            f"{op['event']:<6} {op['new_text'] or op['old_text']}  ({op['reason']})" for op in result
+        )
+    if command in ("add", "apply"):
         rows = [
             f"{op['event']:<6} [{op['type']}] "
             + (
@@ -251,9 +288,11 @@ def render(command: str, result: Any) -> str:
                 if op["event"] == "UPDATE"
                 else (op["new_text"] or op["old_text"] or "")
             )
+            + (f"  [undo: {op['id']}]" if op.get("undoable") else "")
             for op in result["operations"]
         ]
-        return "\n".join(rows + [f"warning: {w}" for w in result["warnings"]])
+        asked = [f"asked: {p['question']}  [pending: {p['id']}]" for p in result.get("pending", [])]
+        return "\n".join(rows + asked + [f"warning: {w}" for w in result["warnings"]])
     if command == "history":
         return "\n".join(
             f"{h['at'][:19]}  {h['event']:<6} {h['old_text'] or ''} -> {h['new_text'] or ''}" for h in result

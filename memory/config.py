@@ -205,6 +205,8 @@ class MemoryConfig(BaseSettings):
     app: AppConfig = Field(default_factory=AppConfig)
     max_text_chars: int = 200_000  # a single message larger than this is refused
     dedupe_threshold: float = 0.93  # cosine above which a new fact is the same as an old one
+    # An UPDATE/DELETE proposed with a confidence below this is asked, not applied (0 turns asking off).
+    confirm_below: float = Field(default=0.6, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _openai_key_from_environment(self) -> MemoryConfig:

@@ -3,7 +3,10 @@
 MemoryLayerError                 base of everything raised on purpose
 ├── ConfigError                  a setting is missing or contradicts another
 ├── InvalidInputError            empty/oversized text, bad id, missing user_id
-│   └── UnsafePathError          a stored path leads outside the data directory
+│   ├── UnsafePathError          a stored path leads outside the data directory
+│   ├── UndoError                an operation cannot be undone (forgotten, already undone, built on)
+│   ├── StaleChangeError         a pending change no longer fits the memory it was about
+│   └── ImportFormatError        a file to import is not in the format it claims; nothing stored
 ├── NotFoundError                no memory with that id in the caller's scope
 ├── IsolationError               an id that belongs to another user: nothing is written
 ├── WriteQueueFullError          too many turns wait to be remembered; retry in a moment
@@ -107,6 +110,23 @@ class ImageRejectedError(IngestionError):
 
 class UnsafePathError(InvalidInputError):
     """A stored file path points outside the data directory (or outside its owner's media)."""
+
+
+class UndoError(InvalidInputError):
+    """An operation cannot be undone: it forgot something, was undone already, or a later change
+    builds on it. Carries the operation id."""
+
+    def __init__(self, message: str, operation_id: str | None = None) -> None:
+        super().__init__(message)
+        self.operation_id = operation_id
+
+
+class StaleChangeError(InvalidInputError):
+    """A pending change was answered after the memory it was about changed: nothing was applied."""
+
+
+class ImportFormatError(InvalidInputError):
+    """A file to import is malformed or not in the expected format; nothing of it was stored."""
 
 
 class ServiceError(MemoryLayerError):

@@ -16,6 +16,7 @@ from typing import Any
 
 from ingestion import media
 from memory.agent_scope import Scope, agent_of, agent_scope_owner, check_agent, check_scope, is_agent_owner
+from memory.changes import Changes
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
 from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
@@ -28,19 +29,22 @@ from memory.stores.base import ScopeFilter
 from memory.types import (
     AddResult,
     Event,
+    GraphEdge,
     HistoryEntry,
     MemoryHit,
     MemoryInput,
     MemoryItem,
     MemoryType,
     Operation,
+    PendingChange,
     SessionSummary,
     Source,
     SourceKind,
     canonical_id,
+    new_id,
     utcnow,
 )
-from memory.writes import Stores, UnitOfWork, finish, recover
+from memory.writes import HistoryRow, Stores, UnitOfWork, finish, recover
 
 _FILTER_KEYS = {"source_kind", "file_sha256", "slot", "created_after", "created_before"}
 # A question about how things were: superseded and retracted memories are searched too.
@@ -71,7 +75,10 @@ class Memory:
             raise
         self._stores = Stores(self._vectors, self._graph, self._history, self.embedder, self._remove_media)
         self._extractor = extractor or _default_extractor(self.config)
-        self._reconciler = Reconciler(self._vectors, self.embedder, self.config.dedupe_threshold)
+        self._reconciler = Reconciler(
+            self._vectors, self.embedder, self.config.dedupe_threshold, self.config.confirm_below
+        )
+        self._changes = Changes(self._vectors, self._history, self._reconciler, self._writing)
         self._retriever = Retriever(self._vectors, self.embedder, self._graph)
         self._settings = settings_from_config(self.config.retrieval)
         self._locks: dict[str, threading.RLock] = {}
@@ -191,6 +198,7 @@ class Memory:
             with self._writing(turn.user_id, since) as uow:
                 if uow is None:
                     return AddResult(warnings=[_DELETED_MEANWHILE], extractor="none")
+                uow.operation_id = episode_op = new_id()
                 uow.add([episode], reason="chat turn", vectors=vector)
             ops.append(
                 Operation(
@@ -199,6 +207,8 @@ class Memory:
                     type=MemoryType.EPISODIC,
                     new_text=turn.text,
                     reason="chat turn",
+                    id=episode_op,
+                    undoable=True,
                 )
             )
         related = self._related(turn)
@@ -211,7 +221,9 @@ class Memory:
             if episode is not None and (extraction.turn_entities or extraction.turn_relations):
                 self._annotate_episode(uow, episode, extraction)
             applied, warnings = self._reconciler.apply(turn, extraction, related, uow)
-        return AddResult(operations=ops + applied, warnings=warnings, extractor=extraction.extractor)
+        return AddResult(
+            operations=ops + applied, warnings=warnings, extractor=extraction.extractor, pending=uow.asked
+        )
 
     def _extract(self, turn: Turn, related: list[MemoryItem]) -> Extraction:
         try:
@@ -327,6 +339,20 @@ class Memory:
             new = rule.model_copy(update={"metadata": metadata, "updated_at": utcnow()})
             uow.rewrite(rule, new, event=Event.UPDATE, actor="user", reason=reason)
         return new
+
+    # -- asking before overwriting, undo (see ``memory.changes``) ------------------------------
+    def pending(self, user_id: str) -> list[PendingChange]:
+        """Changes the extractor was not sure of, waiting for the user's answer (oldest first)."""
+        return self._changes.pending(_check_user(user_id))
+
+    def apply(self, pending_id: str, choice: str, *, user_id: str) -> AddResult:
+        """Answer a pending change: "apply", "keep_both" (updates only) or "ignore"."""
+        return self._changes.apply(pending_id, choice, _check_user(user_id))
+
+    def undo(self, operation_id: str, *, user_id: str) -> list[Operation]:
+        """Reverse an operation an ``AddResult`` reported (``op.id``): an added memory goes, a
+        superseded or retracted one is current again. A forget cannot be undone (``UndoError``)."""
+        return self._changes.undo(operation_id, _check_user(user_id))
 
     def delete(
         self,
@@ -499,14 +525,16 @@ class Memory:
         types: list[MemoryType] | None = None,
         filters: dict[str, Any] | None = None,
         limit: int | None = None,
+        offset: int = 0,
         include_past: bool = False,
         scope: Scope = "user",
     ) -> list[MemoryItem]:
-        """All memories in the scope, newest first (no silent cap: ``limit=None`` returns every one).
-        Current ones only unless ``include_past``. With a user and an agent, the agent's shared
-        memories come too, each labelled by ``item.scope``."""
+        """Memories in the scope, newest first. No silent cap: ``limit=None`` returns every one; with
+        ``limit`` (and ``offset`` to page) only that page is read from the store. Current ones only
+        unless ``include_past``. With a user and an agent, the agent's shared memories come too, each
+        labelled by ``item.scope``."""
         owner, shared = self._owner(user_id, agent_id, scope), scope == "user" and agent_id is not None
-        scope = self._scope(
+        scope_filter = self._scope(
             owner,
             check_agent(agent_id),
             session_id,
@@ -515,8 +543,13 @@ class Memory:
             include_past=include_past,
             with_agent=shared,
         )
-        items = sorted(self._vectors.scroll(scope), key=lambda i: i.created_at, reverse=True)
-        return items if limit is None else items[:limit]
+        if limit is None:
+            return sorted(self._vectors.scroll(scope_filter), key=lambda i: i.created_at, reverse=True)[
+                offset:
+            ]
+        if not isinstance(limit, int) or limit < 0 or not isinstance(offset, int) or offset < 0:
+            raise InvalidInputError("limit and offset must be whole numbers of at least 0.")
+        return self._vectors.newest(scope_filter, offset + limit)[offset:] if limit else []
 
     def iter_all(
         self, *, user_id: str, agent_id: str | None = None, include_past: bool = True, page: int = 512
@@ -588,31 +621,51 @@ class Memory:
 
     # -- export / import ---------------------------------------------------------------------
     def export(
-        self, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
-    ) -> dict[str, Any]:
-        """Every memory of the user (or, with ``scope="agent"``, of the agent's shared memory), past
-        ones included, with provenance (see ``memory.portable``)."""
-        from memory.portable import export_memories
-
-        return export_memories(self, self._owner(user_id, agent_id, scope))
-
-    def import_(
         self,
-        data: dict[str, Any],
         *,
         user_id: str | None = None,
         agent_id: str | None = None,
         scope: Scope = "user",
+        media: bool = False,
+    ) -> Any:
+        """Every memory of the user (or, with ``scope="agent"``, of the agent's shared memory), past
+        ones included, with history, provenance, graph edges and documents (format version 2, see
+        ``memory.portable``). ``media=True``: the bytes of a zip that also holds the stored media."""
+        from memory.portable import export_archive, export_memories
+
+        owner = self._owner(user_id, agent_id, scope)
+        return export_archive(self, owner) if media else export_memories(self, owner)
+
+    def import_(
+        self,
+        data: Any,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        scope: Scope = "user",
+        format: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Load an export into ``user_id`` (or the agent's shared memory), all or nothing (see
-        ``memory.portable``)."""
-        from memory.portable import import_memories
+        """Load a file into ``user_id`` (or the agent's shared memory): an export of this library (all
+        or nothing), a ChatGPT ``conversations.json`` or a Mem0 dump (see ``memory.importers``).
+        Returns the memories stored."""
+        from memory.importers import import_file
 
-        return import_memories(self, data, self._owner(user_id, agent_id, scope))
+        owner = self._owner(user_id, agent_id, scope)
+        return import_file(self, data, user_id=owner, format=format, progress=progress).memories
 
-    def write_imported(self, items: list[MemoryItem], user_id: str) -> None:
+    def write_imported(
+        self,
+        items: list[MemoryItem],
+        user_id: str,
+        *,
+        edges: list[GraphEdge] | None = None,
+        history: dict[str, list[HistoryRow]] | None = None,
+    ) -> None:
         """Store prepared import records in one unit of work: each id is new, or already this owner's.
-        Records imported into an agent's shared memory belong to that agent."""
+        Records imported into an agent's shared memory belong to that agent. ``edges`` and ``history``
+        (export version 2): a new memory gets the graph edges and history rows exported with it,
+        instead of edges derived from its relations and an "imported" row."""
         user_id = _check_owner(user_id)
         if is_agent_owner(user_id):
             items = [i.model_copy(update={"agent_id": agent_of(user_id)}) for i in items]
@@ -626,7 +679,20 @@ class Memory:
                 )
             }
             fresh = [(i, v) for i, v in zip(items, vectors, strict=True) if i.id not in owned]
-            uow.add([i for i, _ in fresh], actor="user", reason="imported", vectors=[v for _, v in fresh])
+            uow.add(
+                [i for i, _ in fresh],
+                actor="user",
+                reason="imported",
+                vectors=[v for _, v in fresh],
+                link=edges is None,
+                record=history is None,
+            )
+            for item, _ in fresh if history is not None else ():
+                for row in history.get(item.id) or [
+                    (item.id, user_id, Event.ADD, None, item.text, "user", "imported")
+                ]:
+                    uow.record(row)
+            uow.restore_edges(edges or [])
             for item in items:
                 if item.id in owned:
                     uow.rewrite(owned[item.id], item, event=Event.UPDATE, actor="user", reason="imported")

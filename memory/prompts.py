@@ -309,12 +309,12 @@ def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[M
     found = [hit for hit in memories if hit.memory.id not in rule_ids]
     asked = [hit for hit in found if hit.memory.metadata.get("question")]
     facts = [hit for hit in found if not hit.memory.metadata.get("question")]
-    facts.sort(key=lambda h: h.memory.type == MemoryType.EPISODIC)  # stable: keeps relevance order
+    # Current facts first, then what no longer holds, then raw chat turns (stable: relevance order kept).
+    facts.sort(key=lambda h: (not h.memory.current, h.memory.type == MemoryType.EPISODIC))
     if facts:
-        lines.append(f"From what I remember: **{_one_line(facts[0].memory.text, 400)}**")
-        lines += [
-            f"- also: {_one_line(hit.memory.text, 300)} ({_describe(hit.memory)})" for hit in facts[1:3]
-        ]
+        top = facts[0].memory
+        lines.append(f"From what I remember: **{_one_line(top.text, 400)}**{_changed(top)}")
+        lines += [f"- also: {_also(hit.memory)}" for hit in facts[1:3]]
     else:
         lines.append("I don't remember anything related to that yet.")
         if asked:
@@ -323,6 +323,21 @@ def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[M
     if kept:
         lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]
     return "\n".join(lines)
+
+
+def _changed(item: MemoryItem) -> str:
+    """How a fact came to be, when it replaced or ended an earlier one."""
+    if not item.current and item.valid_to is not None:
+        return f" — but you told me on {item.valid_to:%d %b %Y} that this no longer holds."
+    if item.supersedes and item.valid_from is not None:
+        return f" (you told me on {item.valid_from:%d %b %Y}; it replaced what you had said before)"
+    return ""
+
+
+def _also(item: MemoryItem) -> str:
+    if not item.current and item.valid_to is not None:
+        return f"until {item.valid_to:%d %b %Y}: {_one_line(item.text, 300)} ({_describe(item)})"
+    return f"{_one_line(item.text, 300)} ({_describe(item)})"
 
 
 def _quote(text: str) -> str:

@@ -14,8 +14,9 @@ from datetime import datetime
 
 from memory.embeddings import Embedder
 from memory.extraction import Extraction, ProposedFact, Turn, short_ids
+from memory.questions import ask
 from memory.stores.base import ScopeFilter, VectorStore
-from memory.types import Event, MemoryItem, MemoryType, Operation, utcnow
+from memory.types import Event, MemoryItem, MemoryType, Operation, PendingChange, new_id, utcnow
 from memory.writes import UnitOfWork
 
 # A turn that asks the assistant to forget: its retractions erase instead of closing.
@@ -44,10 +45,13 @@ def document_refusal(fact: ProposedFact, ids: dict[str, MemoryItem]) -> str | No
 
 
 class Reconciler:
-    def __init__(self, vectors: VectorStore, embedder: Embedder, dedupe_threshold: float) -> None:
+    def __init__(
+        self, vectors: VectorStore, embedder: Embedder, dedupe_threshold: float, confirm_below: float = 0.0
+    ) -> None:
         self._vectors = vectors
         self._embedder = embedder
         self._dedupe = dedupe_threshold
+        self._confirm_below = confirm_below  # an UPDATE/DELETE less sure than this is asked (uow.asked)
 
     def apply(
         self, turn: Turn, extraction: Extraction, related: list[MemoryItem], uow: UnitOfWork
@@ -67,10 +71,40 @@ class Reconciler:
             if fact.target is not None and fact.target not in ids:
                 warnings.append(f"Ignored a change to an unknown memory ({fact.target!r}).")
                 continue
+            unsure = self._unsure(turn, fact, ids, touched)
+            if unsure is not None:
+                uow.ask(unsure)
+                continue
+            uow.operation_id = new_id()  # the history rows of this one operation carry its id
             op = self._apply_one(turn, fact, ids, uow, touched)
+            if op is not None and op.event != Event.NONE:
+                forgot = op.event == Event.DELETE and wants_forgetting(turn.text)
+                op = op.model_copy(update={"id": uow.operation_id, "undoable": not forgot})
+            uow.operation_id = None
             if op is not None:
                 ops.append(op)
         return ops, warnings
+
+    def _unsure(
+        self, turn: Turn, fact: ProposedFact, ids: dict[str, MemoryItem], touched: set[str]
+    ) -> PendingChange | None:
+        """An UPDATE or DELETE proposed below the confidence bar, about a memory that is still current:
+        a question for the user instead of a change (None: apply it as usual)."""
+        if fact.event not in (Event.UPDATE, Event.DELETE) or turn.from_document:
+            return None
+        if fact.confidence is None or fact.confidence >= self._confirm_below:
+            return None
+        if fact.target is not None:
+            old = self._current(turn, ids[fact.target])
+        else:
+            holders = self._slot_holders(turn, fact.slot, touched) if fact.slot else []
+            old = holders[0] if holders else None
+        if old is None or old.id in touched:
+            return None
+        if fact.event == Event.UPDATE and same_text(old.text, fact.text or ""):
+            return None
+        touched.add(old.id)
+        return ask(turn, fact, old)
 
     def _scope(self, turn: Turn, **extra: object) -> ScopeFilter:
         return ScopeFilter(user_id=turn.user_id, agent_id=turn.agent_id, **extra)

@@ -192,6 +192,9 @@ class Operation(BaseModel):
     new_text: str | None = None
     reason: str | None = None
     previous_id: str | None = None  # UPDATE: the memory this one superseded (now past)
+    # The operation's id in the history; ``undoable``: ``Memory.undo(id)`` can reverse it (a forget cannot).
+    id: str | None = None
+    undoable: bool = False
 
 
 class LLMUsage(BaseModel):
@@ -204,11 +207,34 @@ class LLMUsage(BaseModel):
     cost_usd: float | None = None  # None when the model has no price in the config
 
 
+class PendingChange(BaseModel):
+    """An UPDATE or DELETE the extractor was not sure of, kept as a question until the user answers it
+    with ``Memory.apply(id, choice)``: "apply", "keep_both" (updates only) or "ignore"."""
+
+    id: str = Field(default_factory=new_id)
+    user_id: str
+    agent_id: str | None = None
+    session_id: str | None = None
+    event: Event  # UPDATE or DELETE
+    memory_id: str  # the memory it would change
+    old_text: str
+    new_text: str | None = None
+    question: str  # e.g. "You told me you live in Denver: did you move to Boulder?"
+    confidence: float | None = None
+    choices: list[str] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utcnow)
+    # What to apply on "apply": the proposal and the turn it came from (as JSON).
+    proposal: dict[str, Any] = Field(default_factory=dict)
+    turn: dict[str, Any] = Field(default_factory=dict)
+
+
 class AddResult(BaseModel):
     operations: list[Operation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     extractor: str = "offline"  # "llm" or "offline" (also when the LLM failed and we fell back)
     usage: LLMUsage | None = None  # the extraction's LLM calls; None when no LLM was asked
+    # Changes the extractor was not sure of: asked, not applied (see ``Memory.pending`` / ``Memory.apply``).
+    pending: list[PendingChange] = Field(default_factory=list)
 
     def changed(self) -> list[Operation]:
         return [op for op in self.operations if op.event != Event.NONE]
@@ -226,6 +252,7 @@ class HistoryEntry(BaseModel):
     at: datetime
     actor: str = "system"
     reason: str | None = None
+    operation_id: str | None = None  # the operation that wrote this row (``Memory.undo`` takes it)
 
 
 class SessionSummary(BaseModel):

@@ -19,7 +19,7 @@ from typing import Any
 
 from memory.embeddings import Embedder
 from memory.stores.base import GraphStore, HistoryStore, ScopeFilter, VectorStore
-from memory.types import Event, MemoryItem, utcnow
+from memory.types import Event, GraphEdge, MemoryItem, PendingChange, Relation, utcnow
 
 HistoryRow = tuple[str, str, Event, str | None, str | None, str, str | None]
 RemoveMedia = Callable[[str, list[str]], None]  # (user_id, relative paths no longer referenced)
@@ -59,14 +59,23 @@ class UnitOfWork:
         self._rewrites: dict[str, tuple[MemoryItem, MemoryItem]] = {}
         self._erased: dict[str, MemoryItem] = {}
         self._closed: list[tuple[str, datetime]] = []  # graph edges of a memory closed at a time
+        self._reopened: list[tuple[str, datetime]] = []  # graph edges closed at a time, current again
+        self._unlinked: set[str] = set()  # new memories whose edges come from ``restore_edges``
+        self._edges: list[GraphEdge] = []
         self._rows: list[HistoryRow] = []
         self._erase_messages: list[str] = []
         self._media: list[str] = []
         self._vectors: dict[str, list[float]] = {}
+        # The operation the rows staged now belong to (``Memory.undo`` finds them by it).
+        self.operation_id: str | None = None
+        self._row_ops: list[str | None] = []
+        self.asked: list[PendingChange] = []  # changes asked instead of applied
+        self._answered: list[tuple[str, str, str]] = []
+        self._undone: list[tuple[str, str]] = []
 
     @property
     def empty(self) -> bool:
-        return not (self._new or self._rewrites or self._erased or self._rows)
+        return not (self._new or self._rewrites or self._erased or self._rows or self.asked or self._answered)
 
     # -- staging ----------------------------------------------------------------------------------
     def add(
@@ -76,13 +85,21 @@ class UnitOfWork:
         actor: str = "system",
         reason: str | None = None,
         vectors: list[list[float]] | None = None,
+        link: bool = True,
+        record: bool = True,
     ) -> None:
+        """New memories. ``link=False``: their relations do not become graph edges here (an import
+        restores the exported edges with ``restore_edges`` instead); ``record=False``: no ADD row (an
+        import records the exported history rows instead)."""
         for n, item in enumerate(items):
             self._check(item)
             self._new[item.id] = item
             if vectors is not None:
                 self._vectors[item.id] = vectors[n]
-            self._rows.append((item.id, item.user_id, Event.ADD, None, item.text, actor, reason))
+            if not link:
+                self._unlinked.add(item.id)
+            if record:
+                self.record((item.id, item.user_id, Event.ADD, None, item.text, actor, reason))
 
     def rewrite(
         self,
@@ -95,30 +112,58 @@ class UnitOfWork:
         at: datetime | None = None,
     ) -> None:
         """Change a stored memory in place (same id): an edit, a close (valid_to), an annotation.
-        Its graph edges follow: closed at ``at`` when its relations change or it stops being current."""
+        Its graph edges follow: closed at ``at`` when its relations change or it stops being current;
+        current again when a closed memory is reopened (undo) with the same relations."""
         self._check(after)
         first = self._rewrites.get(before.id, (before, before))[0]
         self._rewrites[before.id] = (first, after)
         if after.relations != before.relations or (before.current and not after.current):
             if before.relations:
                 self._closed.append((before.id, at or utcnow()))
+        elif not before.current and after.current and before.relations and before.valid_to is not None:
+            self._reopened.append((before.id, before.valid_to))
         if event is not None:
-            self._rows.append((after.id, after.user_id, event, before.text, after.text, actor, reason))
+            self.record((after.id, after.user_id, event, before.text, after.text, actor, reason))
 
     def erase(
-        self, item: MemoryItem, *, actor: str = "user", reason: str | None = None, media: list[str] = ()
+        self,
+        item: MemoryItem,
+        *,
+        actor: str = "user",
+        reason: str | None = None,
+        media: list[str] = (),
+        keep_messages: bool = False,
     ) -> None:
         """Forget: the point goes, every history row of it loses its text (a tombstone row stays),
-        its graph edges and entities left without edges go, and so do its transcript messages."""
+        its graph edges and entities left without edges go, and so do its transcript messages
+        (unless ``keep_messages``: undoing an ADD takes back the memory, not what was said)."""
         self._check(item)
         self._erased[item.id] = item
-        self._rows.append((item.id, item.user_id, Event.DELETE, None, None, actor, reason))
-        if item.source.kind.value == "chat":
+        self.record((item.id, item.user_id, Event.DELETE, None, None, actor, reason))
+        if item.source.kind.value == "chat" and not keep_messages:
             self._erase_messages.append(item.text)
         self._media += [p for p in media if p]
 
     def record(self, row: HistoryRow) -> None:
         self._rows.append(row)
+        self._row_ops.append(self.operation_id)
+
+    def restore_edges(self, edges: list[GraphEdge]) -> None:
+        """Graph edges exactly as exported (validity times included), for memories added with
+        ``link=False`` in this unit of work."""
+        self._edges += [e for e in edges if e.memory_id in self._unlinked]
+
+    def ask(self, change: PendingChange) -> None:
+        """Keep a change as a question for the user instead of applying it."""
+        if change.user_id != self.user_id:
+            raise ValueError("a unit of work writes for one user only")
+        self.asked.append(change)
+
+    def answer(self, pending_id: str, choice: str) -> None:
+        self._answered.append((pending_id, self.user_id, choice))
+
+    def mark_undone(self, operation_id: str) -> None:
+        self._undone.append((self.user_id, operation_id))
 
     def _check(self, item: MemoryItem) -> None:
         if item.user_id != self.user_id:
@@ -143,10 +188,13 @@ class UnitOfWork:
             if s.graph is not None:
                 for memory_id, at in self._closed:
                     s.graph.close_relations(self.user_id, memory_id, at)
+                for memory_id, at in self._reopened:
+                    s.graph.reopen_relations(self.user_id, memory_id, at)
                 for item in self._linked():
                     s.graph.add_relations(
                         self.user_id, item.id, item.relations, item.valid_from or item.created_at
                     )
+                self._replay_edges(s.graph)
             after = {"committed": True, **plan["after"]} if _has_steps(plan["after"]) else None
             s.history.commit(
                 self._rows,
@@ -154,6 +202,8 @@ class UnitOfWork:
                 after=after,
                 erase=[(i, self.user_id) for i in self._erased],
                 erase_messages=[(self.user_id, text) for text in self._erase_messages],
+                operations=self._row_ops,
+                changes=self._changes(),
             )
         except BaseException:
             if rollback(s, self.user_id, plan):
@@ -163,10 +213,26 @@ class UnitOfWork:
             finish(s, self.user_id, plan["after"])
             s.history.journal_close(journal)
 
+    def _replay_edges(self, graph: GraphStore) -> None:
+        """Closed edges first (each closed at once, so no other edge of its memory is current yet),
+        then current ones; each group in time order, so functional relations close as they did."""
+        ordered = sorted(self._edges, key=lambda e: (e.valid_to is None, e.valid_from or utcnow()))
+        for e in ordered:
+            relation = Relation(subject=e.subject, relation=e.relation, object=e.object)
+            graph.add_relations(self.user_id, e.memory_id or "", [relation], e.valid_from or utcnow())
+            if e.valid_to is not None:
+                graph.close_relations(self.user_id, e.memory_id or "", e.valid_to)
+
+    def _changes(self) -> Any:
+        if not (self.asked or self._answered or self._undone):
+            return None
+        asked = [(c.id, c.user_id, c.memory_id, c.model_dump_json()) for c in self.asked]
+        return asked, self._answered, self._undone
+
     def _linked(self) -> list[MemoryItem]:
         """Memories whose relations go into the graph as current edges: new ones, and rewritten ones
         whose relations changed."""
-        new = [i for i in self._new.values() if i.relations and i.current]
+        new = [i for i in self._new.values() if i.relations and i.current and i.id not in self._unlinked]
         changed = [
             a for b, a in self._rewrites.values() if a.relations and a.current and a.relations != b.relations
         ]
@@ -177,8 +243,9 @@ class UnitOfWork:
         return {
             "new": list(self._new),
             "before": [b.model_dump(mode="json") for b in befores],
-            "graph_new": [i.id for i in self._linked()],
+            "graph_new": [i.id for i in self._linked()] + sorted({e.memory_id or "" for e in self._edges}),
             "closed": [[memory_id, at.isoformat()] for memory_id, at in self._closed],
+            "reopened": [[memory_id, at.isoformat()] for memory_id, at in self._reopened],
             "after": {"forget_graph": list(self._erased), "media": list(dict.fromkeys(self._media))},
         }
 
@@ -203,6 +270,10 @@ def rollback(stores: Stores, user_id: str, plan: dict[str, Any]) -> bool:
         steps += [
             lambda m=m, at=at: graph.reopen_relations(user_id, m, datetime.fromisoformat(at))
             for m, at in plan.get("closed", [])
+        ]
+        steps += [
+            lambda m=m, at=at: graph.close_relations(user_id, m, datetime.fromisoformat(at))
+            for m, at in plan.get("reopened", [])
         ]
         steps += [
             lambda b=b: graph.add_relations(user_id, b.id, b.relations, b.valid_from or b.created_at)

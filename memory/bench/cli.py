@@ -59,9 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     svc = sub.add_parser("service", help="search/add latency through the HTTP service vs embedded")
     svc.add_argument("--n", type=int, default=10_000)
     svc.add_argument("--out", type=Path)
+    emb = sub.add_parser("embedder", help="ONNX Runtime vs torch embedder: query latency, batch rate, cosine")
+    emb.add_argument("--queries", type=int, default=200)
+    emb.add_argument("--out", type=Path)
     ing = sub.add_parser("ingest", help="PDF pages/s and images/s of the loaders")
     ing.add_argument("--pages", type=int, default=100)
     ing.add_argument("--out", type=Path)
+    fgt = sub.add_parser("forget", help="forgotten text left on disk before and after Memory.compact()")
+    fgt.add_argument("--n", type=int, default=200)
+    fgt.add_argument("--out", type=Path)
     reliability.register(sub)
     return parser
 
@@ -99,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import scale
 
         result = scale.run(args.n, queries=args.queries, graph=args.graph)
+    elif args.what == "embedder":
+        from memory.bench import embedder
+
+        result = embedder.run(queries=args.queries)
     elif args.what == "llm-cost":
         from memory.bench import llm_cost
 
@@ -111,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         from memory.bench import service
 
         result = service.run(args.n)
+    elif args.what == "forget":
+        from memory.bench import forget
+
+        result = forget.run(args.n)
     elif args.what == "extraction":
         from memory.bench import extraction
 

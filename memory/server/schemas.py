@@ -31,7 +31,7 @@ class SearchRequest(_Body):
     session_id: str | None = None
     types: list[MemoryType] | None = None
     filters: dict[str, Any] | None = None
-    limit: int = 10
+    limit: int = Field(default=10, le=1000)
     graph: bool | None = None
     settings: str | dict[str, Any] | None = Field(
         default=None, description="a preset name (hybrid, dense, keyword) or RetrievalSettings fields"

@@ -59,6 +59,10 @@ class VectorStore(Protocol):
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]: ...
 
+    def newest(self, scope: ScopeFilter, n: int) -> list[MemoryItem]:
+        """The n most recently created memories of the scope, newest first (a page, not a scan)."""
+        ...
+
     def count(self, scope: ScopeFilter) -> int: ...
 
     def search(
@@ -108,9 +112,22 @@ class HistoryStore(Protocol):
         after: dict[str, Any] | None = None,
         erase: list[tuple[str, str]] = (),
         erase_messages: list[tuple[str, str]] = (),
+        operations: list[str | None] = (),
+        changes: Any = None,
     ) -> None:
-        """One transaction: history rows, text erased from earlier rows of (memory_id, user_id),
-        transcript messages (user_id, content) removed, and the journal entry closed."""
+        """One transaction: history rows (each with its operation id), text erased from earlier rows of
+        (memory_id, user_id), transcript messages (user_id, content) removed, pending changes asked or
+        answered and operations undone (``changes``), and the journal entry closed."""
+        ...
+
+    def pending(self, user_id: str, pending_id: str | None = None) -> list[tuple[str, str | None]]:
+        """(record JSON, resolution) of the user's open pending changes, or of the one with that id."""
+        ...
+
+    def operation(
+        self, user_id: str, operation_id: str
+    ) -> tuple[list[tuple[str, str, Event, str | None, str | None, str, str | None]], bool]:
+        """The history rows one operation of this user wrote, and whether it was undone."""
         ...
 
     def journal_open(self, user_id: str, plan: dict[str, Any]) -> int:

@@ -442,7 +442,7 @@ class KuzuGraphStore:
         """Rebuild the database from its live rows in a new file that replaces the old one: the engine
         does not overwrite freed pages, so erased names would otherwise stay on disk. Every other call
         waits meanwhile."""
-        with self._lock:
+        with self._lock, warnings.catch_warnings():
             handle = self._handle
             if handle is None:
                 raise StoreError(f"The graph store at {self.path} is closed")
@@ -460,6 +460,7 @@ class KuzuGraphStore:
             try:
                 for statement in _SCHEMA:
                     conn.execute(statement)
+                warnings.simplefilter("ignore", DeprecationWarning)  # prepared statements: see _Handle
                 insert_node = conn.prepare(
                     "CREATE (:Entity {id: $id, user_id: $u, name: $name, norm: $norm, type: $type, aliases: $aliases})"
                 )

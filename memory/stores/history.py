@@ -13,6 +13,12 @@ from typing import Any
 from memory.errors import StoreError
 from memory.types import Event, HistoryEntry, SessionSummary
 
+HistoryRow = tuple[str, str, Event, str | None, str | None, str, str | None]
+# (asked: (id, user_id, memory_id, record JSON), answered: (id, user_id, choice), undone: (user_id, op id))
+ChangeRows = tuple[
+    Sequence[tuple[str, str, str, str]], Sequence[tuple[str, str, str]], Sequence[tuple[str, str]]
+]
+
 
 def _m001_history(db: sqlite3.Connection) -> None:
     db.execute(
@@ -58,10 +64,38 @@ def _m003_journal(db: sqlite3.Connection) -> None:
     )
 
 
+def _m004_changes(db: sqlite3.Connection) -> None:
+    """Operation ids on history rows (what ``undo`` reverses), changes waiting for the user's answer,
+    and operations already undone."""
+    db.execute("ALTER TABLE history ADD COLUMN operation_id TEXT")
+    db.execute("CREATE INDEX history_operation ON history(user_id, operation_id)")
+    db.execute(
+        """CREATE TABLE pending (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            memory_id TEXT NOT NULL,
+            record TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            resolution TEXT,
+            resolved_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX pending_user ON pending(user_id, resolution)")
+    db.execute(
+        """CREATE TABLE undone (
+            user_id TEXT NOT NULL,
+            operation_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (user_id, operation_id)
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_history", _m001_history),
     ("002_transcript", _m002_transcript),
     ("003_journal", _m003_journal),
+    ("004_changes", _m004_changes),
 ]
 
 
@@ -117,10 +151,15 @@ class SQLiteHistory:
         after: dict[str, Any] | None = None,
         erase: Sequence[tuple[str, str]] = (),
         erase_messages: Sequence[tuple[str, str]] = (),
+        operations: Sequence[str | None] = (),
+        changes: ChangeRows | None = None,
     ) -> None:
         """The commit point of a unit of work: all of it in one SQLite transaction. The journal entry
-        is closed, or, when steps remain after the commit (``after``), it keeps only those."""
+        is closed, or, when steps remain after the commit (``after``), it keeps only those.
+        ``operations``: the operation id of each row (by position); ``changes``: pending changes
+        asked, answered, and operations undone, by the same unit of work."""
         now = _now()
+        op_ids = list(operations) + [None] * (len(rows) - len(operations))
         try:
             with self._lock, self._db:
                 # Forgotten: every earlier row of the memory loses its text (the rows stay as tombstones).
@@ -132,11 +171,18 @@ class SQLiteHistory:
                 self._db.executemany(
                     "DELETE FROM transcript WHERE user_id = ? AND content = ?", list(erase_messages)
                 )
+                # A forgotten memory's open questions go too: they quote its text.
+                self._db.executemany("DELETE FROM pending WHERE memory_id = ? AND user_id = ?", list(erase))
                 self._db.executemany(
-                    "INSERT INTO history (memory_id, user_id, event, old_text, new_text, at, actor, reason) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(m, u, Event(e).value, o, n, now, a, r) for m, u, e, o, n, a, r in rows],
+                    "INSERT INTO history (memory_id, user_id, event, old_text, new_text, at, actor, reason, "
+                    "operation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (m, u, Event(e).value, o, n, now, a, r, op)
+                        for (m, u, e, o, n, a, r), op in zip(rows, op_ids, strict=False)
+                    ],
                 )
+                if changes is not None:
+                    self._write_changes(changes, now)
                 if journal_id is not None and after is not None:
                     self._db.execute(
                         "UPDATE journal SET plan = ? WHERE id = ?", (json.dumps(after), journal_id)
@@ -145,6 +191,43 @@ class SQLiteHistory:
                     self._db.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
         except sqlite3.Error as exc:
             raise StoreError(f"Could not write the history: {exc}") from exc
+
+    def _write_changes(self, changes: ChangeRows, now: str) -> None:
+        asked, answered, undone = changes
+        self._db.executemany(
+            "INSERT INTO pending (id, user_id, memory_id, record, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(i, u, m, record, now) for i, u, m, record in asked],
+        )
+        self._db.executemany(
+            "UPDATE pending SET resolution = ?, resolved_at = ? WHERE id = ? AND user_id = ?",
+            [(choice, now, i, u) for i, u, choice in answered],
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO undone (user_id, operation_id, at) VALUES (?, ?, ?)",
+            [(u, op, now) for u, op in undone],
+        )
+
+    def pending(self, user_id: str, pending_id: str | None = None) -> list[tuple[str, str | None]]:
+        """(record JSON, resolution) of the user's pending changes, oldest first: the open ones, or the
+        one with ``pending_id`` whatever its state."""
+        query = "SELECT record, resolution FROM pending WHERE user_id = ? AND "
+        query += "id = ?" if pending_id is not None else "resolution IS NULL ORDER BY created_at"
+        args = (user_id, pending_id) if pending_id is not None else (user_id,)
+        with self._lock:
+            return [(r[0], r[1]) for r in self._db.execute(query, args).fetchall()]
+
+    def operation(self, user_id: str, operation_id: str) -> tuple[list[HistoryRow], bool]:
+        """The history rows an operation wrote (oldest first), and whether it was undone."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT memory_id, user_id, event, old_text, new_text, actor, reason FROM history "
+                "WHERE user_id = ? AND operation_id = ? ORDER BY seq",
+                (user_id, operation_id),
+            ).fetchall()
+            undone = self._db.execute(
+                "SELECT 1 FROM undone WHERE user_id = ? AND operation_id = ?", (user_id, operation_id)
+            ).fetchone()
+        return [(r[0], r[1], Event(r[2]), r[3], r[4], r[5], r[6]) for r in rows], undone is not None
 
     def journal_open(self, user_id: str, plan: dict[str, Any]) -> int:
         try:
@@ -176,8 +259,8 @@ class SQLiteHistory:
     def for_memory(self, memory_id: str, user_id: str) -> list[HistoryEntry]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT memory_id, user_id, event, old_text, new_text, at, actor, reason FROM history "
-                "WHERE memory_id = ? AND user_id = ? ORDER BY seq",
+                "SELECT memory_id, user_id, event, old_text, new_text, at, actor, reason, operation_id "
+                "FROM history WHERE memory_id = ? AND user_id = ? ORDER BY seq",
                 (memory_id, user_id),
             ).fetchall()
         return [
@@ -190,6 +273,7 @@ class SQLiteHistory:
                 at=datetime.fromisoformat(r[5]),
                 actor=r[6],
                 reason=r[7],
+                operation_id=r[8],
             )
             for r in rows
         ]
@@ -240,12 +324,16 @@ class SQLiteHistory:
             self._db.execute("DELETE FROM history WHERE user_id = ?", (user_id,))
             self._db.execute("DELETE FROM transcript WHERE user_id = ?", (user_id,))
             self._db.execute("DELETE FROM journal WHERE user_id = ?", (user_id,))
+            self._db.execute("DELETE FROM pending WHERE user_id = ?", (user_id,))
+            self._db.execute("DELETE FROM undone WHERE user_id = ?", (user_id,))
 
     def reset(self) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM history")
             self._db.execute("DELETE FROM transcript")
             self._db.execute("DELETE FROM journal")
+            self._db.execute("DELETE FROM pending")
+            self._db.execute("DELETE FROM undone")
 
     def close(self) -> None:
         with self._lock:

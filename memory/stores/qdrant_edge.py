@@ -114,14 +114,18 @@ def _open_shard(path: Path, dims: int) -> qe.EdgeShard:
     path.mkdir(parents=True, exist_ok=True)
     has_data = any(path.iterdir())
     try:
-        if has_data:
-            shard = qe.EdgeShard.load(str(path))
-        else:
-            shard = qe.EdgeShard.create(str(path), _edge_config(dims))
-            for field in KEYWORD_FIELDS:
-                shard.update(qe.UpdateOperation.create_field_index(field, qe.PayloadSchemaType.Keyword))
-            for field in FLOAT_FIELDS:
-                shard.update(qe.UpdateOperation.create_field_index(field, qe.PayloadSchemaType.Float))
+        shard = (
+            qe.EdgeShard.load(str(path)) if has_data else qe.EdgeShard.create(str(path), _edge_config(dims))
+        )
+        indexed = shard.info().payload_schema
+        # Every indexed field, also those added since the shard was made (creating one is idempotent).
+        for fields, kind in (
+            (KEYWORD_FIELDS, qe.PayloadSchemaType.Keyword),
+            (FLOAT_FIELDS, qe.PayloadSchemaType.Float),
+        ):
+            for field in fields:
+                if field not in indexed:
+                    shard.update(qe.UpdateOperation.create_field_index(field, kind))
     except Exception as exc:
         if "WouldBlock" in str(exc) or "lock" in str(exc).lower():
             raise StoreLockedError(
@@ -207,6 +211,13 @@ class QdrantEdgeStore:
             return self._call("scroll", "scroll", req)
 
         return paged_items(fetch, limit, _PAGE)
+
+    def newest(self, scope: ScopeFilter, n: int) -> list[MemoryItem]:
+        """The n most recently created memories of the scope, newest first (read through the index)."""
+        order = qe.OrderBy(key="created_ts", direction=qe.Direction.Desc)
+        req = qe.ScrollRequest(limit=n, filter=self._filter(scope), order_by=order, with_payload=True)
+        records, _ = self._call("scroll", "scroll", req)
+        return [from_payload(r.id, r.payload or {}) for r in records]
 
     def count(self, scope: ScopeFilter) -> int:
         return self._call("count", "count", qe.CountRequest(filter=self._filter(scope), exact=True))

@@ -13,6 +13,7 @@ from qdrant_client import QdrantClient, models
 from memory.config import VectorStoreConfig
 from memory.errors import IsolationError, StoreError
 from memory.stores.base import ScopeFilter, VectorHit
+from memory.stores.keyword_stats import KeywordStats
 from memory.stores.payload import (
     DENSE,
     FLOAT_FIELDS,
@@ -24,6 +25,7 @@ from memory.stores.payload import (
     index_text,
     make_bm25,
     paged_items,
+    scope_conditions,
     scope_filter,
     to_payload,
 )
@@ -47,17 +49,42 @@ class QdrantServerStore:
                 self._client = QdrantClient(path=str(local_path)) if local_path else QdrantClient(":memory:")
             if not self._client.collection_exists(self._collection):
                 self._create(dims, indexes=bool(config.url))
+            sparse_params = self._client.get_collection(self._collection).config.params.sparse_vectors or {}
+            modifier = getattr(sparse_params.get(SPARSE), "modifier", None)
         except StoreError:
             raise
         except Exception as exc:
             where = config.url or local_path or "memory"
             raise StoreError(f"Could not reach the Qdrant server at {where}: {exc}") from exc
+        # Keyword IDF per user (the collection's own IDF would count every user's memories); a
+        # collection made by an older version keeps the engine's IDF.
+        self._keywords = KeywordStats(self._user_terms) if modifier != models.Modifier.IDF else None
+
+    def _user_terms(self, user_id: str) -> Iterator[list[int]]:
+        flt = models.Filter(must=scope_conditions(ScopeFilter(user_id=user_id), models, models.Range))
+        offset = None
+        while True:
+            records, offset = self._call(
+                "scroll",
+                self._client.scroll,
+                self._collection,
+                scroll_filter=flt,
+                limit=_PAGE,
+                offset=offset,
+                with_payload=False,
+                with_vectors=[SPARSE],
+            )
+            for r in records:
+                vector = (r.vector or {}).get(SPARSE)
+                yield list(vector.indices) if vector is not None else []
+            if offset is None or not records:
+                return
 
     def _create(self, dims: int, indexes: bool) -> None:
         self._client.create_collection(
             self._collection,
             vectors_config={DENSE: models.VectorParams(size=dims, distance=models.Distance.COSINE)},
-            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            sparse_vectors_config={SPARSE: models.SparseVectorParams()},  # IDF per user: KeywordStats
         )
         if not indexes:  # local mode has no payload indexes
             return
@@ -86,10 +113,22 @@ class QdrantServerStore:
     def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
         for user_id in {i.user_id for i in items}:
             ids = [i.id for i in items if i.user_id == user_id]
-            records = self._call("read", self._client.retrieve, self._collection, ids=ids, with_payload=True)
+            records = self._call(
+                "read",
+                self._client.retrieve,
+                self._collection,
+                ids=ids,
+                with_payload=True,
+                with_vectors=[SPARSE],
+            )
             taken = foreign_ids(records, user_id)
             if taken:
                 raise IsolationError(f"Memory id {taken[0]} belongs to someone else; nothing was written.")
+            if self._keywords is not None:  # a replaced point's old words no longer count
+                replaced = [
+                    list(r.vector[SPARSE].indices) for r in records if r.vector and SPARSE in r.vector
+                ]
+                self._keywords.change(user_id, removed=replaced)
         points = [
             models.PointStruct(
                 id=item.id,
@@ -100,6 +139,9 @@ class QdrantServerStore:
         ]
         for start in range(0, len(points), _PAGE):
             self._call("upsert", self._client.upsert, self._collection, points=points[start : start + _PAGE])
+        if self._keywords is not None:
+            for item, point in zip(items, points, strict=True):
+                self._keywords.change(item.user_id, added=[list(point.vector[SPARSE].indices)])
 
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]:
         if not ids:
@@ -132,6 +174,19 @@ class QdrantServerStore:
 
         return paged_items(fetch, limit, _PAGE)
 
+    def newest(self, scope: ScopeFilter, n: int) -> list[MemoryItem]:
+        """The n most recently created memories of the scope, newest first."""
+        records, _ = self._call(
+            "scroll",
+            self._client.scroll,
+            self._collection,
+            scroll_filter=self._filter(scope),
+            limit=n,
+            order_by=models.OrderBy(key="created_ts", direction=models.Direction.DESC),
+            with_payload=True,
+        )
+        return [from_payload(r.id, r.payload or {}) for r in records]
+
     def count(self, scope: ScopeFilter) -> int:
         return self._call(
             "count", self._client.count, self._collection, count_filter=self._filter(scope), exact=True
@@ -155,9 +210,10 @@ class QdrantServerStore:
             kinds.append("dense")
         sparse = self._bm25.embed_query(text) if text else None
         if sparse is not None and sparse.indices:
-            requests.append(
-                models.QueryRequest(query=self._sparse(sparse), using=SPARSE, filter=flt, limit=limit)
-            )
+            query = self._sparse(sparse)
+            if self._keywords is not None:
+                query.values = self._keywords.weights(scope.user_id, list(query.indices))
+            requests.append(models.QueryRequest(query=query, using=SPARSE, filter=flt, limit=limit))
             kinds.append("keyword")
         lists: dict[str, list[VectorHit]] = {"dense": [], "keyword": []}
         if requests:
@@ -179,6 +235,8 @@ class QdrantServerStore:
     def delete(self, ids: list[str], scope: ScopeFilter) -> int:
         if not ids:
             return 0
+        if self._keywords is not None:
+            self._keywords.forget(scope.user_id)  # read again at the next keyword search
         flt = self._filter(
             scope.model_copy(update={"include_past": True}), [models.HasIdCondition(has_id=ids)]
         )
@@ -194,6 +252,8 @@ class QdrantServerStore:
 
     def delete_scope(self, scope: ScopeFilter) -> int:
         scope = scope.model_copy(update={"include_past": True})
+        if self._keywords is not None:
+            self._keywords.forget(scope.user_id)
         n = self.count(scope)
         if n:
             self._call(
@@ -205,6 +265,8 @@ class QdrantServerStore:
         return n
 
     def reset(self) -> None:
+        if self._keywords is not None:
+            self._keywords.forget()
         flt = models.Filter(must_not=[models.IsEmptyCondition(is_empty=models.PayloadField(key="user_id"))])
         self._call(
             "reset", self._client.delete, self._collection, points_selector=models.FilterSelector(filter=flt)

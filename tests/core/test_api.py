@@ -136,3 +136,20 @@ def test_chat_transcripts_reopen_per_user_and_go_with_delete_all(memory):
     assert [c for _, c, _ in memory.transcript("s1", user_id="bob")] == ["Secret of Bob."]
     memory.delete_all(user_id="ann")
     assert memory.sessions(user_id="ann") == [] and len(memory.sessions(user_id="bob")) == 1
+
+
+@pytest.mark.parametrize("provider", ["edge", "qdrant"])
+def test_get_all_pages_newest_first(make_memory, provider):
+    from datetime import UTC, datetime, timedelta
+
+    from memory import MemoryInput
+
+    mem = make_memory(provider, vector_store={"provider": provider})
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    entries = [MemoryInput(text=f"note {i}", occurred_at=start + timedelta(days=i)) for i in range(30)]
+    for entry in entries:  # one at a time, so creation order is known
+        mem.add_batch([entry], user_id="pat")
+    everything = [i.text for i in mem.get_all(user_id="pat")]
+    assert everything == [f"note {i}" for i in reversed(range(30))]
+    pages = [[i.text for i in mem.get_all(user_id="pat", limit=7, offset=o)] for o in range(0, 35, 7)]
+    assert sum(pages, []) == everything and pages[0][0] == "note 29"

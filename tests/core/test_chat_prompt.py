@@ -92,3 +92,20 @@ def test_graph_relations_are_listed_with_their_time() -> None:
     last = chat_messages("where?", [hit, hit], [])[-1]["content"]
     assert '- "user lives in Boston (past: 2023-01-01 to 2024-06-01)"' in last
     assert '- "user lives in Denver"' in last and last.count("Boston") == 1
+
+
+def test_offline_reply_uses_the_current_fact_and_says_what_changed() -> None:
+    from memory.prompts import offline_reply
+
+    old = MemoryItem(
+        text="User is vegetarian.",
+        user_id="u",
+        valid_from=datetime(2026, 3, 1),
+        valid_to=datetime(2026, 5, 3),
+    )
+    new = MemoryItem(text="User eats fish.", user_id="u", valid_from=datetime(2026, 5, 3), supersedes=old.id)
+    text = offline_reply("What do I eat?", hits(old, new), [])
+    assert "From what I remember: **User eats fish.** (you told me on 03 May 2026" in text
+    assert "- also: until 03 May 2026: User is vegetarian." in text
+    retracted = offline_reply("Am I vegetarian?", hits(old), [])
+    assert "you told me on 03 May 2026 that this no longer holds" in retracted

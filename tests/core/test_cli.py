@@ -37,6 +37,8 @@ def test_add_search_list_history_export_import(cli, tmp_path):
     )
     listed = cli("list", "--user", "ann", "--type", "semantic")[1]
     assert "User lives in Bergen." in listed and "Oslo" not in listed
+    with_past = cli("list", "--user", "ann", "--type", "semantic", "--past")[1]
+    assert "User lives in Oslo." in with_past and "past until" in with_past
     dump = tmp_path / "ann.json"
     assert cli("export", "--user", "ann", "--out", str(dump))[0] == 0
     # Two turns, two current facts and the past version (Oslo) travel together.

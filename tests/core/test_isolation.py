@@ -83,3 +83,31 @@ def test_filters_cannot_widen_scope(memory):
     memory.add("I live in Lima.", user_id="b")
     hits = memory.search("live", user_id="a", filters={"source_kind": "chat"})
     assert hits and {h.memory.user_id for h in hits} == {"a"}
+
+
+def keyword_ranking(mem, user: str, query: str) -> list[str]:
+    return [h.text for h in mem.search(query, user_id=user, settings="keyword", limit=5)]
+
+
+def test_keyword_weights_come_from_the_users_own_memories_on_both_stores(make_memory):
+    """Another user's many mentions of a word must not make it common (low IDF) for this user: the
+    server store weighs keywords per user exactly like the embedded engine does."""
+    notes = {
+        "noisy": [f"Pizza night number {i} with pizza friends." for i in range(40)],
+        "quiet": ["I had pizza once in Naples.", "Tennis on Sunday with Ana.", "Tennis and pizza in Rome."],
+    }
+    rankings = {}
+    for provider in ("edge", "qdrant"):
+        mem = make_memory(provider, vector_store={"provider": provider})
+        for user, texts in notes.items():
+            for text in texts:
+                mem.add(text, user_id=user, infer=False)
+        rankings[provider] = keyword_ranking(mem, "quiet", "pizza tennis")
+        # Writes after the first search count too: a new memory and a forgotten one.
+        mem.add("Pizza tennis tournament at the club.", user_id="quiet", infer=False)
+        first = mem.get_all(user_id="quiet")[-1]
+        mem.delete(first.id, user_id="quiet")
+        rankings[provider + " after writes"] = keyword_ranking(mem, "quiet", "pizza tennis")
+    assert rankings["edge"] == rankings["qdrant"]
+    assert rankings["edge after writes"] == rankings["qdrant after writes"]
+    assert rankings["edge"][0] == "Tennis and pizza in Rome."

@@ -52,6 +52,8 @@ def test_a_new_employer_supersedes_the_old_one(memory):
         "If I quit my job, would I lose my health insurance?",
         "My boss keeps saying I should quit Globex.",
         "My partner quit their job at Globex.",
+        "I left work early today.",
+        "I stopped by the store on the way home.",
     ],
 )
 def test_talk_about_quitting_keeps_the_job(memory, turn):

@@ -71,6 +71,7 @@ def run(data_dir: Path, options: Any) -> dict[str, Any]:
         "update_delete_races": options.races,
         "resurrections": len(set(ledger.resurrected) | final["resurrected"]) + raced["resurrected"],
         "resurrected_at_end": len(final["resurrected"]),
+        "resurrected_in_races": raced["resurrected"],
         "foreign_exceptions": len(ledger.foreign) + raced["foreign"],
         "examples": (
             ledger.foreign
@@ -100,8 +101,8 @@ def _writer(memory: Memory, ledger: Ledger, users: list[str], options: Any, inde
         user = rng.choice(users)
         op = rng.choices(_OPS, _WEIGHTS)[0]
         try:
-            _one(memory, ledger, rng, users, user, op, f"{user} t{index} n{n}")
-            ledger.outcomes[f"{op} ok"] += 1
+            done = _one(memory, ledger, rng, users, user, op, f"{user} t{index} n{n}")
+            ledger.outcomes[f"{op} {done}"] += 1
         except NotFoundError:
             ledger.outcomes[f"{op} NotFoundError"] += 1  # its target was deleted by another thread
         except MemoryLayerError as exc:
@@ -119,7 +120,7 @@ def _pick(ledger: Ledger, rng: random.Random, user: str) -> str | None:
 
 def _one(
     memory: Memory, ledger: Ledger, rng: random.Random, users: list[str], user: str, op: str, label: str
-) -> None:
+) -> str:
     if op == "add" or (op in ("update", "delete", "search") and not ledger.pool[user]):
         text = note(rng, label)
         result = memory.add(text, user_id=user, infer=False)
@@ -128,7 +129,7 @@ def _one(
                 ledger.owner[o.memory_id] = user
                 ledger.added_text[o.memory_id] = text
                 ledger.pool[user].append(o.memory_id)
-        return
+        return "ok"
     if op == "update":
         target = _pick(ledger, rng, user)
         text = note(rng, label + " edited")
@@ -136,7 +137,7 @@ def _one(
         memory.update(target, text, user_id=user)
         with ledger.lock:
             ledger.updates.setdefault(target, []).append((begun, time.monotonic(), text))
-        return
+        return "ok"
     if op == "delete":
         target = _pick(ledger, rng, user)
         with ledger.lock:
@@ -146,18 +147,18 @@ def _one(
             ledger.deleted_at.setdefault(target, time.monotonic())
             if target in ledger.pool[user]:
                 ledger.pool[user].remove(target)
-        return
+        return "ok"
     if op == "search":
         target = _pick(ledger, rng, user)
         query = " ".join(ledger.added_text.get(target, "garden").split()[-4:-1])
         begun = time.monotonic()
         for hit in memory.search(query, user_id=user, limit=10):
             _check_seen(ledger, user, hit.id, hit.memory.user_id, begun, "search")
-        return
+        return "ok"
     other = rng.choice([u for u in users if u != user])
     target = _pick(ledger, rng, other)
     if target is None:
-        return
+        return "skipped (the other user has no memory yet)"
     kind = rng.choice(("get", "update", "delete", "history"))
     if kind == "get":
         item = memory.get(target, user_id=user)
@@ -170,6 +171,7 @@ def _one(
         item = "deleted"
     with ledger.lock:  # reaching here means another user's memory was served or changed
         ledger.cross_user.append(f"{user} could {kind} {target} of {other}: {str(item)[:80]}")
+    return "ok"
 
 
 def _check_seen(ledger: Ledger, user: str, memory_id: str, payload_user: str, begun: float, how: str) -> None:

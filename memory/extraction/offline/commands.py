@@ -49,7 +49,7 @@ def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
         if found:
             return [_added(f.text, f.slot, f, "asked to remember") for f in found]
         return [_added(_third_person(said), None, None, "asked to remember")]
-    if rule := _rule(text):
+    if rule := _rule(text, lowercase):
         return [rule]
     return []
 
@@ -83,7 +83,7 @@ def _forget(phrase: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
     return proposals or targets.for_words(phrase, related, reason)
 
 
-def _rule(text: str) -> ProposedFact | None:
+def _rule(text: str, lowercase: bool) -> ProposedFact | None:
     m = _RULE.match(text)
     if m is None:
         return None
@@ -94,7 +94,7 @@ def _rule(text: str) -> ProposedFact | None:
     low = rule.lower()
     if low.startswith(("call me", "address me as")):
         name = re.sub(r"^(?:call me|address me as)\s+", "", rule, flags=re.I)
-        if not name[:1].isupper():
+        if not (name[:1].isupper() or lowercase):
             return None
     rule = re.sub(r"\s*,?\s*(?:from now on|going forward|in (?:the )?future|please)$", "", rule, flags=re.I)
     slot = "rule:name" if low.startswith(("call me", "address me as")) else None

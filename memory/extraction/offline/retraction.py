@@ -15,6 +15,11 @@ from memory.extraction.offline.rules import HABITS, JOB_WORDS, LEAVING, RETRACTI
 from memory.types import Event, MemoryItem
 
 REASON = "no longer true"
+_NOT_A_NAME = re.compile(
+    r"^(?:by|at|for|to|in|on|off|out|up|with|from|my|the|a|an|it|that|this|early|late|home|work|school|"
+    r"there|here|now|again|after|before|because|and)\b",
+    re.IGNORECASE,
+)
 
 
 def retract(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
@@ -32,6 +37,8 @@ def retract(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
             found = interpreter.facts(statement, lowercase)
             if found:
                 return targets.for_facts(found, related, REASON)
+            if re.match(r"^(?:work|working|live|living)\b", m["v"], re.I):  # "I don't work there anymore"
+                return targets.for_topic(m["v"], related, REASON)
             return targets.for_words(m["v"], related, REASON)
     return []
 
@@ -65,4 +72,5 @@ def _leaving(
         ]
         if proposals:
             return proposals
-    return targets.for_words(thing, related, REASON) if thing else []
+    # "I left Initech": a name; "I left early", "I stopped by the store": nothing to retract.
+    return targets.for_words(thing, related, REASON) if thing and not _NOT_A_NAME.match(thing) else []

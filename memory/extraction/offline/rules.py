@@ -362,7 +362,7 @@ HABITS = {
     "facebook",
     "instagram",
 }
-JOB_WORDS = r"^(?:my (?:job|position|role|company|work)|work|the job|the company|there|that job)\b"
+JOB_WORDS = r"^(?:my (?:job|position|role|company)|the job|the company|that job)\b"
 # What a question or "forget where I work" is about, when it names no value.
 TOPICS: dict[str, str] = {
     r"\b(?:work|job|employer|company)\b": "employer",
