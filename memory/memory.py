@@ -990,10 +990,15 @@ def _check_user(user_id: Any) -> str:
         )
     if len(user_id) > 256:
         raise InvalidInputError("user_id is too long (256 characters at most).")
-    if any(ord(c) < 32 for c in user_id):
+    # The HTTP service names its users "tenant\x1fuser" (clients cannot send control characters):
+    # the one control character a user id may hold. Agent owners start with another one.
+    if any(ord(c) < 32 and c != _TENANT_SEPARATOR for c in user_id):
         raise InvalidInputError("user_id may not contain control characters.")
     _check_encodable(user_id, "user_id")
     return user_id.strip()
+
+
+_TENANT_SEPARATOR = "\x1f"
 
 
 def _check_owner(owner: Any) -> str:
