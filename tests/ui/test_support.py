@@ -76,3 +76,44 @@ def test_demo_mode_has_no_operator_page_and_no_labels(app_env):
     say(at, "Where do I live?")
     texts = panel_texts(at)
     assert any("Paris" in t for t in texts) and not any("customer" in t for t in texts)
+
+
+def test_gradio_support_mode_labels_memories_and_the_operator_tab_manages_the_agent(make_memory, tmp_path):
+    import gradio as gr
+
+    from memory.assistant import Assistant
+    from ui import gradio_operator as operator
+    from ui.gradio_app import build_app
+    from ui.gradio_chat import chat_reply, hit_line
+
+    memory = make_memory(app={"mode": "support", "agent_id": AGENT})
+    rule = "Always offer a replacement before a refund."
+    assert operator.add_entry(memory, AGENT, rule, "Rule (playbook)") == "✓ Added."
+    assert operator.add_entry(memory, AGENT, "  ", "Rule (playbook)").startswith("Type")
+    (item,) = memory.get_all(agent_id=AGENT, scope="agent")
+    assert item.type == MemoryType.PROCEDURAL and item.source.role == "operator"
+    edited = "Always offer a replacement or a repair before a refund."
+    assert operator.save_entry(memory, AGENT, item.id, edited) == "✎ Saved."
+    assert "UPDATE" in operator.entry_history(memory, AGENT, item.id)
+    policy = tmp_path / "policy.txt"
+    policy.write_text("Items can be returned within 30 days of delivery.")
+    assert operator.upload(memory, AGENT, str(policy)) == "📄 Read policy.txt."
+    listing, _ = operator.agent_listing(memory, AGENT)
+    assert "or a repair" in listing and "policy.txt" in listing
+    with Assistant(memory) as assistant:
+        assert isinstance(build_app(assistant), gr.Blocks)
+        *_, (history, _, used, _, _) = chat_reply(
+            assistant, {"text": "Can I return my broken blender, order 4471?"}, [], "ada", False, "s1"
+        )
+        *_, (history, _, used, _, _) = chat_reply(
+            assistant, {"text": "What about order 4471 and a refund?"}, history, "ada", False, "s1"
+        )
+    lines = [hit_line(h) for h in used]
+    assert any("**agent**" in line and "or a repair" in line for line in lines), lines
+    assert any("**customer**" in line and "4471" in line for line in lines), lines
+    # A customer's chat never changed the agent's memory; the operator can still delete from it.
+    assert [i.text for i in memory.get_all(agent_id=AGENT, scope="agent", types=[MemoryType.PROCEDURAL])] == [
+        edited
+    ]
+    assert operator.delete_entry(memory, AGENT, item.id) == "🗑 Deleted."
+    assert memory.get_all(agent_id=AGENT, scope="agent", types=[MemoryType.PROCEDURAL]) == []
