@@ -759,7 +759,12 @@ class Memory:
         """Uploaded files of a user (or of the agent's knowledge base): name, hash, kind, pages seen,
         number of memories."""
         docs: dict[str, dict[str, Any]] = {}
-        owner = self._owner(user_id, agent_id, scope)
+        # A read: export passes the owner it resolved (possibly the agent's reserved one).
+        owner = (
+            _check_owner(user_id)
+            if scope == "user" and is_agent_owner(user_id)
+            else self._owner(user_id, agent_id, scope)
+        )
         for item in self._vectors.scroll(self._scope(owner, None, None, None)):
             sha = item.source.file_sha256
             if not sha:
