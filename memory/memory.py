@@ -777,7 +777,12 @@ class Memory:
         """Uploaded files of a user (or of the agent's knowledge base): name, hash, kind, pages seen,
         number of memories."""
         docs: dict[str, dict[str, Any]] = {}
-        owner = self._owner(user_id, agent_id, scope)
+        # A read: export passes the owner it resolved (possibly the agent's reserved one).
+        owner = (
+            _check_owner(user_id)
+            if scope == "user" and is_agent_owner(user_id)
+            else self._owner(user_id, agent_id, scope)
+        )
         for item in self._vectors.scroll(self._scope(owner, None, None, None)):
             sha = item.source.file_sha256
             if not sha:
@@ -1008,10 +1013,15 @@ def _check_user(user_id: Any) -> str:
         )
     if len(user_id) > 256:
         raise InvalidInputError("user_id is too long (256 characters at most).")
-    if any(ord(c) < 32 for c in user_id):
+    # The HTTP service names its users "tenant\x1fuser" (clients cannot send control characters):
+    # the one control character a user id may hold. Agent owners start with another one.
+    if any(ord(c) < 32 and c != _TENANT_SEPARATOR for c in user_id):
         raise InvalidInputError("user_id may not contain control characters.")
     _check_encodable(user_id, "user_id")
     return user_id.strip()
+
+
+_TENANT_SEPARATOR = "\x1f"
 
 
 def _check_owner(owner: Any) -> str:

@@ -15,6 +15,7 @@ from ui.memory_view import escape, render_memories_used
 from ui.notices import describe_changes, describe_ingest
 from ui.services import Services
 from ui.session import ChatMessage, ChatSession, current_chat
+from ui.support import support_agent
 
 FILE_TYPES = ["pdf", "png", "jpg", "jpeg", "webp", "gif", "txt", "md"]
 WRITE_WAIT_S = 20.0  # how long an answer waits for "Memory updated" before leaving it to the next rerun
@@ -81,6 +82,9 @@ def render_panel(services: Services, user_id: str, message: ChatMessage) -> None
     data_dir = Path(services.memory.config.data_dir)
 
     def controls(hit: MemoryHit) -> None:
+        if hit.scope == "agent":  # shared by every customer: changed on the operator page only
+            st.caption(":material/support_agent: From the agent's playbook and knowledge base.")
+            return
         render_fix_controls(services.memory, user_id, message, hit)
 
     render_memories_used(message.memories, data_dir, controls, key=f"hit_{message.id}")
@@ -152,7 +156,12 @@ def answer_text(
 ) -> None:
     try:
         turn = services.assistant.turn(
-            text, user_id=user_id, session_id=session_id, history=history, remember=not answer.temporary
+            text,
+            user_id=user_id,
+            session_id=session_id,
+            history=history,
+            remember=not answer.temporary,
+            agent_id=support_agent(services),
         )
     except MemoryLayerError as exc:
         answer.errors.append(str(exc))

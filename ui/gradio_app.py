@@ -11,9 +11,12 @@ import gradio as gr
 
 from memory import Memory, MemoryConfig
 from memory.assistant import Assistant
+from ui.deployment import support_agent
 from ui.gradio_chat import chat_reply, panel_state, render_panel, totals_markdown
 from ui.gradio_graph import build_graph
 from ui.gradio_manager import build_manager
+from ui.gradio_operator import build_operator
+from ui.markup import escape
 from ui.services import NO_LLM_TEXT
 
 FILE_TYPES = [".pdf", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".txt", ".md"]
@@ -25,6 +28,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     status = f"🤖 Model: {llm.model}" if not assistant.offline else f"⚙️ {NO_LLM_TEXT}"
     with gr.Blocks(title="Memory Chat") as demo:
         gr.Markdown("# 🧠 Memory Chat\nA chat assistant that remembers you across chats.")
+        agent_id = support_agent(memory.config)
+        if agent_id is not None:  # support mode: the agent customers talk to
+            app = memory.config.app
+            gr.Markdown(f"🎧 **{escape(app.agent_name)}** · {escape(app.agent_persona)}", elem_id="persona")
         session = gr.State(lambda: str(uuid.uuid4()))
         panel = gr.State(panel_state([]))  # the memories the last answer used; the open editor
         receipts = gr.State([])
@@ -71,6 +78,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             build_manager(memory, user, manager_tab)
         with gr.Tab("🕸 Graph") as graph_tab:
             build_graph(memory, user, graph_tab)
+        if agent_id is not None:
+            with gr.Tab("🎧 Agent memory") as operator_tab:
+                build_operator(memory, agent_id, operator_tab)
     return demo
 
 

@@ -13,6 +13,7 @@ import gradio as gr
 from memory import MemoryHit, MemoryLayerError
 from memory.assistant import Assistant
 from memory.receipt import TurnReceipt, totals_line
+from ui.deployment import support_agent
 from ui.markup import escape, inert_markdown, plain_text
 from ui.notices import describe_changes, describe_ingest
 
@@ -21,9 +22,11 @@ RECEIPT_TITLE = "🧾 "  # the title of the small message under each answer that
 WRONG_HINT = "What is right? Correct it, or forget it."
 
 
-def hit_record(hit: MemoryHit) -> dict[str, Any]:
-    """A memory used, as plain data the page keeps between events."""
+def hit_record(hit: MemoryHit, label_scope: bool = False) -> dict[str, Any]:
+    """A memory used, as plain data the page keeps between events; in support mode (``label_scope``)
+    it says whether it is the agent's shared memory or the customer's own."""
     return {
+        "scope": hit.scope if label_scope else None,
         "id": hit.memory.id,
         "text": hit.memory.text,
         "type": hit.memory.type.value,
@@ -36,7 +39,8 @@ def hit_line(hit: dict[str, Any]) -> str:
     similar = (
         f"{round(max(hit['similarity'], 0.0) * 100)}% similar · " if hit.get("similarity") is not None else ""
     )
-    return f"`{hit['type']}` {escape(hit['text'])}  \n_{similar}{escape(hit['source'])}_"
+    whose = {"agent": "🏢 **agent** · ", "user": "👤 **customer** · "}.get(hit.get("scope") or "", "")
+    return f"{whose}`{hit['type']}` {escape(hit['text'])}  \n_{similar}{escape(hit['source'])}_"
 
 
 def model_history(history: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -88,10 +92,16 @@ def chat_reply(
         history.append({"role": "assistant", "content": "  \n".join(escape(n) for n in notes)})
         yield history, None, [], "", receipts
         return
+    agent_id = support_agent(assistant.memory.config)
     turn = assistant.turn(
-        text, user_id=user_id, session_id=session_id, history=earlier, remember=not temporary
+        text,
+        user_id=user_id,
+        session_id=session_id,
+        history=earlier,
+        remember=not temporary,
+        agent_id=agent_id,
     )
-    used = [hit_record(hit) for hit in turn.memories]
+    used = [hit_record(hit, label_scope=agent_id is not None) for hit in turn.memories]
     history.append({"role": "assistant", "content": ""})
     reply = ""
     for piece in turn.stream():

@@ -65,7 +65,11 @@ def similarity_text(hit: MemoryHit) -> str:
     return " · ".join(parts)
 
 
-def render_hit(hit: MemoryHit, data_dir: Path) -> None:
+SCOPE_BADGES = {"agent": ":violet-badge[agent]", "user": ":gray-badge[customer]"}
+
+
+def render_hit(hit: MemoryHit, data_dir: Path, show_scope: bool = False) -> None:
+    """One memory; ``show_scope`` labels it as the agent's shared memory or the customer's own."""
     item = hit.memory
     with st.container():
         image = thumbnail(item, data_dir)
@@ -76,7 +80,8 @@ def render_hit(hit: MemoryHit, data_dir: Path) -> None:
         else:
             target = st.container()
         details = " · ".join(part for part in (similarity_text(hit), source_text(item)) if part)
-        target.markdown(f"{type_badge(item.type)} {escape(item.text)}  \n:small[:gray[{details}]]")
+        scope = f"{SCOPE_BADGES[hit.scope]} " if show_scope else ""
+        target.markdown(f"{scope}{type_badge(item.type)} {escape(item.text)}  \n:small[:gray[{details}]]")
 
 
 def render_memories_used(
@@ -91,9 +96,10 @@ def render_memories_used(
         st.caption(f"{MEMORY_ICON} No memories used: nothing related is remembered yet.")
         return
     label = f"{len(hits)} memor{'y' if len(hits) == 1 else 'ies'} used"
+    shared = any(hit.scope == "agent" for hit in hits)  # support mode: say whose each memory is
     with st.expander(label, expanded=True, icon=MEMORY_ICON):
         for hit in hits:
             with st.container(key=f"{key}_{hit.id}" if key else None):
-                render_hit(hit, data_dir)
+                render_hit(hit, data_dir, show_scope=shared)
                 if controls is not None:
                     controls(hit)

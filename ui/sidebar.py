@@ -12,6 +12,7 @@ from memory.receipt import totals_line
 from ui.memory_view import escape
 from ui.services import NO_LLM_TEXT, Services
 from ui.session import chats, current_chat, new_chat, restore_chats, select_chat
+from ui.support import render_persona, support_agent
 
 DEMO_USERS = {"ada": "Ada", "grace": "Grace", "alan": "Alan"}
 NEW_USER = "new…"  # the picker option that asks for a name
@@ -28,6 +29,8 @@ class Identity:
 def render_sidebar(services: Services) -> tuple[Identity | None, bool]:
     """Who is chatting (None until a name is given) and whether this chat is temporary."""
     with st.sidebar:
+        if support_agent(services):
+            render_persona(services)
         identity = signed_in_identity() or pick_demo_user()
         temporary = st.toggle(
             ":material/visibility_off: Temporary chat",
