@@ -30,7 +30,13 @@ class Services:
         return f"{llm.model} · {host or llm.base_url}"
 
 
-@st.cache_resource(show_spinner="Loading the memory model…")
+def _close(services: Services) -> None:
+    """When the cache lets go of them: finish pending writes, then close the stores."""
+    services.assistant.close()
+    services.memory.close()
+
+
+@st.cache_resource(show_spinner="Loading the memory model…", on_release=_close)
 def _open(config_json: str) -> Services:
     """Keyed by the whole configuration, so another data directory gets its own Memory."""
     memory = Memory(MemoryConfig.model_validate_json(config_json))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
+
+# A loaded 2-core machine can take many seconds per step: wait for conditions, for long enough.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture
@@ -13,7 +17,10 @@ def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     for name in ("OPENAI_API_KEY", "MEMORY_LLM__BASE_URL", "MEMORY_LLM__API_KEY", "MEMORY_LLM__MODEL"):
         monkeypatch.delenv(name, raising=False)
-    return data_dir
+    yield data_dir
+    import streamlit as st
+
+    st.cache_resource.clear()  # closes the Memory an AppTest opened (each holds a graph database)
 
 
 @pytest.fixture
