@@ -146,6 +146,7 @@ class MemoryClient:
         limit: int = 10,
         graph: bool | None = None,
         settings: Any = None,
+        include_past: bool | None = None,
     ) -> list[MemoryHit]:
         """As Memory.search; ``settings`` is a preset name or a RetrievalSettings."""
         body = {
@@ -158,6 +159,7 @@ class MemoryClient:
             "limit": limit,
             "graph": graph,
             "settings": asdict(settings) if is_dataclass(settings) else settings,
+            "include_past": include_past,
         }
         return _parse(list[MemoryHit], self._call("POST", "/v1/memories/search", user_id, json=body))
 
@@ -175,9 +177,12 @@ class MemoryClient:
         types: list[MemoryType] | None = None,
         filters: dict[str, Any] | None = None,
         limit: int | None = None,
+        include_past: bool = False,
     ) -> list[MemoryItem]:
         """All memories in the scope, newest first, fetched page by page (no silent cap)."""
         params: dict[str, Any] = {"user_id": user_id, "agent_id": agent_id, "session_id": session_id}
+        if include_past:
+            params["include_past"] = True
         params = {k: v for k, v in params.items() if v is not None}
         if types:
             params["types"] = [MemoryType(t).value for t in types]

@@ -123,6 +123,7 @@ def list_memories(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     cursor: str | None = None,
+    include_past: bool = False,
 ) -> MemoryPage:
     scope = scope_of(request, principal, user_id)
     try:
@@ -132,7 +133,12 @@ def list_memories(
     if extra is not None and not isinstance(extra, dict):
         raise InvalidInputError("filters must be a JSON object.")
     items = _memory(request).get_all(
-        user_id=scope.user_id, agent_id=agent_id, session_id=session_id, types=types, filters=extra
+        user_id=scope.user_id,
+        agent_id=agent_id,
+        session_id=session_id,
+        types=types,
+        filters=extra,
+        include_past=include_past,
     )
     items.sort(key=lambda i: (i.created_at, i.id), reverse=True)
     start = offset if cursor is None else _after(items, cursor)

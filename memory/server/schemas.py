@@ -33,6 +33,7 @@ class SearchRequest(_Body):
     filters: dict[str, Any] | None = None
     limit: int = Field(default=10, le=1000)
     graph: bool | None = None
+    include_past: bool | None = None  # None: only when the query asks about the past
     settings: str | dict[str, Any] | None = Field(
         default=None, description="a preset name (hybrid, dense, keyword) or RetrievalSettings fields"
     )

@@ -22,13 +22,22 @@ def test_memory_api_end_to_end(acme: MemoryClient, tmp_path) -> None:
     fact = hits[0].memory
     assert acme.get(fact.id, user_id="ann") == fact
     acme.add("I moved to Bergen.", user_id="ann")
-    moved = acme.get(fact.id, user_id="ann")
-    assert moved.text == "User lives in Bergen."
-    history = acme.history(fact.id, user_id="ann")
-    assert isinstance(history[0], HistoryEntry) and [h.event for h in history] == [Event.ADD, Event.UPDATE]
+    past = acme.get(fact.id, user_id="ann")  # superseded, kept as the past
+    assert past.text == "User lives in Oslo." and past.valid_to is not None and past.superseded_by
+    moved = acme.get(past.superseded_by, user_id="ann")
+    assert moved.text == "User lives in Bergen." and moved.supersedes == fact.id
+    history = acme.history(moved.id, user_id="ann")
+    assert isinstance(history[0], HistoryEntry)
+    assert [h.event for h in history] == [Event.ADD, Event.UPDATE, Event.ADD]
     assert {h.user_id for h in history} == {"ann"}
+    before = acme.search("where did I live before?", user_id="ann", types=[MemoryType.SEMANTIC])
+    assert "User lives in Oslo." in [h.memory.text for h in before]
+    assert [m.text for m in acme.get_all(user_id="ann", include_past=True) if m.slot == "home_city"] == [
+        "User lives in Bergen.",
+        "User lives in Oslo.",
+    ]
 
-    edited = acme.update(fact.id, "User lives in Tromsø.", user_id="ann", metadata={"by": "hand"})
+    edited = acme.update(moved.id, "User lives in Tromsø.", user_id="ann", metadata={"by": "hand"})
     assert isinstance(edited, MemoryItem) and edited.metadata["by"] == "hand"
     semantic = acme.get_all(user_id="ann", types=[MemoryType.SEMANTIC])
     assert [m.text for m in semantic if m.slot == "home_city"] == ["User lives in Tromsø."]
@@ -36,7 +45,7 @@ def test_memory_api_end_to_end(acme: MemoryClient, tmp_path) -> None:
     export = acme.export(user_id="ann")
     assert export["user_id"] == "ann" and {m["user_id"] for m in export["memories"]} == {"ann"}
     assert acme.import_(export, user_id="ann-copy") == len(export["memories"])
-    assert len(acme.get_all(user_id="ann-copy")) == len(export["memories"])
+    assert len(acme.get_all(user_id="ann-copy", include_past=True)) == len(export["memories"])
 
     notes = tmp_path / "notes.txt"
     notes.write_text("The quarterly report is due on the first Friday of March.\n")
@@ -45,9 +54,9 @@ def test_memory_api_end_to_end(acme: MemoryClient, tmp_path) -> None:
     assert isinstance(ingested, IngestResult) and ingested.memories_added and seen
     assert acme.search("when is the report due", user_id="ann")[0].memory.source.file_name == "notes.txt"
 
-    acme.delete(fact.id, user_id="ann")
+    acme.delete(moved.id, user_id="ann")
     with pytest.raises(NotFoundError, match="No memory"):
-        acme.get(fact.id, user_id="ann")
+        acme.get(moved.id, user_id="ann")
     assert acme.delete_all(user_id="ann-copy") == len(export["memories"])
     assert acme.get_all(user_id="ann-copy") == []
 
