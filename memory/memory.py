@@ -21,6 +21,7 @@ from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
 from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
 from memory.extraction import Extraction, Extractor, Turn
+from memory.llm.usage import recording, summarise
 from memory.provenance import drop_echoes
 from memory.reconcile import Reconciler
 from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
@@ -181,7 +182,12 @@ class Memory:
             context=[m for m in msgs if m["role"] != "user"],
             source=Source(kind=SourceKind.CHAT, session_id=session_id, turn_id=turn_id, role="user"),
         )
-        return self.remember_turn(turn, metadata=metadata)
+        llm = self.config.llm
+        with recording(extraction_budget=llm.max_extraction_tokens) as calls:
+            result = self.remember_turn(turn, metadata=metadata)
+        if result.usage is None and llm.enabled:  # tokens and time of the extraction, for receipts
+            result.usage = summarise(calls.of("extraction"), llm)
+        return result
 
     def remember_turn(
         self, turn: Turn, *, metadata: dict[str, Any] | None = None, keep_episode: bool = True
