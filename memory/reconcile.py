@@ -185,7 +185,7 @@ class Reconciler:
                 }
             )
             self.close(uow, target, turn.at, event=Event.UPDATE, reason=fact.reason, successor=item)
-            uow.add([item], reason=f"supersedes {target.id}")
+            uow.add([item], reason="replaces an earlier version")
             return Operation(
                 event=Event.UPDATE,
                 memory_id=item.id,

@@ -73,9 +73,20 @@ def guarded(action: Any, done: str, *args: Any, **kwargs: Any) -> None:
 # -- memories ----------------------------------------------------------------------------------------
 def render_memories(memory: Memory, user_id: str) -> None:
     query, types, filters = render_filters()
+    past = st.toggle(
+        "Show past memories (changed or no longer true)",
+        key="mm_past",
+        help="Superseded facts stay as the past",
+    )
     try:
         items = find_memories(
-            memory, user_id=user_id, query=query, types=types, filters=filters, limit=SEARCH_LIMIT
+            memory,
+            user_id=user_id,
+            query=query,
+            types=types,
+            filters=filters,
+            limit=SEARCH_LIMIT,
+            include_past=past,
         )
     except MemoryLayerError as exc:
         st.error(str(exc))

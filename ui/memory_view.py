@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ingestion import media
+from memory.errors import UnsafePathError
 from memory.types import MemoryHit, MemoryItem, MemoryType, SourceKind
 from ui.markup import escape
 
@@ -44,14 +46,20 @@ def source_text(item: MemoryItem) -> str:
     label = f"{icon} {escape(item.source.label())}".strip()
     if item.source.kind in (SourceKind.CHAT, SourceKind.MANUAL, SourceKind.IMPORT):
         label += f" · {when(item.created_at)}"
+    if not item.current and item.valid_to is not None:
+        label += f" · past, until {item.valid_to:%d %b %Y}"
     return label
 
 
 def thumbnail(item: MemoryItem, data_dir: Path) -> Path | None:
+    """The stored picture of an image memory, only from its owner's own media folder."""
     path = item.source.thumbnail_path or item.source.image_path
     if not path:
         return None
-    full = Path(data_dir) / path
+    try:
+        full = media.media_path_for(Path(data_dir), path, user_id=item.user_id)
+    except UnsafePathError:
+        return None
     return full if full.is_file() else None
 
 

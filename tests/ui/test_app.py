@@ -172,3 +172,20 @@ def test_an_unreachable_model_is_explained_and_the_turn_still_remembered(app_env
     shown = " ".join(plain(m.value) for m in at.markdown)
     assert "could not be reached" in shown and "Traceback" not in shown
     assert "User lives in Paris." in [m.text for m in reader.get_all(user_id="ada")]
+
+
+def test_manager_shows_the_past_when_asked(app_env, reader):
+    reader.add("I live in Boston.", user_id="ada")
+    reader.add("I moved to Denver.", user_id="ada")
+    at = start()
+    at.switch_page("ui/pages/manager.py").run()
+    assert not at.exception, at.exception
+
+    def shown() -> str:  # the memory cards: badge and text, then their captions
+        cards = [plain(m.value) for m in at.markdown if "-badge[" in m.value]
+        return " ".join(cards) + " ".join(c.value for c in at.caption)
+
+    assert "User lives in Denver." in shown() and "User lives in Boston." not in shown()
+    at.toggle(key="mm_past").set_value(True).run()
+    assert not at.exception, at.exception
+    assert "User lives in Boston." in shown() and "past, until" in shown()
