@@ -23,7 +23,7 @@ from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
 from memory.extraction import Extraction, Extractor, Turn
 from memory.llm.usage import recording, summarise
 from memory.provenance import drop_echoes
-from memory.reconcile import Reconciler
+from memory.reconcile import Reconciler, versions
 from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
 from memory.stores.base import ScopeFilter
@@ -386,12 +386,14 @@ class Memory:
         agent_id: str | None = None,
         scope: Scope = "user",
     ) -> None:
-        """Forget one memory: its text leaves the vector store, graph, history and transcripts."""
+        """Forget one memory, with the versions it replaced or that replaced it: their text leaves the
+        vector store, graph, history and transcripts."""
         memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
             item = self._owned(memory_id, user_id, agent_id)
-            uow.erase(item, reason="deleted", media=_media_of(item))
+            for version in versions(self._vectors, item):
+                uow.erase(version, reason="deleted", media=_media_of(version))
 
     def delete_all(
         self,

@@ -33,6 +33,19 @@ def wants_forgetting(text: str) -> bool:
     return bool(_FORGET.search(text))
 
 
+def versions(vectors: VectorStore, item: MemoryItem) -> list[MemoryItem]:
+    """A memory and every version linked to it (what it replaced, what replaced it), in any order."""
+    found = {item.id: item}
+    todo = [item]
+    while todo:
+        current = todo.pop()
+        links = [i for i in (current.supersedes, current.superseded_by) if i and i not in found]
+        for linked in vectors.get(links, ScopeFilter(user_id=item.user_id, include_past=True)):
+            found[linked.id] = linked
+            todo.append(linked)
+    return list(found.values())
+
+
 def document_refusal(fact: ProposedFact, ids: dict[str, MemoryItem]) -> str | None:
     """Why a proposal made from a file's text is refused, or None: files only add document knowledge."""
     if fact.type == MemoryType.PROCEDURAL or (fact.slot and _RULE_SLOT.match(fact.slot)):
@@ -149,7 +162,9 @@ class Reconciler:
             for victim in victims:
                 touched.add(victim.id)
                 if forget:
-                    uow.erase(victim, actor="user", reason=fact.reason)
+                    for version in versions(self._vectors, victim):
+                        touched.add(version.id)
+                        uow.erase(version, actor="user", reason=fact.reason)
                 else:
                     self.close(uow, victim, turn.at, event=Event.DELETE, reason=fact.reason)
             return Operation(

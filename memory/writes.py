@@ -201,6 +201,7 @@ class UnitOfWork:
                 journal_id=journal,
                 after=after,
                 erase=[(i, self.user_id) for i in self._erased],
+                erase_texts=[(self.user_id, item.text) for item in self._erased.values()],
                 erase_messages=[(self.user_id, text) for text in self._erase_messages],
                 operations=self._row_ops,
                 changes=self._changes(),

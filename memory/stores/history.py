@@ -150,6 +150,7 @@ class SQLiteHistory:
         journal_id: int | None = None,
         after: dict[str, Any] | None = None,
         erase: Sequence[tuple[str, str]] = (),
+        erase_texts: Sequence[tuple[str, str]] = (),
         erase_messages: Sequence[tuple[str, str]] = (),
         operations: Sequence[str | None] = (),
         changes: ChangeRows | None = None,
@@ -168,6 +169,13 @@ class SQLiteHistory:
                     "WHERE memory_id = ? AND user_id = ?",
                     list(erase),
                 )
+                # ... and the text goes from the rows of other memories that quoted it (the memory it
+                # replaced, or the one that replaced it).
+                for column in ("old_text", "new_text"):
+                    self._db.executemany(
+                        f"UPDATE history SET {column} = NULL WHERE user_id = ? AND {column} = ?",
+                        list(erase_texts),
+                    )
                 self._db.executemany(
                     "DELETE FROM transcript WHERE user_id = ? AND content = ?", list(erase_messages)
                 )

@@ -303,3 +303,16 @@ def test_forgetting_leaves_no_text_in_any_store_file(make_memory, tmp_path):
 def test_scope_filter_needs_a_user():
     with pytest.raises(ValueError):
         ScopeFilter(user_id=None)  # type: ignore[arg-type]
+
+
+def test_forgetting_a_fact_forgets_its_past_versions_and_every_quote_of_it(memory):
+    memory.add("I live in Boston.", user_id="oli")
+    memory.add("I moved to Denver.", user_id="oli")
+    denver = fact_of(memory, "oli", "User lives in Denver.")
+    boston_id = denver.supersedes
+    memory.delete(denver.id, user_id="oli")
+    facts = memory.get_all(user_id="oli", types=[MemoryType.SEMANTIC], include_past=True)
+    assert facts == []
+    for memory_id in (denver.id, boston_id):
+        rows = memory.history(memory_id, user_id="oli")
+        assert all(r.old_text is None and r.new_text is None for r in rows)
