@@ -17,7 +17,7 @@ Scope = Literal["user", "agent"]
 SCOPES = ("user", "agent")
 _PREFIX = "\x1eagent\x1e"
 # The HTTP service scopes ids per tenant as "tenant\x1fid": the one control character an agent id may hold.
-_TENANT_SEPARATOR = "\x1f"
+TENANT_SEPARATOR = "\x1f"
 
 
 def agent_owner(agent_id: str) -> str:
@@ -50,7 +50,7 @@ def check_agent(agent_id: Any, *, required: bool = False) -> str | None:
         )
     if len(agent_id) > 256:
         raise InvalidInputError("agent_id is too long (256 characters at most).")
-    if any(ord(c) < 32 and c != _TENANT_SEPARATOR for c in agent_id) or "\x7f" in agent_id:
+    if any(ord(c) < 32 and c != TENANT_SEPARATOR for c in agent_id) or "\x7f" in agent_id:
         raise InvalidInputError("agent_id may not contain control characters.")
     return agent_id.strip()
 

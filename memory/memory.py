@@ -17,6 +17,15 @@ from typing import Any
 from ingestion import media
 from memory.agent_scope import Scope, agent_of, agent_scope_owner, check_agent, check_scope, is_agent_owner
 from memory.changes import Changes
+from memory.checks import (
+    check_id,
+    check_owner,
+    check_session,
+    check_text,
+    check_user,
+    is_question,
+    normalise_messages,
+)
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
 from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
@@ -42,7 +51,6 @@ from memory.types import (
     SessionSummary,
     Source,
     SourceKind,
-    canonical_id,
     new_id,
     utcnow,
 )
@@ -142,7 +150,7 @@ class Memory:
         go to the agent's shared memory, which a customer's turn can never write."""
         user_id = self._owner(user_id, agent_id, scope)
         agent_id = check_agent(agent_id)
-        msgs = self._normalise_messages(messages)
+        msgs = normalise_messages(messages, self.config.max_text_chars)
         if scope == "agent":
             return self._teach_agent(msgs, user_id, agent_id, session_id, metadata, infer, occurred_at)
         user_text = "\n".join(m["content"] for m in msgs if m["role"] == "user").strip()
@@ -200,7 +208,7 @@ class Memory:
         episode = None
         if keep_episode:
             episode = Reconciler.new_item(turn, turn.text, MemoryType.EPISODIC)
-            episode.metadata = {**(metadata or {}), "question": _is_question(turn.text)}
+            episode.metadata = {**(metadata or {}), "question": is_question(turn.text)}
             earlier = self._earlier_turns(turn)
             if earlier:
                 episode.metadata[INDEX_CONTEXT] = earlier
@@ -327,7 +335,7 @@ class Memory:
         """Correct a memory in place (same id; the old text stays in its history). Its graph edges
         are closed, since they described the old text."""
         text = self._check_text(text)
-        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
             old = self._owned(memory_id, user_id, agent_id)  # re-read under the lock
@@ -352,7 +360,7 @@ class Memory:
         scope: Scope = "user",
     ) -> MemoryItem:
         """Switch a rule on (an imported rule waits for this) or off, without changing its text."""
-        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
             rule = self._owned(memory_id, user_id, agent_id if scope == "agent" else None)
@@ -367,16 +375,16 @@ class Memory:
     # -- asking before overwriting, undo (see ``memory.changes``) ------------------------------
     def pending(self, user_id: str) -> list[PendingChange]:
         """Changes the extractor was not sure of, waiting for the user's answer (oldest first)."""
-        return self._changes.pending(_check_user(user_id))
+        return self._changes.pending(check_user(user_id))
 
     def apply(self, pending_id: str, choice: str, *, user_id: str) -> AddResult:
         """Answer a pending change: "apply", "keep_both" (updates only) or "ignore"."""
-        return self._changes.apply(pending_id, choice, _check_user(user_id))
+        return self._changes.apply(pending_id, choice, check_user(user_id))
 
     def undo(self, operation_id: str, *, user_id: str) -> list[Operation]:
         """Reverse an operation an ``AddResult`` reported (``op.id``): an added memory goes, a
         superseded or retracted one is current again. A forget cannot be undone (``UndoError``)."""
-        return self._changes.undo(operation_id, _check_user(user_id))
+        return self._changes.undo(operation_id, check_user(user_id))
 
     def delete(
         self,
@@ -388,7 +396,7 @@ class Memory:
     ) -> None:
         """Forget one memory, with the versions it replaced or that replaced it: their text leaves the
         vector store, graph, history and transcripts."""
-        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
             item = self._owned(memory_id, user_id, agent_id)
@@ -515,7 +523,7 @@ class Memory:
     ) -> MemoryItem:
         """One memory by id (current or past), in any spelling of its id. A customer with an agent may
         read that agent's shared memories too (and change them only with ``scope="agent"``)."""
-        memory_id, owner = _check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, owner = check_id(memory_id), self._owner(user_id, agent_id, scope)
         agent_id = check_agent(agent_id)
         shared = scope == "user" and agent_id is not None
         found = self._vectors.get(
@@ -582,7 +590,7 @@ class Memory:
     ) -> Iterator[MemoryItem]:
         """Every memory of one owner (a user, or an agent's reserved owner: see ``memory.agent_scope``),
         a page at a time from the store (store order, not sorted)."""
-        scope = self._scope(_check_owner(user_id), agent_id, None, None, include_past=include_past)
+        scope = self._scope(check_owner(user_id), agent_id, None, None, include_past=include_past)
         return self._vectors.scroll(scope)
 
     def count(
@@ -606,7 +614,7 @@ class Memory:
     ) -> list[HistoryEntry]:
         """What happened to a memory of the caller's own scope, oldest first, including the versions
         it superseded."""
-        memory_id, user_id = _check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
         if agent_id is not None:
             self._owned(memory_id, user_id, agent_id)
         entries = self._history.for_memory(memory_id, user_id)
@@ -635,15 +643,15 @@ class Memory:
                     "Each logged message needs a role (user or assistant) and a text content."
                 )
             rows.append((m["role"], m["content"]))  # kept whole, however long: it is a log, not a memory
-        self._history.log_messages(_check_user(user_id), _check_session(session_id), rows)
+        self._history.log_messages(check_user(user_id), check_session(session_id), rows)
 
     def sessions(self, *, user_id: str, limit: int = 50) -> list[SessionSummary]:
         """The user's logged chats, most recent first."""
-        return self._history.sessions(_check_user(user_id), limit)
+        return self._history.sessions(check_user(user_id), limit)
 
     def transcript(self, session_id: str, *, user_id: str) -> list[tuple[str, str, datetime]]:
         """(role, content, time) of one logged chat of this user, oldest first."""
-        return self._history.transcript(_check_user(user_id), _check_session(session_id))
+        return self._history.transcript(check_user(user_id), check_session(session_id))
 
     # -- export / import ---------------------------------------------------------------------
     def export(
@@ -692,7 +700,7 @@ class Memory:
         Records imported into an agent's shared memory belong to that agent. ``edges`` and ``history``
         (export version 2): a new memory gets the graph edges and history rows exported with it,
         instead of edges derived from its relations and an "imported" row."""
-        user_id = _check_owner(user_id)
+        user_id = check_owner(user_id)
         if is_agent_owner(user_id):
             items = [i.model_copy(update={"agent_id": agent_of(user_id)}) for i in items]
         vectors = self.embedder.embed([i.text for i in items]) if items else []
@@ -762,7 +770,7 @@ class Memory:
         """Store a file's memories in one unit of work, unless this owner (and agent) already has the
         file: the check and the write happen under one lock. None means it was already there.
         ``user_id`` is the owner ``ingest`` resolved (a user, or the agent's reserved owner)."""
-        user_id = _check_owner(user_id)
+        user_id = check_owner(user_id)
         items = [self._item_from_input(e, user_id) for e in entries]
         since = self._epoch(user_id)
         vectors = self.embedder.embed([i.text for i in items]) if items else []
@@ -776,7 +784,7 @@ class Memory:
         return items
 
     def count_document(self, sha256: str, *, user_id: str, agent_id: str | None = None) -> int:
-        owner = _check_owner(user_id)
+        owner = check_owner(user_id)
         return self._vectors.count(self._scope(owner, agent_id, None, None, {"file_sha256": sha256}))
 
     def documents(
@@ -787,7 +795,7 @@ class Memory:
         docs: dict[str, dict[str, Any]] = {}
         # A read: export passes the owner it resolved (possibly the agent's reserved one).
         owner = (
-            _check_owner(user_id)
+            check_owner(user_id)
             if scope == "user" and is_agent_owner(user_id)
             else self._owner(user_id, agent_id, scope)
         )
@@ -875,7 +883,7 @@ class Memory:
         the agent's shared memory. A call without a user is never taken as agent scope."""
         if check_scope(scope) == "agent":
             return agent_scope_owner(user_id, agent_id)
-        return _check_user(user_id)
+        return check_user(user_id)
 
     def _teach_agent(
         self,
@@ -929,30 +937,7 @@ class Memory:
         return result
 
     def _check_text(self, text: Any) -> str:
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidInputError("The text is empty.")
-        if len(text) > self.config.max_text_chars:
-            raise InvalidInputError(
-                f"The text is {len(text):,} characters; the limit for one message is "
-                f"{self.config.max_text_chars:,}. Upload it as a file instead, and it will be split into parts."
-            )
-        _check_encodable(text, "The text")
-        return text.strip()
-
-    def _normalise_messages(self, messages: str | list[dict[str, str]]) -> list[dict[str, str]]:
-        if isinstance(messages, str):
-            return [{"role": "user", "content": self._check_text(messages)}]
-        if not isinstance(messages, list) or not messages:
-            raise InvalidInputError("messages must be a string or a non-empty list of {role, content} dicts.")
-        out = []
-        for m in messages:
-            if not isinstance(m, dict) or "content" not in m:
-                raise InvalidInputError("Each message needs a 'role' and a 'content'.")
-            role = m.get("role", "user")
-            if role not in ("user", "assistant", "system"):
-                raise InvalidInputError(f"Unknown message role {role!r}.")
-            out.append({"role": role, "content": self._check_text(m["content"])})
-        return out
+        return check_text(text, self.config.max_text_chars)
 
     def optimize(self) -> None:
         """Build vector indexes now (they are also built in the background after large writes)."""
@@ -994,52 +979,6 @@ def _disk_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
 
-def _is_question(text: str) -> bool:
-    """A turn that only asks something (it tells the memory little about the user)."""
-    return text.rstrip().endswith("?") and len(re.findall(r"[.!]\s", text)) == 0
-
-
-def _check_encodable(text: str, what: str) -> None:
-    """NUL bytes and lone surrogates cannot be stored or embedded: refuse them in words."""
-    if "\x00" in text:
-        raise InvalidInputError(f"{what} contains a NUL character; send plain text.")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidInputError(f"{what} is not valid Unicode text (at character {exc.start}).") from exc
-
-
-def _check_user(user_id: Any) -> str:
-    if not isinstance(user_id, str) or not user_id.strip():
-        raise InvalidInputError(
-            "user_id is required (a non-empty string). For the agent's own shared memory, pass "
-            "agent_id with scope='agent' instead."
-        )
-    if is_agent_owner(user_id):
-        raise InvalidInputError(
-            "That user_id names an agent's shared memory; use agent_id with scope='agent'."
-        )
-    if len(user_id) > 256:
-        raise InvalidInputError("user_id is too long (256 characters at most).")
-    # The HTTP service names its users "tenant\x1fuser" (clients cannot send control characters):
-    # the one control character a user id may hold. Agent owners start with another one.
-    if any(ord(c) < 32 and c != _TENANT_SEPARATOR for c in user_id):
-        raise InvalidInputError("user_id may not contain control characters.")
-    _check_encodable(user_id, "user_id")
-    return user_id.strip()
-
-
-_TENANT_SEPARATOR = "\x1f"
-
-
-def _check_owner(owner: Any) -> str:
-    """A user id, or an agent's reserved owner (internal callers that already resolved the scope)."""
-    if is_agent_owner(owner):
-        check_agent(agent_of(owner), required=True)
-        return owner
-    return _check_user(owner)
-
-
 def _agent_entry(entry: MemoryInput, agent_id: str) -> MemoryInput:
     """An entry for the agent's shared memory: a rule or a fact of that agent, never an episode."""
     if entry.type == MemoryType.EPISODIC:
@@ -1059,20 +998,6 @@ def _with_agent_rules(hits: list[MemoryHit], rules: list[MemoryItem]) -> list[Me
         if r.scope == "agent" and r.id not in have
     ]
     return hits + extra
-
-
-def _check_session(session_id: Any) -> str:
-    if not isinstance(session_id, str) or not session_id.strip() or len(session_id) > 256:
-        raise InvalidInputError("session_id must be a non-empty string of at most 256 characters.")
-    return session_id.strip()
-
-
-def _check_id(memory_id: Any) -> str:
-    """Any spelling of a memory id becomes its one canonical form, so no spelling can reach past a check."""
-    canonical = canonical_id(memory_id)
-    if canonical is None:
-        raise InvalidInputError(f"{memory_id!r} is not a memory id.")
-    return canonical
 
 
 def _default_extractor(config: MemoryConfig) -> Extractor:

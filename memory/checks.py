@@ -1,0 +1,98 @@
+"""Input checks shared by the library's entry points: ids, users, sessions, texts and messages.
+Each refuses bad input with an ``InvalidInputError`` a user can act on, before anything is stored."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from memory.agent_scope import TENANT_SEPARATOR, agent_of, check_agent, is_agent_owner
+from memory.errors import InvalidInputError
+from memory.types import canonical_id
+
+
+def is_question(text: str) -> bool:
+    """A turn that only asks something (it tells the memory little about the user)."""
+    return text.rstrip().endswith("?") and len(re.findall(r"[.!]\s", text)) == 0
+
+
+def check_encodable(text: str, what: str) -> None:
+    """NUL bytes and lone surrogates cannot be stored or embedded: refuse them in words."""
+    if "\x00" in text:
+        raise InvalidInputError(f"{what} contains a NUL character; send plain text.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInputError(f"{what} is not valid Unicode text (at character {exc.start}).") from exc
+
+
+def check_user(user_id: Any) -> str:
+    if not isinstance(user_id, str) or not user_id.strip():
+        raise InvalidInputError(
+            "user_id is required (a non-empty string). For the agent's own shared memory, pass "
+            "agent_id with scope='agent' instead."
+        )
+    if is_agent_owner(user_id):
+        raise InvalidInputError(
+            "That user_id names an agent's shared memory; use agent_id with scope='agent'."
+        )
+    if len(user_id) > 256:
+        raise InvalidInputError("user_id is too long (256 characters at most).")
+    # The HTTP service names its users "tenant\x1fuser" (clients cannot send control characters):
+    # the one control character a user id may hold. Agent owners start with another one.
+    # The HTTP service names its users "tenant\x1fuser": the one control character a user id may hold.
+    if any(ord(c) < 32 and c != TENANT_SEPARATOR for c in user_id):
+        raise InvalidInputError("user_id may not contain control characters.")
+    check_encodable(user_id, "user_id")
+    return user_id.strip()
+
+
+def check_owner(owner: Any) -> str:
+    """A user id, or an agent's reserved owner (internal callers that already resolved the scope)."""
+    if is_agent_owner(owner):
+        check_agent(agent_of(owner), required=True)
+        return owner
+    return check_user(owner)
+
+
+def check_session(session_id: Any) -> str:
+    if not isinstance(session_id, str) or not session_id.strip() or len(session_id) > 256:
+        raise InvalidInputError("session_id must be a non-empty string of at most 256 characters.")
+    return session_id.strip()
+
+
+def check_id(memory_id: Any) -> str:
+    """Any spelling of a memory id becomes its one canonical form, so no spelling can reach past a check."""
+    canonical = canonical_id(memory_id)
+    if canonical is None:
+        raise InvalidInputError(f"{memory_id!r} is not a memory id.")
+    return canonical
+
+
+def check_text(text: Any, max_chars: int) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInputError("The text is empty.")
+    if len(text) > max_chars:
+        raise InvalidInputError(
+            f"The text is {len(text):,} characters; the limit for one message is "
+            f"{max_chars:,}. Upload it as a file instead, and it will be split into parts."
+        )
+    check_encodable(text, "The text")
+    return text.strip()
+
+
+def normalise_messages(messages: Any, max_chars: int) -> list[dict[str, str]]:
+    """A string, or a list of {role, content} dicts, as checked messages."""
+    if isinstance(messages, str):
+        return [{"role": "user", "content": check_text(messages, max_chars)}]
+    if not isinstance(messages, list) or not messages:
+        raise InvalidInputError("messages must be a string or a non-empty list of {role, content} dicts.")
+    out = []
+    for m in messages:
+        if not isinstance(m, dict) or "content" not in m:
+            raise InvalidInputError("Each message needs a 'role' and a 'content'.")
+        role = m.get("role", "user")
+        if role not in ("user", "assistant", "system"):
+            raise InvalidInputError(f"Unknown message role {role!r}.")
+        out.append({"role": role, "content": check_text(m["content"], max_chars)})
+    return out
