@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from memory.types import AddResult, Event, LLMUsage
 
-EVENT_WORDS = {Event.ADD: "added", Event.UPDATE: "updated", Event.DELETE: "forgotten"}
+EVENT_WORDS = {Event.ADD: "added", Event.UPDATE: "updated", Event.DELETE: "ended", "FORGET": "forgotten"}
 
 
 class TurnReceipt(BaseModel):
@@ -48,7 +48,7 @@ class TurnReceipt(BaseModel):
             return "not saved"
         if self.operations is None:
             return "updating…"
-        counted = [f"{n} {EVENT_WORDS.get(Event(e), e.lower())}" for e, n in self.operations.items() if n]
+        counted = [f"{n} {EVENT_WORDS.get(e, e.lower())}" for e, n in self.operations.items() if n]
         return ", ".join(counted) or "nothing changed"
 
 
@@ -56,7 +56,8 @@ def operation_counts(result: AddResult) -> dict[str, int]:
     """Operations applied by a write, by event (NONE is not an operation applied)."""
     counts: dict[str, int] = {}
     for op in result.changed():
-        counts[op.event.value] = counts.get(op.event.value, 0) + 1
+        key = "FORGET" if op.event == Event.DELETE and op.erased else op.event.value
+        counts[key] = counts.get(key, 0) + 1
     return counts
 
 

@@ -173,6 +173,7 @@ class Reconciler:
                 type=victims[0].type,
                 old_text=victims[0].text,
                 reason=fact.reason,
+                erased=forget,
             )
         text = (fact.text or "").strip()
         if not text:

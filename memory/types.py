@@ -192,6 +192,7 @@ class Operation(BaseModel):
     new_text: str | None = None
     reason: str | None = None
     previous_id: str | None = None  # UPDATE: the memory this one superseded (now past)
+    erased: bool = False  # DELETE: forgotten (text gone); otherwise retracted and kept as the past
     # The operation's id in the history; ``undoable``: ``Memory.undo(id)`` can reverse it (a forget cannot).
     id: str | None = None
     undoable: bool = False

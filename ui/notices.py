@@ -15,8 +15,10 @@ def describe_changes(result: AddResult) -> list[str]:
             notes.append(f"✓ Remembered: {op.new_text}")
         elif op.event == Event.UPDATE:
             notes.append(f"✎ Updated: {op.old_text} → {op.new_text}")
-        elif op.event == Event.DELETE:
+        elif op.event == Event.DELETE and op.erased:
             notes.append(f"🗑 Forgot: {op.old_text}")
+        elif op.event == Event.DELETE:
+            notes.append(f"✗ No longer true: {op.old_text} (kept as the past)")
     return notes
 
 

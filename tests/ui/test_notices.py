@@ -12,7 +12,8 @@ def test_changes_skip_the_kept_turn_and_unchanged_facts():
             Operation(event=Event.ADD, type=MemoryType.EPISODIC, new_text="I moved to Rome."),
             Operation(event=Event.UPDATE, old_text="User lives in Paris.", new_text="User lives in Rome."),
             Operation(event=Event.ADD, new_text="User likes tea."),
-            Operation(event=Event.DELETE, old_text="User has a cat."),
+            Operation(event=Event.DELETE, old_text="User has a cat.", erased=True),
+            Operation(event=Event.DELETE, old_text="User is vegetarian."),
             Operation(event=Event.NONE, new_text="User's name is Ada."),
         ]
     )
@@ -20,6 +21,7 @@ def test_changes_skip_the_kept_turn_and_unchanged_facts():
         "✎ Updated: User lives in Paris. → User lives in Rome.",
         "✓ Remembered: User likes tea.",
         "🗑 Forgot: User has a cat.",
+        "✗ No longer true: User is vegetarian. (kept as the past)",
     ]
 
 
