@@ -95,6 +95,7 @@ def _settings(value: str | dict[str, Any] | None) -> RetrievalSettings | str | N
 def add(req: AddRequest, request: Request, principal: Caller) -> Response:
     scope = scope_of(request, principal, req.user_id)
     args = req.model_dump(exclude={"user_id", "messages"})
+    args["agent_id"] = scope.agent(args.get("agent_id"))
     return _write(
         request,
         principal,
@@ -107,6 +108,7 @@ def add(req: AddRequest, request: Request, principal: Caller) -> Response:
 def search(req: SearchRequest, request: Request, principal: Caller) -> Any:
     scope = scope_of(request, principal, req.user_id)
     args = req.model_dump(exclude={"user_id", "query", "settings"})
+    args["agent_id"] = scope.agent(args.get("agent_id"))
     hits = _memory(request).search(req.query, user_id=scope.user_id, settings=_settings(req.settings), **args)
     return [scope.hit(h) for h in hits]
 
@@ -134,7 +136,7 @@ def list_memories(
         raise InvalidInputError("filters must be a JSON object.")
     items = _memory(request).get_all(
         user_id=scope.user_id,
-        agent_id=agent_id,
+        agent_id=scope.agent(agent_id),
         session_id=session_id,
         types=types,
         filters=extra,
@@ -202,6 +204,8 @@ def delete(memory_id: str, user_id: str, request: Request, principal: Caller) ->
 def delete_all(req: DeleteAllRequest, request: Request, principal: Caller) -> Response:
     scope = scope_of(request, principal, req.user_id)
     args = req.model_dump(exclude={"user_id"})
+    if "agent_id" in args:
+        args["agent_id"] = scope.agent(args["agent_id"])
     return _write(
         request,
         principal,
@@ -257,7 +261,7 @@ def ingest(
             user_id=scope.user_id,
             filename=file.filename,
             session_id=session_id,
-            agent_id=agent_id,
+            agent_id=scope.agent(agent_id),
             password=password,
         ),
     )

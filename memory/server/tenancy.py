@@ -60,8 +60,18 @@ class Scope:
         """The library's user id for this caller's user."""
         return f"{self.principal.tenant}{SEPARATOR}{self.user}"
 
+    def agent(self, agent_id: Any) -> str | None:
+        """The library's agent id: agents are namespaced by tenant like users, so an agent's shared
+        memory of one tenant never reaches another tenant's customers, whatever id they pass."""
+        if agent_id is None:
+            return None
+        if not isinstance(agent_id, str) or not agent_id.strip() or _CONTROL.search(agent_id):
+            raise InvalidInputError("agent_id must be a non-empty string without control characters.")
+        return f"{self.principal.tenant}{SEPARATOR}{agent_id.strip()}"
+
     def item(self, item: MemoryItem) -> MemoryItem:
-        return item.model_copy(update={"user_id": self.user})
+        agent = item.agent_id.split(SEPARATOR, 1)[-1] if item.agent_id else None
+        return item.model_copy(update={"user_id": self.user, "agent_id": agent})
 
     def hit(self, hit: MemoryHit) -> MemoryHit:
         return hit.model_copy(update={"memory": self.item(hit.memory)})

@@ -157,3 +157,12 @@ def test_health_readiness_and_docs(service) -> None:
     assert httpx.get(f"{service.url}/docs").status_code == 200
     paths = httpx.get(f"{service.url}/openapi.json").json()["paths"]
     assert {"/v1/memories", "/v1/memories/search", "/v1/ingest", "/v1/import", "/v1/export"} <= set(paths)
+
+
+def test_agent_ids_are_namespaced_by_tenant(service, acme: MemoryClient) -> None:
+    acme.add("Order 1234 arrived broken.", user_id="cy", agent_id="help-bot", infer=False)
+    (mine,) = acme.get_all(user_id="cy", agent_id="help-bot")
+    # Stored under the tenant's own agent id; the caller's own ids come back.
+    assert mine.agent_id == "help-bot" and mine.user_id == "cy"
+    hits = acme.search("order broken", user_id="cy", agent_id="help-bot")
+    assert [h.memory.agent_id for h in hits] == ["help-bot"]
