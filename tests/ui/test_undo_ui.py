@@ -1,0 +1,96 @@
+"""Ask before overwriting, undo after, in the Streamlit chat (AppTest, real stores, no LLM).
+
+The offline extractor asks before a retraction matched by shared words only ("I'm not into pottery
+anymore"), so that question needs no language model."""
+
+from __future__ import annotations
+
+import pytest
+
+from memory import Memory, MemoryConfig, MemoryType
+from tests.ui.test_app import plain, say, start
+
+
+@pytest.fixture
+def reader(app_env):
+    memory = Memory(MemoryConfig(data_dir=app_env))
+    yield memory
+    memory.close()
+
+
+def facts(reader: Memory, past: bool = False) -> list[str]:
+    found = reader.get_all(user_id="ada", types=[MemoryType.SEMANTIC], include_past=past)
+    return sorted(m.text for m in found)
+
+
+def buttons(at, prefix: str) -> list:  # noqa: ANN001
+    return [b for b in at.button if b.key and b.key.startswith(prefix)]
+
+
+def captions(at) -> list[str]:  # noqa: ANN001
+    return [plain(c.value) for c in at.caption]
+
+
+def ask_about_pottery(at) -> list:  # noqa: ANN001
+    say(at, "I love pottery classes.")
+    say(at, "I'm not into pottery anymore.")
+    asked = [plain(m.value) for m in at.markdown if "You told me you " in m.value]
+    assert asked and "no longer true" in asked[-1], asked
+    return buttons(at, "ask_")
+
+
+def test_a_question_is_asked_with_its_buttons_and_apply_answers_it(app_env, reader):
+    at = start()
+    asked = ask_about_pottery(at)
+    assert sorted(b.label for b in asked) == ["Apply", "Ignore"]  # no Keep both for a retraction
+    assert facts(reader) == ["User loves pottery classes."]  # asked, not applied
+    next(b for b in asked if b.label == "Apply").click().run()
+    assert not at.exception, at.exception
+    assert facts(reader) == []
+    assert facts(reader, past=True) == ["User loves pottery classes."]
+    assert not buttons(at, "ask_")  # answered: the question is gone
+    assert not any("You told me you " in m.value for m in at.markdown)
+    assert any("✗ No longer true: User loves pottery classes." in c for c in captions(at)), captions(at)
+    assert reader.pending("ada") == []
+
+
+def test_ignore_keeps_the_memory_and_drops_the_question(app_env, reader):
+    at = start()
+    asked = ask_about_pottery(at)
+    next(b for b in asked if b.label == "Ignore").click().run()
+    assert not at.exception, at.exception
+    assert facts(reader) == ["User loves pottery classes."]
+    assert not buttons(at, "ask_")
+    assert any("Kept as it was: User loves pottery classes." in c for c in captions(at)), captions(at)
+    assert reader.pending("ada") == []
+
+
+def test_undo_takes_back_what_a_turn_remembered(app_env, reader):
+    at = start()
+    say(at, "I live in Paris.")
+    [undo] = [b for b in buttons(at, "undo_") if b.label == "Undo"]
+    assert "User lives in Paris." in facts(reader)
+    undo.click().run()
+    assert not at.exception, at.exception
+    assert "User lives in Paris." not in facts(reader)
+    assert any("↩ Undone: Remembered: User lives in Paris." in c for c in captions(at)), captions(at)
+    assert not buttons(at, "undo_")
+
+
+def test_an_applied_answer_can_be_undone_and_a_refused_undo_says_why(app_env, reader):
+    at = start()
+    asked = ask_about_pottery(at)
+    [remembered] = buttons(at, "undo_")  # the first turn's "Remembered"
+    next(b for b in asked if b.label == "Apply").click().run()
+    [retracted] = [b for b in buttons(at, "undo_") if b.key != remembered.key]
+
+    at.button(key=remembered.key).click().run()  # a later change retracted it: refused, in words
+    assert not at.exception, at.exception
+    assert any("⚠ A later change replaced or retracted" in c for c in captions(at)), captions(at)
+    assert facts(reader) == []
+
+    at.button(key=retracted.key).click().run()
+    assert not at.exception, at.exception
+    assert facts(reader) == ["User loves pottery classes."]  # current again
+    assert any("↩ Undone: No longer true: User loves pottery classes." in c for c in captions(at))
+    assert retracted.key not in {b.key for b in buttons(at, "undo_")}
