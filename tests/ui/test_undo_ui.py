@@ -94,3 +94,45 @@ def test_an_applied_answer_can_be_undone_and_a_refused_undo_says_why(app_env, re
     assert facts(reader) == ["User loves pottery classes."]  # current again
     assert any("↩ Undone: No longer true: User loves pottery classes." in c for c in captions(at))
     assert retracted.key not in {b.key for b in buttons(at, "undo_")}
+
+
+# -- Gradio: the same through the chat reply and the functions its buttons call ----------------------
+def gradio_turn(assistant, text: str, state: dict) -> dict:  # noqa: ANN001
+    from ui.gradio_chat import chat_reply
+    from ui.gradio_questions import actions_state
+
+    written: list = []
+    for _ in chat_reply(assistant, {"text": text}, [], "ada", False, "s1", None, written.append):
+        pass
+    return actions_state(written[0] if written else None, state)
+
+
+def test_gradio_asks_answers_and_undoes(memory):
+    from memory.assistant import Assistant
+    from ui.gradio_questions import actions_state, answer_question, undo_change, undo_label
+
+    with Assistant(memory) as assistant:
+        state = gradio_turn(assistant, "I love pottery classes.", actions_state())
+        state = gradio_turn(assistant, "I'm not into pottery anymore.", state)
+    [question] = state["questions"]
+    assert question["question"].startswith("You told me you ") and question["choices"] == ["apply", "ignore"]
+    [remembered] = state["undo"]
+    assert undo_label(remembered) == "↩ Undo Remembered: User loves pottery classes."
+
+    state, said = answer_question(memory, "ada", state, question["id"], "apply")
+    assert state["questions"] == [] and "No longer true: User loves pottery classes." in plain(said)
+    assert memory.get_all(user_id="ada", types=[MemoryType.SEMANTIC]) == []
+    [_, retracted] = state["undo"]
+
+    state, said = undo_change(memory, "ada", state, remembered["id"])  # refused: retracted since
+    assert said.startswith("⚠ ") and "undo that change first" in plain(said)
+    assert len(state["undo"]) == 2
+
+    state, said = undo_change(memory, "ada", state, retracted["id"])
+    assert plain(said) == "↩ Undone: No longer true: User loves pottery classes. (kept as the past)"
+    assert [o["id"] for o in state["undo"]] == [remembered["id"]]
+    assert [m.text for m in memory.get_all(user_id="ada", types=[MemoryType.SEMANTIC])] == [
+        "User loves pottery classes."
+    ]
+    state, said = answer_question(memory, "ada", state, question["id"], "ignore")
+    assert said.startswith("⚠ ")  # already answered
