@@ -34,7 +34,7 @@ def render_questions(memory: Any, user_id: str, message: ChatMessage) -> None:
     """Each open question in plain words, with a button per answer it allows."""
     for change in message.questions:
         key = f"ask_{message.id}_{change.id}"
-        with st.container(border=True, key=key):
+        with st.container(border=True, key=f"question_{message.id}_{change.id}"):
             st.markdown(f":material/help: {escape(change.question)}")
             with st.container(horizontal=True, gap="small"):
                 for choice in change.choices:
@@ -52,7 +52,9 @@ def render_undoable(memory: Any, user_id: str, message: ChatMessage) -> None:
     """Each change this turn made that can be reversed: its notice and an Undo button."""
     for op in message.undoable:
         key = f"undo_{message.id}_{op.id}"
-        with st.container(horizontal=True, gap="small", vertical_alignment="center", key=f"{key}_row"):
+        with st.container(
+            horizontal=True, gap="small", vertical_alignment="center", key=f"change_{message.id}_{op.id}"
+        ):
             st.caption(escape(describe_operation(op) or ""))
             st.button(
                 "Undo",
