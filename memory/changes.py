@@ -19,7 +19,7 @@ from memory.extraction import Extraction, ProposedFact, Turn
 from memory.reconcile import Reconciler
 from memory.stores.base import HistoryStore, ScopeFilter, VectorStore
 from memory.types import AddResult, Event, MemoryItem, Operation, PendingChange, utcnow
-from memory.writes import UnitOfWork
+from memory.writes import HistoryRow, UnitOfWork
 
 Writing = Callable[[str], AbstractContextManager[UnitOfWork | None]]
 CHOICES = ("apply", "keep_both", "ignore")
@@ -98,7 +98,8 @@ class Changes:
             scope = ScopeFilter(user_id=user_id, include_past=True)
             items = {i.id: i for i in self._vectors.get(ids, scope)}
             added = [r[0] for r in rows if r[2] == Event.ADD]
-            closed = [m for m in ids if m not in added]
+            edits = [r for r in rows if _is_edit(r, items, added)]
+            closed = [m for m in ids if m not in added and m not in {r[0] for r in edits}]
             gone = [m for m in closed if m not in items]
             if gone:
                 raise UndoError(
@@ -112,7 +113,14 @@ class Changes:
                     f"A later change replaced or retracted {later[0].text!r}; undo that change first.",
                     operation_id,
                 )
+            changed = [r for r in edits if items[r[0]].text != r[4]]
+            if changed:
+                raise UndoError(
+                    f"{items[changed[0][0]].text!r} was edited again since; undo that edit first.",
+                    operation_id,
+                )
             done = [_take_back(uow, items[m]) for m in added if m in items]
+            done += [_restore_text(uow, items[r[0]], r[3] or "") for r in edits]
             done += [_reopen(uow, items[m]) for m in closed if not items[m].current]
             uow.mark_undone(operation_id)
         return done
@@ -129,6 +137,28 @@ def _take_back(uow: UnitOfWork, item: MemoryItem) -> Operation:
     uow.erase(item, actor="user", reason="undone", media=media, keep_messages=True)
     return Operation(
         event=Event.DELETE, memory_id=item.id, type=item.type, old_text=item.text, reason="undone"
+    )
+
+
+def _is_edit(row: HistoryRow, items: dict[str, MemoryItem], added: list[str]) -> bool:
+    """A change of text in place (``Memory.update``): the memory is current and the row has both texts."""
+    item = items.get(row[0])
+    return (
+        row[2] == Event.UPDATE and row[0] not in added and item is not None and item.current and bool(row[3])
+    )
+
+
+def _restore_text(uow: UnitOfWork, item: MemoryItem, text: str) -> Operation:
+    """An edit taken back: the text before it (the graph edges it closed stay as the past)."""
+    restored = item.model_copy(update={"text": text, "updated_at": utcnow()})
+    uow.rewrite(item, restored, event=Event.UPDATE, actor="user", reason="restored by undo")
+    return Operation(
+        event=Event.UPDATE,
+        memory_id=item.id,
+        type=item.type,
+        old_text=item.text,
+        new_text=text,
+        reason="restored by undo",
     )
 
 

@@ -347,6 +347,7 @@ class Memory:
                     "metadata": {**old.metadata, **(metadata or {})},
                 }
             )
+            uow.operation_id = new_id()  # ``undo`` finds the edit by it (history's operation_id)
             uow.rewrite(old, new, event=Event.UPDATE, actor="user", reason="edited")
         return new
 

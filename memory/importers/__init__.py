@@ -76,8 +76,8 @@ def detect(data: Any, name: str = "The file") -> str:
         if any("memory" in d for d in data[:50]):
             return "mem0"
     raise ImportFormatError(
-        f"{name} is not a memory export, a ChatGPT conversations.json or a Mem0 get_all dump; "
-        "nothing was imported."
+        f"{name} is not a memory export (no 'memories' list), a ChatGPT conversations.json or a Mem0 "
+        "get_all dump; nothing was imported."
     )
 
 

@@ -253,3 +253,19 @@ def test_an_undo_that_fails_midway_changes_nothing(memory):
     assert memory.get(update.previous_id, user_id=U).superseded_by == update.memory_id
     rows = memory.history(update.previous_id, user_id=U)
     assert "restored by undo" not in [h.reason for h in rows]
+
+
+def test_undo_an_edit_restores_the_text(memory):
+    memory.add("I live in Denver.", user_id=U)
+    [fact] = memory.get_all(user_id=U, types=[MemoryType.SEMANTIC])
+    memory.update(fact.id, "User lives in Denver, Colorado.", user_id=U)
+    edit = memory.history(fact.id, user_id=U)[-1]
+    assert edit.reason == "edited" and edit.operation_id
+    [done] = memory.undo(edit.operation_id, user_id=U)
+    assert (done.event, done.new_text) == (Event.UPDATE, "User lives in Denver.")
+    assert memory.get(fact.id, user_id=U).text == "User lives in Denver."
+    memory.update(fact.id, "User lives in Denver, CO.", user_id=U)
+    first = memory.history(fact.id, user_id=U)[-1].operation_id
+    memory.update(fact.id, "User lives in Denver (Colorado).", user_id=U)
+    with pytest.raises(UndoError, match="edited again since"):
+        memory.undo(first, user_id=U)
