@@ -16,7 +16,7 @@ from ui.gradio_chat import chat_reply, panel_state, render_panel, totals_markdow
 from ui.gradio_graph import build_graph
 from ui.gradio_manager import build_manager
 from ui.gradio_operator import build_operator
-from ui.gradio_questions import actions_state, render_actions
+from ui.gradio_questions import actions_state, questions_of, render_actions
 from ui.markup import escape
 from ui.services import NO_LLM_TEXT
 
@@ -84,6 +84,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 [chatbot, box, panel, notes, notice, receipts, totals, actions],
                 api_name="chat",
             )
+            for trigger in (user.change, demo.load):  # another user: their open questions, no Undo
+                trigger(
+                    lambda u: (questions_of(memory, u), ""),
+                    user,
+                    [actions, answered],
+                    api_visibility="private",
+                )
         with gr.Tab("🗂 Memory manager") as manager_tab:
             build_manager(memory, user, manager_tab)
         with gr.Tab("🕸 Graph") as graph_tab:

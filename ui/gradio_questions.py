@@ -25,6 +25,15 @@ def actions_state(result: AddResult | None = None, state: dict[str, Any] | None 
     return {"questions": questions, "undo": undo}
 
 
+def questions_of(memory: Any, user_id: str) -> dict[str, Any]:
+    """The questions still open for this user (``Memory.pending``): shown when the user is picked."""
+    try:
+        pending = memory.pending((user_id or "").strip())
+    except MemoryLayerError:  # no valid user name (yet): nothing to ask
+        pending = []
+    return {"questions": [c.model_dump(mode="json") for c in pending], "undo": []}
+
+
 def answer_question(
     memory: Any, user_id: str, state: dict[str, Any], pending_id: str, choice: str
 ) -> tuple[dict[str, Any], str]:

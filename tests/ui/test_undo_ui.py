@@ -109,13 +109,15 @@ def gradio_turn(assistant, text: str, state: dict) -> dict:  # noqa: ANN001
 
 def test_gradio_asks_answers_and_undoes(memory):
     from memory.assistant import Assistant
-    from ui.gradio_questions import actions_state, answer_question, undo_change, undo_label
+    from ui.gradio_questions import actions_state, answer_question, questions_of, undo_change, undo_label
 
     with Assistant(memory) as assistant:
         state = gradio_turn(assistant, "I love pottery classes.", actions_state())
         state = gradio_turn(assistant, "I'm not into pottery anymore.", state)
     [question] = state["questions"]
     assert question["question"].startswith("You told me you ") and question["choices"] == ["apply", "ignore"]
+    assert questions_of(memory, "ada")["questions"] == [question]  # asked again when ada is picked
+    assert questions_of(memory, "grace")["questions"] == [] and questions_of(memory, "")["questions"] == []
     [remembered] = state["undo"]
     assert undo_label(remembered) == "↩ Undo Remembered: User loves pottery classes."
 
