@@ -17,6 +17,8 @@ def describe_operation(op: Operation) -> str | None:
     """'✎ Updated: …', '✓ Remembered: …', '✗ No longer true: …' or '🗑 Forgot: …'; None for no news."""
     if op.event == Event.ADD and op.type != MemoryType.EPISODIC:
         return f"✓ Remembered: {op.new_text}"
+    if op.event == Event.UPDATE and op.reason == "edited":  # the user's own edit (Memory.update)
+        return f"✎ Corrected: {op.old_text} → {op.new_text}"
     if op.event == Event.UPDATE:
         return f"✎ Updated: {op.old_text} → {op.new_text}"
     if op.event == Event.DELETE and op.erased:

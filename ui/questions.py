@@ -8,10 +8,10 @@ from typing import Any
 import streamlit as st
 
 from memory import MemoryLayerError
-from memory.types import AddResult, Operation, PendingChange
+from memory.types import AddResult, Event, MemoryItem, Operation, PendingChange
 from ui.markup import escape
 from ui.notices import CHOICE_LABELS, can_undo, describe_answer, describe_operation, describe_undone
-from ui.session import ChatMessage
+from ui.session import ChatMessage, chats
 
 CHOICE_ICONS = {
     "apply": ":material/check:",
@@ -28,6 +28,22 @@ def take_result(message: ChatMessage, result: AddResult) -> None:
         note for op in result.changed() if not can_undo(op) and (note := describe_operation(op))
     ]
     message.memory_notes += [f"⚠ {w}" for w in result.warnings]
+
+
+def edit_operation(memory: Any, user_id: str, old: MemoryItem, new: MemoryItem) -> Operation:
+    """An edit made from the panel as an operation Undo can take back (its id is on the history row)."""
+    rows = memory.history(old.id, user_id=user_id)
+    op_id = rows[-1].operation_id if rows else None
+    return Operation(
+        event=Event.UPDATE,
+        memory_id=old.id,
+        type=old.type,
+        old_text=old.text,
+        new_text=new.text,
+        reason="edited",
+        id=op_id,
+        undoable=bool(op_id),
+    )
 
 
 def render_questions(memory: Any, user_id: str, message: ChatMessage) -> None:
@@ -81,10 +97,25 @@ def answer(memory: Any, user_id: str, message: ChatMessage, change: PendingChang
 
 def undo(memory: Any, user_id: str, message: ChatMessage, op: Operation) -> None:
     try:
-        memory.undo(op.id, user_id=user_id)
+        done = memory.undo(op.id, user_id=user_id)
     except MemoryLayerError as exc:  # UndoError among them: its message says why, in plain words
         message.memory_notes.append(f"⚠ {exc}")
         return
     message.undoable = [o for o in message.undoable if o.id != op.id]
+    refresh_hits(memory, user_id, [d.memory_id for d in done if d.event == Event.UPDATE and d.memory_id])
     message.memory_notes.append(describe_undone(op))
     st.toast(escape(message.memory_notes[-1]))
+
+
+def refresh_hits(memory: Any, user_id: str, memory_ids: list[str]) -> None:
+    """Memories whose text an undo restored show that text in every panel of this user's chats."""
+    for memory_id in memory_ids:
+        try:
+            item = memory.get(memory_id, user_id=user_id)
+        except MemoryLayerError:
+            continue
+        for chat in chats(user_id):
+            for m in chat.messages:
+                for hit in m.memories:
+                    if hit.memory.id == item.id:
+                        hit.memory = item

@@ -138,3 +138,26 @@ def test_gradio_asks_answers_and_undoes(memory):
     ]
     state, said = answer_question(memory, "ada", state, question["id"], "ignore")
     assert said.startswith("⚠ ")  # already answered
+
+
+def test_a_correction_from_the_panel_can_be_undone(app_env, reader):
+    from tests.ui.test_app import panel_texts
+    from tests.ui.test_fix import panel_button
+
+    at = start()
+    say(at, "I live in Paris.")
+    say(at, "Where do I live?")
+    button, fact = panel_button(at, reader, "edit", "Paris")
+    button.click().run()
+    prefix = button.key.removesuffix("_edit")
+    before = {b.key for b in buttons(at, "undo_")}  # the first turn's "Remembered"
+    at.text_area(key=f"{prefix}_text").set_value("User lives in Lyon.")
+    at.button(key=f"{prefix}_save").click().run()
+    assert reader.get(fact.id, user_id="ada").text == "User lives in Lyon."
+    assert any("✎ Corrected: User lives in Paris. → User lives in Lyon." in c for c in captions(at))
+    [undo] = [b for b in buttons(at, "undo_") if b.key not in before]
+    undo.click().run()
+    assert not at.exception, at.exception
+    assert reader.get(fact.id, user_id="ada").text == "User lives in Paris."
+    assert any("↩ Undone: Corrected: User lives in Paris. → User lives in Lyon." in c for c in captions(at))
+    assert any("User lives in Paris." in t for t in panel_texts(at))  # the panel shows it again
