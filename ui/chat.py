@@ -12,7 +12,8 @@ from memory import MemoryHit, MemoryLayerError
 from ui.fix import render_fix_controls, render_fix_notes
 from ui.markup import inert_markdown
 from ui.memory_view import escape, render_memories_used
-from ui.notices import describe_changes, describe_ingest
+from ui.notices import describe_ingest
+from ui.questions import render_questions, render_undoable, take_result
 from ui.services import Services
 from ui.session import ChatMessage, ChatSession, current_chat
 from ui.support import support_agent
@@ -74,7 +75,7 @@ def render_message(services: Services, user_id: str, message: ChatMessage) -> No
         if message.answered:
             render_panel(services, user_id, message)
         collect_write(message)
-        render_memory_notes(message)
+        render_memory_notes(services, user_id, message)
 
 
 def render_panel(services: Services, user_id: str, message: ChatMessage) -> None:
@@ -185,7 +186,7 @@ def answer_text(
             except Exception:
                 pass  # collect_write turns the failure into words
         collect_write(answer)
-    render_memory_notes(answer)
+    render_memory_notes(services, user_id, answer)
 
 
 def show_stream(pieces: Any) -> None:
@@ -200,7 +201,7 @@ def show_stream(pieces: Any) -> None:
 
 
 def collect_write(message: ChatMessage) -> None:
-    """Turn a finished background write into 'Memory updated' notes (once)."""
+    """Turn a finished background write into 'Memory updated' notes, Undo buttons and questions (once)."""
     future = message.write
     if future is None or not future.done():
         return
@@ -210,16 +211,18 @@ def collect_write(message: ChatMessage) -> None:
     except Exception as exc:
         message.memory_notes = [f"⚠ This turn could not be remembered: {exc}"]
         return
-    message.memory_notes = describe_changes(result) + [f"⚠ {w}" for w in result.warnings]
+    take_result(message, result)
 
 
-def render_memory_notes(message: ChatMessage) -> None:
+def render_memory_notes(services: Services, user_id: str, message: ChatMessage) -> None:
     if message.temporary:
         st.caption(":material/visibility_off: Temporary chat: not remembered.")
         return
     if message.write is not None:
         st.caption(":material/hourglass_top: Updating memory…")
+    render_undoable(services.memory, user_id, message)
     if message.memory_notes:
         st.caption("  \n".join(escape(note) for note in message.memory_notes))
+    render_questions(services.memory, user_id, message)
     if message.turn is not None:
         st.caption(f":material/receipt_long: {escape(message.turn.receipt.line())}")

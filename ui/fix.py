@@ -10,6 +10,7 @@ import streamlit as st
 from memory import MemoryLayerError
 from memory.types import MemoryHit, MemoryItem
 from ui.memory_view import escape
+from ui.questions import edit_operation
 from ui.session import ChatMessage, chats
 
 WRONG_HINT = "What is right? Correct it below, or forget it."
@@ -81,7 +82,12 @@ def save(memory: Any, user_id: str, message: ChatMessage, item: MemoryItem, key:
     close_editor(key)
     for hit in hits_of(user_id, item.id):
         hit.memory = new
-    notify(message, f"✎ Corrected: {item.text} → {new.text}")
+    edit = edit_operation(memory, user_id, item, new)
+    if edit.undoable:  # shown with an Undo button among the turn's changes
+        message.undoable.append(edit)
+        st.toast(escape(f"✎ Corrected: {item.text} → {new.text}"))
+    else:
+        notify(message, f"✎ Corrected: {item.text} → {new.text}")
 
 
 def forget(memory: Any, user_id: str, message: ChatMessage, item: MemoryItem, key: str | None = None) -> None:

@@ -16,6 +16,7 @@ from ui.gradio_chat import chat_reply, panel_state, render_panel, totals_markdow
 from ui.gradio_graph import build_graph
 from ui.gradio_manager import build_manager
 from ui.gradio_operator import build_operator
+from ui.gradio_questions import actions_state, questions_of, render_actions
 from ui.markup import escape
 from ui.services import NO_LLM_TEXT
 
@@ -35,6 +36,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         session = gr.State(lambda: str(uuid.uuid4()))
         panel = gr.State(panel_state([]))  # the memories the last answer used; the open editor
         receipts = gr.State([])
+        actions = gr.State(actions_state())  # questions to answer, changes that can be undone
         with gr.Row():
             user = gr.Textbox(
                 value="ada", label="User", info="Each user has separate memories.", scale=2, elem_id="user"
@@ -59,21 +61,36 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
                     notice = gr.Markdown(elem_id="fix-notice")
                     notes = gr.Markdown(elem_id="memory-notes")
+
+                    @gr.render(inputs=[actions])
+                    def draw_actions(state):  # noqa: ANN001, ANN202
+                        render_actions(memory, state, user, actions, answered)
+
+                    answered = gr.Markdown(elem_id="answer-notice")
                     totals = gr.Markdown(elem_id="chat-totals")
                     gr.Markdown(status)
 
-            def respond(message, history, user_id, temp, session_id, so_far):  # noqa: ANN001, ANN202
+            def respond(message, history, user_id, temp, session_id, so_far, asked):  # noqa: ANN001, ANN202
+                written: list = []
                 for chat, cleared, hits, said, kept in chat_reply(
-                    assistant, message, history or [], user_id, temp, session_id, so_far
+                    assistant, message, history or [], user_id, temp, session_id, so_far, written.append
                 ):
-                    yield chat, cleared, panel_state(hits), said, "", kept, totals_markdown(kept)
+                    now = actions_state(written[0] if written else None, asked)
+                    yield chat, cleared, panel_state(hits), said, "", kept, totals_markdown(kept), now
 
             box.submit(
                 respond,
-                [box, chatbot, user, temporary, session, receipts],
-                [chatbot, box, panel, notes, notice, receipts, totals],
+                [box, chatbot, user, temporary, session, receipts, actions],
+                [chatbot, box, panel, notes, notice, receipts, totals, actions],
                 api_name="chat",
             )
+            for trigger in (user.change, demo.load):  # another user: their open questions, no Undo
+                trigger(
+                    lambda u: (questions_of(memory, u), ""),
+                    user,
+                    [actions, answered],
+                    api_visibility="private",
+                )
         with gr.Tab("🗂 Memory manager") as manager_tab:
             build_manager(memory, user, manager_tab)
         with gr.Tab("🕸 Graph") as graph_tab:

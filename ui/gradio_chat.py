@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import gradio as gr
 from memory import MemoryHit, MemoryLayerError
 from memory.assistant import Assistant
 from memory.receipt import TurnReceipt, totals_line
+from memory.types import AddResult
 from ui.deployment import support_agent
 from ui.markup import escape, inert_markdown, plain_text
 from ui.notices import describe_changes, describe_ingest
@@ -60,10 +61,12 @@ def chat_reply(
     temporary: bool,
     session_id: str,
     receipts: list[dict[str, Any]] | None = None,
+    on_write: Callable[[AddResult], None] | None = None,
 ) -> Iterator[tuple[list[dict[str, Any]], None, list[dict[str, Any]], str, list[dict[str, Any]]]]:
     """Ingest attached files, then stream the answer.
 
-    Yields (chat, cleared input, memories used, notes, receipts of this chat)."""
+    Yields (chat, cleared input, memories used, notes, receipts of this chat); ``on_write`` gets the
+    turn's write result (its questions and undoable changes) once it is known."""
     text = (message.get("text") or "").strip()
     files = [Path(f if isinstance(f, str) else f["path"]) for f in message.get("files") or []]
     user_id = (user_id or "").strip()
@@ -109,7 +112,7 @@ def chat_reply(
         history[-1] = {"role": "assistant", "content": inert_markdown(reply)}
         yield history, None, used, notes_markdown(notes), receipts
     history[-1] = {"role": "assistant", "content": inert_markdown(turn.text)}
-    notes += wait_for_write(turn, temporary)
+    notes += wait_for_write(turn, temporary, on_write)
     receipt = turn.receipt
     history.append(
         {"role": "assistant", "content": "", "metadata": {"title": RECEIPT_TITLE + receipt.line()}}
@@ -117,7 +120,9 @@ def chat_reply(
     yield history, None, used, notes_markdown(notes), [*receipts, receipt.model_dump()]
 
 
-def wait_for_write(turn: Any, temporary: bool) -> list[str]:
+def wait_for_write(
+    turn: Any, temporary: bool, on_write: Callable[[AddResult], None] | None = None
+) -> list[str]:
     if turn.write is None:
         return ["🕶 Temporary chat: not remembered."] if temporary else []
     try:
@@ -126,6 +131,8 @@ def wait_for_write(turn: Any, temporary: bool) -> list[str]:
         return ["⏳ Still updating memory…"]
     except Exception as exc:
         return [f"⚠ This turn could not be remembered: {exc}"]
+    if on_write is not None:
+        on_write(result)
     return describe_changes(result) + [f"⚠ {w}" for w in result.warnings]
 
 

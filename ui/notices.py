@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
-from memory.types import AddResult, Event, IngestResult, MemoryType, SourceKind
+from memory.types import AddResult, Event, IngestResult, MemoryType, Operation, PendingChange, SourceKind
 
 MAX_SKIPPED_SHOWN = 3
+CHOICE_LABELS = {"apply": "Apply", "keep_both": "Keep both", "ignore": "Ignore"}
 
 
 def describe_changes(result: AddResult) -> list[str]:
     """One line per fact remembered, updated or forgotten; the kept turn itself is not news."""
-    notes: list[str] = []
-    for op in result.changed():
-        if op.event == Event.ADD and op.type != MemoryType.EPISODIC:
-            notes.append(f"✓ Remembered: {op.new_text}")
-        elif op.event == Event.UPDATE:
-            notes.append(f"✎ Updated: {op.old_text} → {op.new_text}")
-        elif op.event == Event.DELETE and op.erased:
-            notes.append(f"🗑 Forgot: {op.old_text}")
-        elif op.event == Event.DELETE:
-            notes.append(f"✗ No longer true: {op.old_text} (kept as the past)")
+    return [note for op in result.changed() if (note := describe_operation(op))]
+
+
+def describe_operation(op: Operation) -> str | None:
+    """'✎ Updated: …', '✓ Remembered: …', '✗ No longer true: …' or '🗑 Forgot: …'; None for no news."""
+    if op.event == Event.ADD and op.type != MemoryType.EPISODIC:
+        return f"✓ Remembered: {op.new_text}"
+    if op.event == Event.UPDATE and op.reason == "edited":  # the user's own edit (Memory.update)
+        return f"✎ Corrected: {op.old_text} → {op.new_text}"
+    if op.event == Event.UPDATE:
+        return f"✎ Updated: {op.old_text} → {op.new_text}"
+    if op.event == Event.DELETE and op.erased:
+        return f"🗑 Forgot: {op.old_text}"
+    if op.event == Event.DELETE:
+        return f"✗ No longer true: {op.old_text} (kept as the past)"
+    return None
+
+
+def can_undo(op: Operation) -> bool:
+    """A notice gets Undo when the library can reverse its operation (never a forget)."""
+    return bool(op.undoable and op.id and not op.erased and describe_operation(op))
+
+
+def describe_undone(op: Operation) -> str:
+    """'↩ Undone: Updated: A → B': the notice that was reversed, without its icon."""
+    note = describe_operation(op) or ""
+    return f"↩ Undone: {note.split(' ', 1)[-1]}"
+
+
+def describe_answer(change: PendingChange, choice: str, result: AddResult) -> list[str]:
+    """What answering a question did: the change's notices, or that the memory was kept as it was."""
+    notes = describe_changes(result) + [f"⚠ {w}" for w in result.warnings]
+    if choice == "ignore" or not notes:
+        return [f"✓ Kept as it was: {change.old_text}"] + notes
     return notes
 
 

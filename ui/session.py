@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from memory import MemoryLayerError
-from memory.types import AddResult, MemoryHit
+from memory.types import AddResult, MemoryHit, Operation, PendingChange
 
 TITLE_CHARS = 40
 
@@ -30,6 +30,8 @@ class ChatMessage:
     temporary: bool = False
     fix_notes: list[str] = field(default_factory=list)  # "✎ Corrected: …" from the panel's buttons
     turn: Any = None  # the Assistant's ChatTurn behind this answer, for its receipt
+    questions: list[PendingChange] = field(default_factory=list)  # changes asked, not yet answered
+    undoable: list[Operation] = field(default_factory=list)  # changes shown with an Undo button
 
 
 @dataclass
