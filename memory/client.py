@@ -26,7 +26,16 @@ from pydantic import TypeAdapter
 
 from memory import errors
 from memory.errors import InvalidInputError, MemoryLayerError, RateLimitError, ServiceUnavailableError
-from memory.types import AddResult, HistoryEntry, IngestResult, MemoryHit, MemoryItem, MemoryType
+from memory.types import (
+    AddResult,
+    HistoryEntry,
+    IngestResult,
+    MemoryHit,
+    MemoryItem,
+    MemoryType,
+    Operation,
+    PendingChange,
+)
 
 T = TypeVar("T")
 RETRY_STATUS = frozenset({502, 503, 504})
@@ -84,6 +93,20 @@ class MemoryClient:
 
     def delete(self, memory_id: str, *, user_id: str) -> None:
         self._call("DELETE", _path(memory_id), user_id, params={"user_id": user_id})
+
+    def pending(self, user_id: str) -> list[PendingChange]:
+        return _parse(
+            list[PendingChange], self._call("GET", "/v1/pending", user_id, params={"user_id": user_id})
+        )
+
+    def apply(self, pending_id: str, choice: str, *, user_id: str) -> AddResult:
+        body = {"user_id": user_id, "choice": choice}
+        path = f"/v1/pending/{quote(str(pending_id), safe='')}/answer"
+        return AddResult.model_validate(self._call("POST", path, user_id, json=body))
+
+    def undo(self, operation_id: str, *, user_id: str) -> list[Operation]:
+        path = f"/v1/operations/{quote(str(operation_id), safe='')}/undo"
+        return _parse(list[Operation], self._call("POST", path, user_id, json={"user_id": user_id}))
 
     def delete_all(
         self,

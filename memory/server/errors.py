@@ -22,6 +22,7 @@ STATUS: list[tuple[type[E.MemoryLayerError], int]] = [
     (E.IdempotencyError, 409),
     (E.ServiceUnavailableError, 503),
     (E.InvalidInputError, 400),
+    (E.IsolationError, 403),
     (E.NotFoundError, 404),
     (E.FileTooLargeError, 413),
     (E.UnsupportedFileError, 415),

@@ -20,16 +20,27 @@ from memory.retrieval import PRESETS, RetrievalSettings
 from memory.server.idempotency import fingerprint
 from memory.server.schemas import (
     AddRequest,
+    AnswerRequest,
     DeleteAllRequest,
     Deleted,
     Imported,
     ImportRequest,
     MemoryPage,
     SearchRequest,
+    UndoRequest,
     UpdateRequest,
 )
 from memory.server.tenancy import Principal, Scope
-from memory.types import AddResult, HistoryEntry, IngestResult, MemoryHit, MemoryItem, MemoryType
+from memory.types import (
+    AddResult,
+    HistoryEntry,
+    IngestResult,
+    MemoryHit,
+    MemoryItem,
+    MemoryType,
+    Operation,
+    PendingChange,
+)
 
 router = APIRouter(prefix="/v1")
 MAX_PAGE = 1000
@@ -198,6 +209,34 @@ def delete(memory_id: str, user_id: str, request: Request, principal: Caller) ->
         return Deleted(deleted=memory_id)
 
     return _write(request, principal, "", run)
+
+
+@router.get("/pending", response_model=list[PendingChange], summary="Changes waiting for the user's answer")
+def pending(user_id: str, request: Request, principal: Caller) -> Any:
+    scope = scope_of(request, principal, user_id)
+    return [c.model_copy(update={"user_id": scope.user}) for c in _memory(request).pending(scope.user_id)]
+
+
+@router.post("/pending/{pending_id}/answer", response_model=AddResult, summary="Answer a pending change")
+def answer(pending_id: str, req: AnswerRequest, request: Request, principal: Caller) -> Response:
+    scope = scope_of(request, principal, req.user_id)
+    return _write(
+        request,
+        principal,
+        req.model_dump_json(),
+        lambda: _memory(request).apply(pending_id, req.choice, user_id=scope.user_id),
+    )
+
+
+@router.post("/operations/{operation_id}/undo", response_model=list[Operation], summary="Undo an operation")
+def undo(operation_id: str, req: UndoRequest, request: Request, principal: Caller) -> Response:
+    scope = scope_of(request, principal, req.user_id)
+    return _write(
+        request,
+        principal,
+        req.model_dump_json(),
+        lambda: _memory(request).undo(operation_id, user_id=scope.user_id),
+    )
 
 
 @router.post("/memories/delete_all", response_model=Deleted, summary="Delete every memory in a scope")

@@ -45,6 +45,15 @@ class UpdateRequest(_Body):
     metadata: dict[str, Any] | None = None
 
 
+class AnswerRequest(_Body):
+    user_id: str
+    choice: str  # apply | keep_both | ignore
+
+
+class UndoRequest(_Body):
+    user_id: str
+
+
 class DeleteAllRequest(_Body):
     user_id: str
     agent_id: str | None = None

@@ -166,3 +166,23 @@ def test_agent_ids_are_namespaced_by_tenant(service, acme: MemoryClient) -> None
     assert mine.agent_id == "help-bot" and mine.user_id == "cy"
     hits = acme.search("order broken", user_id="cy", agent_id="help-bot")
     assert [h.memory.agent_id for h in hits] == ["help-bot"]
+
+
+def test_pending_answers_and_undo_over_http(service, acme: MemoryClient) -> None:
+    from memory.errors import UndoError
+
+    acme.add("I love pottery classes.", user_id="pia")
+    asked = acme.add("I'm not into pottery anymore.", user_id="pia")
+    (question,) = acme.pending("pia")
+    assert question.user_id == "pia" and "pottery" in question.question.lower()
+    assert [p.id for p in asked.pending] == [question.id]
+    result = acme.apply(question.id, "apply", user_id="pia")
+    assert [op.event for op in result.changed()] == [Event.DELETE]
+    assert acme.pending("pia") == []
+    assert "pottery" not in " ".join(m.text for m in acme.get_all(user_id="pia", types=[MemoryType.SEMANTIC]))
+    undone = acme.undo(result.changed()[0].id, user_id="pia")
+    assert undone and "pottery" in " ".join(
+        m.text for m in acme.get_all(user_id="pia", types=[MemoryType.SEMANTIC])
+    )
+    with pytest.raises(UndoError):
+        acme.undo(result.changed()[0].id, user_id="pia")  # already undone: refused in words
