@@ -86,9 +86,9 @@ def add_service_commands(sub: Any) -> None:
     keys = sub.add_parser("keys", help="API keys of the HTTP service").add_subparsers(
         dest="keys_command", required=True
     )
-    keys.add_parser("create", help="create a key for a tenant (printed once)").add_argument(
-        "--tenant", required=True
-    )
+    create = keys.add_parser("create", help="create a key for a tenant (printed once)")
+    create.add_argument("--tenant", required=True)
+    create.add_argument("--operator", action="store_true", help="may also manage agents' shared memory")
     keys.add_parser("list", help="list keys (ids, tenants, revoked or not)").add_argument("--tenant")
     keys.add_parser("revoke", help="revoke a key by its id").add_argument("key_id")
     p = sub.add_parser("mcp", help="run the MCP server (stdio, or streamable HTTP)")
@@ -119,7 +119,7 @@ def run_service(args: argparse.Namespace, config: Any) -> Any:
     store = KeyStore(keys_path(config))
     try:
         if args.keys_command == "create":
-            key = store.create(args.tenant)
+            key = store.create(args.tenant, role="operator" if args.operator else "app")
             print("API key (shown once; only its hash is stored):", file=sys.stderr)
             return {"tenant": args.tenant, "key": key}
         if args.keys_command == "list":

@@ -24,6 +24,7 @@ MemoryLayerError                 base of everything raised on purpose
 │   └── ImageRejectedError       decompression bomb, too small, unreadable
 └── ServiceError                 the memory service refused or could not answer (HTTP client side)
     ├── AuthenticationError      missing, unknown or revoked API key
+    ├── ForbiddenError           the key may not do this (agent memory needs an operator key)
     ├── RateLimitError           too many requests for this key; retry after ``retry_after`` seconds
     ├── RequestTooLargeError     the request body is over the service's limit
     ├── IdempotencyError         an Idempotency-Key was reused with a different request
@@ -135,6 +136,10 @@ class ServiceError(MemoryLayerError):
 
 class AuthenticationError(ServiceError):
     pass
+
+
+class ForbiddenError(ServiceError):
+    """The key is valid but may not do this (e.g. an app key writing an agent's shared memory)."""
 
 
 class RateLimitError(ServiceError):

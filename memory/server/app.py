@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from memory.config import MemoryConfig
 from memory.errors import RequestTooLargeError
-from memory.server import errors
+from memory.server import agents, errors
 from memory.server.auth import KeyStore, RateLimiter
 from memory.server.idempotency import IdempotencyStore
 from memory.server.routes import router
@@ -133,6 +133,7 @@ def create_app(config: MemoryConfig | None = None, memory: Any = None) -> FastAP
     app.state.service = service
     errors.install(app)
     app.include_router(router)
+    app.include_router(agents.router)
 
     @app.middleware("http")
     async def shard_header(request: Request, call_next: Any) -> Any:

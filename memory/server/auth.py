@@ -23,6 +23,7 @@ from memory.errors import AuthenticationError, InvalidInputError, NotFoundError,
 from memory.server.tenancy import Principal, check_tenant
 
 PREFIX = "mk"
+ROLES = ("app", "operator")
 
 
 class KeyInfo(BaseModel):
@@ -30,6 +31,7 @@ class KeyInfo(BaseModel):
     tenant: str
     created_at: datetime
     revoked_at: datetime | None = None
+    role: str = "app"
 
 
 def _hash(key: str) -> str:
@@ -56,27 +58,34 @@ class KeyStore:
             "CREATE TABLE IF NOT EXISTS api_keys (key_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, "
             "hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)"
         )
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(api_keys)")}
+        if "role" not in columns:  # keys made before roles existed are app keys
+            self._conn.execute("ALTER TABLE api_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'app'")
 
-    def create(self, tenant: str) -> str:
-        """A new key for ``tenant``; the only time the key itself exists outside the caller."""
+    def create(self, tenant: str, role: str = "app") -> str:
+        """A new key for ``tenant``; the only time the key itself exists outside the caller. An
+        "operator" key may also manage the tenant's agents' shared memory."""
         tenant = check_tenant(tenant)
+        if role not in ROLES:
+            raise InvalidInputError(f"Unknown key role {role!r}; use one of {', '.join(ROLES)}.")
         key_id = secrets.token_hex(6)
         key = f"{PREFIX}.{tenant}.{key_id}.{secrets.token_urlsafe(32)}"
         with self._lock:
             self._conn.execute(
-                "INSERT INTO api_keys VALUES (?, ?, ?, ?, NULL)",
-                (key_id, tenant, _hash(key), datetime.now(UTC).isoformat()),
+                "INSERT INTO api_keys (key_id, tenant, hash, created_at, revoked_at, role) "
+                "VALUES (?, ?, ?, ?, NULL, ?)",
+                (key_id, tenant, _hash(key), datetime.now(UTC).isoformat(), role),
             )
         return key
 
     def list(self, tenant: str | None = None) -> list[KeyInfo]:
-        query = "SELECT key_id, tenant, created_at, revoked_at FROM api_keys"
+        query = "SELECT key_id, tenant, created_at, revoked_at, role FROM api_keys"
         args: tuple[str, ...] = ()
         if tenant:
             query, args = query + " WHERE tenant = ?", (tenant,)
         with self._lock:
             rows = self._conn.execute(query + " ORDER BY created_at", args).fetchall()
-        return [KeyInfo(key_id=r[0], tenant=r[1], created_at=r[2], revoked_at=r[3]) for r in rows]
+        return [KeyInfo(key_id=r[0], tenant=r[1], created_at=r[2], revoked_at=r[3], role=r[4]) for r in rows]
 
     def revoke(self, key_id: str) -> None:
         with self._lock:
@@ -95,13 +104,13 @@ class KeyStore:
             raise refused
         with self._lock:
             row = self._conn.execute(
-                "SELECT tenant, hash, revoked_at FROM api_keys WHERE key_id = ?", (parts[2],)
+                "SELECT tenant, hash, revoked_at, role FROM api_keys WHERE key_id = ?", (parts[2],)
             ).fetchone()
         if row is None or not hmac.compare_digest(row[1], _hash(key or "")) or row[0] != parts[1]:
             raise refused
         if row[2] is not None:
             raise AuthenticationError("This API key has been revoked.")
-        return Principal(tenant=row[0], key_id=parts[2])
+        return Principal(tenant=row[0], key_id=parts[2], role=row[3])
 
     def close(self) -> None:
         self._conn.close()

@@ -17,6 +17,7 @@ log = logging.getLogger("memory.server")
 # Most specific first: the first class the error is an instance of gives the status.
 STATUS: list[tuple[type[E.MemoryLayerError], int]] = [
     (E.AuthenticationError, 401),
+    (E.ForbiddenError, 403),
     (E.RateLimitError, 429),
     (E.RequestTooLargeError, 413),
     (E.IdempotencyError, 409),

@@ -45,6 +45,19 @@ class UpdateRequest(_Body):
     metadata: dict[str, Any] | None = None
 
 
+class AgentAddRequest(_Body):
+    messages: str | list[dict[str, str]]
+
+
+class AgentSearchRequest(_Body):
+    query: str
+    limit: int = Field(default=10, ge=1, le=1000)
+
+
+class AgentUpdateRequest(_Body):
+    text: str
+
+
 class AnswerRequest(_Body):
     user_id: str
     choice: str  # apply | keep_both | ignore

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from memory.agent_scope import agent_owner, is_agent_owner
 from memory.errors import InvalidInputError
 from memory.types import HistoryEntry, MemoryHit, MemoryItem
 
@@ -26,6 +27,22 @@ class Principal:
 
     tenant: str
     key_id: str
+    role: str = "app"  # "operator" keys may also write agents' shared memory
+
+
+def tenant_agent(principal: Principal, agent_id: Any) -> str:
+    """The library's agent id: agents are namespaced by tenant like users, so an agent's shared
+    memory of one tenant never reaches another tenant's customers, whatever id they pass."""
+    if not isinstance(agent_id, str) or not agent_id.strip() or _CONTROL.search(agent_id):
+        raise InvalidInputError("agent_id must be a non-empty string without control characters.")
+    return f"{principal.tenant}{SEPARATOR}{agent_id.strip()}"
+
+
+def public_item(item: MemoryItem, user: str | None) -> MemoryItem:
+    """A record as a caller sees it: their own user id (or the agent's shared owner) and agent id."""
+    agent = item.agent_id.split(SEPARATOR, 1)[-1] if item.agent_id else None
+    owner = agent_owner(agent) if is_agent_owner(item.user_id) and agent else user
+    return item.model_copy(update={"user_id": owner, "agent_id": agent})
 
 
 def check_tenant(tenant: str) -> str:
@@ -61,17 +78,10 @@ class Scope:
         return f"{self.principal.tenant}{SEPARATOR}{self.user}"
 
     def agent(self, agent_id: Any) -> str | None:
-        """The library's agent id: agents are namespaced by tenant like users, so an agent's shared
-        memory of one tenant never reaches another tenant's customers, whatever id they pass."""
-        if agent_id is None:
-            return None
-        if not isinstance(agent_id, str) or not agent_id.strip() or _CONTROL.search(agent_id):
-            raise InvalidInputError("agent_id must be a non-empty string without control characters.")
-        return f"{self.principal.tenant}{SEPARATOR}{agent_id.strip()}"
+        return None if agent_id is None else tenant_agent(self.principal, agent_id)
 
     def item(self, item: MemoryItem) -> MemoryItem:
-        agent = item.agent_id.split(SEPARATOR, 1)[-1] if item.agent_id else None
-        return item.model_copy(update={"user_id": self.user, "agent_id": agent})
+        return public_item(item, self.user)
 
     def hit(self, hit: MemoryHit) -> MemoryHit:
         return hit.model_copy(update={"memory": self.item(hit.memory)})

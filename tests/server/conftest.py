@@ -12,6 +12,8 @@ from tests.server.processes import ServiceProcess, memory_cli
 def service(tmp_path_factory):
     data = tmp_path_factory.mktemp("service") / "data"
     keys = {tenant: memory_cli(data, "keys", "create", "--tenant", tenant) for tenant in ("acme", "globex")}
+    keys["acme-operator"] = memory_cli(data, "keys", "create", "--tenant", "acme", "--operator")
+    keys["globex-operator"] = memory_cli(data, "keys", "create", "--tenant", "globex", "--operator")
     proc = ServiceProcess(data).start()
     proc.keys = keys
     yield proc
