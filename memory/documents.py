@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingestion import LoadedFile, load_file
-from memory.agent_scope import owner_args
+from memory.agent_scope import is_agent_owner, owner_args
 from memory.errors import MemoryLayerError, StoreError
 from memory.extraction import Turn
 from memory.types import IngestResult, MemoryInput, MemoryType, SkippedPart, Source, SourceKind, utcnow
@@ -79,16 +79,17 @@ def ingest_file(
     )
     pages = f"{loaded.pages} page{'s' if loaded.pages != 1 else ''}"
     what = "an image" if loaded.kind == SourceKind.IMAGE else f"a document ({pages})"
-    inputs.append(
-        MemoryInput(
-            text=f"User uploaded {what}: {loaded.file_name}.",
-            type=MemoryType.EPISODIC,
-            agent_id=agent_id,
-            session_id=session_id,
-            source=upload,
-            metadata=meta,
+    if not is_agent_owner(user_id):  # an agent's knowledge base holds the document, not an upload event
+        inputs.append(
+            MemoryInput(
+                text=f"User uploaded {what}: {loaded.file_name}.",
+                type=MemoryType.EPISODIC,
+                agent_id=agent_id,
+                session_id=session_id,
+                source=upload,
+                metadata=meta,
+            )
         )
-    )
     items = memory.add_document(inputs, user_id=user_id, sha256=loaded.sha256, agent_id=agent_id)
     if items is None:
         result.duplicate = True

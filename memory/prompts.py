@@ -240,10 +240,22 @@ def chat_system_prompt(rules: Sequence[MemoryItem], *, today: date | None = None
     if today is not None:
         parts.append(f"Today is {today.isoformat()} ({today.strftime('%A')}).")
     kept = active_rules(rules)
-    if kept:
+    policy = [rule for rule in kept if rule.scope == "agent"]
+    own = [rule for rule in kept if rule.scope != "agent"]
+    if policy:
+        parts.append(
+            "Policy set by the operators of this assistant (always follow it):\n"
+            + "\n".join(f"- {_one_line(rule.text)}" for rule in policy)
+        )
+    if own and policy:
+        parts.append(
+            "Preferences this user has set (follow them, unless they conflict with the policy above):\n"
+            + "\n".join(f"- {_one_line(rule.text)}" for rule in own)
+        )
+    elif own:
         parts.append(
             "Rules the user has set for you in this chat (always follow them):\n"
-            + "\n".join(f"- {_one_line(rule.text)}" for rule in kept)
+            + "\n".join(f"- {_one_line(rule.text)}" for rule in own)
         )
     parts.append(
         f"Before the user's message you get a block between {CONTEXT_OPEN} and {CONTEXT_CLOSE}: what you "

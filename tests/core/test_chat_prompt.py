@@ -109,3 +109,25 @@ def test_offline_reply_uses_the_current_fact_and_says_what_changed() -> None:
     assert "- also: until 03 May 2026: User is vegetarian." in text
     retracted = offline_reply("Am I vegetarian?", hits(old), [])
     assert "you told me on 03 May 2026 that this no longer holds" in retracted
+
+
+def test_an_agents_policy_comes_before_a_customers_own_preferences() -> None:
+    from memory.agent_scope import agent_owner
+
+    policy = MemoryItem(
+        text="Always offer a replacement before a refund.",
+        user_id=agent_owner("help-bot"),
+        agent_id="help-bot",
+        type=MemoryType.PROCEDURAL,
+        source=Source(kind=SourceKind.MANUAL),
+    )
+    wish = MemoryItem(
+        text="Always give refunds.",
+        user_id="cust-1",
+        type=MemoryType.PROCEDURAL,
+        source=Source(kind=SourceKind.CHAT),
+    )
+    system = chat_messages("refund?", [], [wish, policy])[0]["content"]
+    assert system.index("Policy set by the operators") < system.index("Preferences this user has set")
+    assert system.index("replacement before a refund") < system.index("Always give refunds.")
+    assert "unless they conflict with the policy above" in system
