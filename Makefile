@@ -42,6 +42,9 @@ LOCOMO ?= ../shared/data/locomo/locomo_dev.json
 BENCH := $(BIN)/python -m memory.bench
 bench: setup
 	mkdir -p bench/out
+	$(BIN)/pip install -q -e '.[peer]'
+	$(BENCH) locomo --data $(LOCOMO) --conversations conv-30 --peer mem0 --out bench/out/locomo-conv-30.json
+	$(BENCH) locomo --data $(LOCOMO) --conversations conv-26 --peer mem0 --out bench/out/locomo-conv-26.json
 	$(BENCH) locomo --data $(LOCOMO) --out bench/out/locomo-hybrid-graph.json
 	$(BENCH) locomo --data $(LOCOMO) --no-graph --out bench/out/locomo-hybrid.json
 	$(BENCH) locomo --data $(LOCOMO) --no-graph --preset dense --out bench/out/locomo-dense.json
@@ -50,6 +53,9 @@ bench: setup
 	$(BENCH) scale --n 10000 --graph --out bench/out/scale-10k-graph.json
 	$(BENCH) scale --n 100000 --out bench/out/scale-100k.json
 	$(BENCH) ingest --pages 100 --out bench/out/ingest.json
+	$(BENCH) embedder --out bench/out/embedder.json
+	$(BENCH) extraction --split test --out bench/out/extraction-test.json
+	$(BENCH) graph-engine --out bench/out/graph-engine.json
 	$(BIN)/pip install -q --no-deps mem0ai==1.0.11
 	$(BENCH) llm-cost --data $(LOCOMO) --out bench/out/llm-cost.json
 	$(BIN)/python -m ui.bench > bench/out/ui.json
