@@ -4,7 +4,6 @@ extraction, reconciliation, retrieval and the stores."""
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from memory.llm.usage import recording, summarise
 from memory.provenance import drop_echoes
 from memory.reconcile import Reconciler, versions
 from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
+from memory.retrieval_graph import asks_about_past
 from memory.stores import make_graph_store, make_history, make_vector_store
 from memory.stores.base import ScopeFilter
 from memory.stores.payload import INDEX_CONTEXT
@@ -57,12 +57,6 @@ from memory.types import (
 from memory.writes import HistoryRow, Stores, UnitOfWork, finish, recover
 
 _FILTER_KEYS = {"source_kind", "file_sha256", "slot", "created_after", "created_before"}
-# A question about how things were: superseded and retracted memories are searched too.
-_PAST_QUESTION = re.compile(
-    r"\b(before|used to|previous(ly)?|former(ly)?|earlier|in the past|no longer|anymore|any more|"
-    r"originally|at first|back then|old|last time|change[ds]?|history)\b",
-    re.IGNORECASE,
-)
 
 
 class Memory:
@@ -490,7 +484,7 @@ class Memory:
         query = self._check_text(query)
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             raise InvalidInputError("limit must be a whole number of at least 1.")
-        past = bool(_PAST_QUESTION.search(query)) if include_past is None else include_past
+        past = asks_about_past(query) if include_past is None else include_past
         owner = self._owner(user_id, agent_id, scope)
         shared = scope == "user" and agent_id is not None
         found = self._scope(
@@ -587,7 +581,7 @@ class Memory:
         return self._vectors.newest(scope_filter, offset + limit)[offset:] if limit else []
 
     def iter_all(
-        self, *, user_id: str, agent_id: str | None = None, include_past: bool = True, page: int = 512
+        self, *, user_id: str, agent_id: str | None = None, include_past: bool = True
     ) -> Iterator[MemoryItem]:
         """Every memory of one owner (a user, or an agent's reserved owner: see ``memory.agent_scope``),
         a page at a time from the store (store order, not sorted)."""

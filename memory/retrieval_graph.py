@@ -37,6 +37,12 @@ _PAST_PATTERNS = [
         r"\bold (?:job|address|home|house|flat|apartment|city|town|school|company|employer|phone|number|email|car|boss)\b",
         r"\bmoved? from\b",
         r"\bex[- ](?:wife|husband|partner|girlfriend|boyfriend|employer|colleague)\b",
+        r"\boriginally\b",
+        r"\bat first\b",
+        r"\blast time\b",
+        r"\bold\b",
+        r"\bchange[ds]?\b",
+        r"\bhistory\b",
     )
 ]
 

@@ -30,10 +30,6 @@ def _files_holding(root: Path, words: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _disk(root: Path) -> int:
-    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-
-
 def run(n: int = 200, data_dir: Path | None = None) -> dict[str, Any]:
     root = data_dir or Path(tempfile.mkdtemp(prefix="memory-forget-"))
     words = [f"{c}{i}" for i in range(n) for c in CITIES[:1]]
@@ -49,9 +45,8 @@ def run(n: int = 200, data_dir: Path | None = None) -> dict[str, Any]:
             memory.delete_all(user_id="leaver")
             delete_s = time.perf_counter() - start
             before = _files_holding(root, words)
-            size_before = _disk(root)
             start = time.perf_counter()
-            memory.compact()
+            sizes = memory.compact()
             compact_s = time.perf_counter() - start
             after = _files_holding(root, words)
             intact = memory.count(user_id="stayer") == stayer
@@ -62,8 +57,8 @@ def run(n: int = 200, data_dir: Path | None = None) -> dict[str, Any]:
             "files_with_forgotten_text_before_compact": before,
             "files_with_forgotten_text_after_compact": after,
             "compact_s": round(compact_s, 3),
-            "disk_bytes_before_compact": size_before,
-            "disk_bytes_after_compact": _disk(root),
+            "disk_bytes_before_compact": sizes["bytes_before"],
+            "disk_bytes_after_compact": sizes["bytes_after"],
             "other_user_intact": intact,
         }
     finally:
