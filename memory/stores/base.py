@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, model_validator
 
@@ -45,7 +45,9 @@ class ScopeFilter(BaseModel):
         )
 
 
-class VectorHit(BaseModel):
+class VectorHit(NamedTuple):
+    """A candidate id and its score (a plain tuple: a search makes a hundred of them)."""
+
     id: str
     score: float  # cosine for dense hits, BM25 for keyword hits
 

@@ -13,7 +13,7 @@ import importlib
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +32,8 @@ from memory.graph_query import (
     normalise_relation,
 )
 from memory.stores.base import GraphEdge
+from memory.stores.entity_names import NameIndex
+from memory.stores.graph_adjacency import Adjacency, EdgeRow
 from memory.types import Relation
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -75,6 +77,7 @@ _SCHEMA = (
     "valid_from TIMESTAMP, valid_to TIMESTAMP, user_id STRING)",
 )
 _EDGE_COLUMNS = "a.name, r.relation, b.name, r.memory_id, r.valid_from, r.valid_to, a.id, b.id"
+_EDGE_ROW = f"{_EDGE_COLUMNS}, ID(r)"  # an ``EdgeRow``: the columns and the engine's edge id
 _LOCK_MARKER = "could not set lock on file"
 
 
@@ -145,14 +148,30 @@ class _UserIndex:
 
     by_id: dict[str, _Entity] = field(default_factory=dict)
     by_form: dict[str, _Entity] = field(default_factory=dict)
+    _names: dict[str, NameIndex] = field(default_factory=dict)  # "name"/"id" -> index, built when asked
 
     def add(self, entity: _Entity) -> None:
         self.by_id[entity.id] = entity
         for form in entity.forms:
             self.by_form.setdefault(form, entity)
+        self._names.clear()
 
-    def mentionable(self, key: Callable[[_Entity], str]) -> list[EntityForms]:
-        return [EntityForms(key(e), e.forms) for e in self.by_id.values() if e.norm != SELF_NAME]
+    def add_alias(self, entity: _Entity, name: str) -> None:
+        entity.aliases.append(name)
+        self.by_form.setdefault(normalise_name(name), entity)
+        self._names.clear()
+
+    def names(self, by: str) -> NameIndex:
+        """The entities (the user's own node left out) for text matching, answering with their
+        display name (``by="name"``) or id."""
+        index = self._names.get(by)
+        if index is None:
+            index = self._names[by] = NameIndex(
+                EntityForms(e.name if by == "name" else e.id, e.forms)
+                for e in self.by_id.values()
+                if e.norm != SELF_NAME
+            )
+        return index
 
 
 @dataclass
@@ -167,6 +186,7 @@ class _Handle:
     conn: Any
     lock: threading.RLock = field(default_factory=threading.RLock)
     entities: dict[str, _UserIndex] = field(default_factory=dict)  # user_id -> that user's entities
+    edges: dict[str, Adjacency] = field(default_factory=dict)  # user_id -> that user's edges, once read
     # Parameterised queries are prepared once: kuzu 0.11's execute(query, params) keeps ~6 KB per
     # call that is never freed (measured), a prepared statement reused does not.
     prepared: dict[str, Any] = field(default_factory=dict)
@@ -212,6 +232,7 @@ class KuzuGraphStore:
         self._handle: _Handle | None = self._open()
         self._lock = self._handle.lock
         self._entities = self._handle.entities
+        self._adjacency = self._handle.edges
         for statement in _SCHEMA:
             self._run(statement)
 
@@ -288,11 +309,41 @@ class KuzuGraphStore:
             return cached
 
     def _invalidate(self, user_id: str | None = None) -> None:
+        """Drop what is held in memory for a user (every user when None); it is read again when needed."""
         with self._lock:
             if user_id is None:
                 self._entities.clear()
+                self._adjacency.clear()
             else:
                 self._entities.pop(user_id, None)
+                self._adjacency.pop(user_id, None)
+
+    @staticmethod
+    def _row(row: list[Any]) -> EdgeRow:
+        key = row[8]
+        return EdgeRow(*row[:8], key=(key["table"], key["offset"]) if isinstance(key, dict) else key)
+
+    def _user_edges(self, user_id: str) -> Adjacency:
+        with self._lock:
+            held = self._adjacency.get(user_id)
+            if held is None:
+                rows = self._run(
+                    f"MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u RETURN {_EDGE_ROW}",
+                    {"u": user_id},
+                )
+                held = self._adjacency[user_id] = Adjacency(self._row(r) for r in rows)
+            return held
+
+    def _reread_edges(self, user_id: str, where: str, params: dict[str, Any]) -> None:
+        """Re-read the edges a write touched into the user's held edges, if they are held."""
+        with self._lock:
+            held = self._adjacency.get(user_id)
+            if held is not None:
+                rows = self._run(
+                    f"MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u AND ({where}) RETURN {_EDGE_ROW}",
+                    {"u": user_id, **params},
+                )
+                held.upsert(self._row(r) for r in rows)
 
     def _is_functional(self, relation: str) -> bool:
         return (
@@ -337,8 +388,7 @@ class KuzuGraphStore:
             return entity
         entity = self._similar(entities, norm)
         if entity is not None:
-            entity.aliases.append(name)
-            entities.by_form.setdefault(norm, entity)
+            entities.add_alias(entity, name)
             self._run(
                 "MATCH (e:Entity) WHERE e.id = $id SET e.aliases = $aliases",
                 {"id": entity.id, "aliases": entity.aliases},
@@ -381,11 +431,25 @@ class KuzuGraphStore:
             names = [normalise_name(_clean(n)) for r in relations for n in (r.subject, r.object)]
             if self._embed is not None and any(n not in entities.by_form for n in names):
                 self._vectors_for(names + [e.norm for e in entities.by_id.values()])
+            closing: set[tuple[str, str]] = set()  # (subject id, relation) of functional edges
             with self._transaction(user_id):
                 for rel in relations:
                     subject = self._resolve(user_id, entities, rel.subject)
                     obj = self._resolve(user_id, entities, rel.object)
-                    self._add_edge(user_id, memory_id, subject, normalise_relation(rel.relation), obj, moment)
+                    relation = normalise_relation(rel.relation)
+                    self._add_edge(user_id, memory_id, subject, relation, obj, moment)
+                    if self._is_functional(relation):
+                        closing.add((subject.id, relation))
+            # The new edges, and the edges a functional relation closed.
+            self._reread_edges(
+                user_id,
+                "r.memory_id = $m OR (a.id IN $subjects AND r.relation IN $relations)",
+                {
+                    "m": memory_id,
+                    "subjects": sorted({s for s, _ in closing}),
+                    "relations": sorted({r for _, r in closing}),
+                },
+            )
 
     def _add_edge(
         self, user_id: str, memory_id: str, subject: _Entity, relation: str, obj: _Entity, at: datetime
@@ -428,6 +492,7 @@ class KuzuGraphStore:
             "AND r.valid_to IS NULL SET r.valid_to = $at",
             {"u": user_id, "m": memory_id, "at": _to_db_time(at)},
         )
+        self._reread_edges(user_id, "r.memory_id = $m", {"m": memory_id})
 
     def reopen_relations(self, user_id: str, memory_id: str, at: datetime) -> None:
         """Undo ``close_relations`` at exactly ``at``: a unit of work that closed them did not commit."""
@@ -437,6 +502,7 @@ class KuzuGraphStore:
             "AND r.valid_to = $at SET r.valid_to = NULL",
             {"u": user_id, "m": memory_id, "at": _to_db_time(at)},
         )
+        self._reread_edges(user_id, "r.memory_id = $m", {"m": memory_id})
 
     def compact(self) -> None:
         """Rebuild the database from its live rows in a new file that replaces the old one: the engine
@@ -490,6 +556,7 @@ class KuzuGraphStore:
                 conn.close()
                 db.close()
             handle.prepared.clear()
+            handle.edges.clear()  # the engine's edge ids change with the new file
             handle.conn.close()
             handle.db.close()
             _remove_db_files(db_file)
@@ -534,6 +601,7 @@ class KuzuGraphStore:
             if handle.refs == 0:
                 _HANDLES.pop((self.path.resolve(), self.engine), None)
                 handle.entities.clear()
+                handle.edges.clear()
                 handle.conn.close()
                 handle.db.close()
 
@@ -546,7 +614,7 @@ class KuzuGraphStore:
     # -- reads ----------------------------------------------------------------------------------
 
     @staticmethod
-    def _edge(row: list[Any]) -> GraphEdge:
+    def _edge(row: Sequence[Any]) -> GraphEdge:
         return GraphEdge(
             subject=row[0],
             relation=row[1],
@@ -562,7 +630,7 @@ class KuzuGraphStore:
         for name in names:
             entity = entities.by_form.get(normalise_name(_clean(name)))
             if entity is None:
-                ids.extend(mentioned_entities(name, entities.mentionable(lambda e: e.id))[:1])
+                ids.extend(mentioned_entities(name, entities.names("id"))[:1])
             elif entity.id not in ids:
                 ids.append(entity.id)
         return ids
@@ -577,22 +645,17 @@ class KuzuGraphStore:
             raise InvalidInputError(f"hops must be 1 or 2, not {hops}")
         with self._lock:
             frontier = self._ids_for(user_id, names)
+            held = self._user_edges(user_id) if frontier else None
             seen_nodes = set(frontier)
             found: dict[tuple[Any, ...], GraphEdge] = {}
             for _ in range(hops):
-                if not frontier:
+                if not frontier or held is None:
                     break
-                rows = self._run(
-                    "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u "
-                    "AND (a.id IN $ids OR b.id IN $ids) AND ($past OR r.valid_to IS NULL) "
-                    f"RETURN {_EDGE_COLUMNS} ORDER BY r.valid_to IS NOT NULL, r.valid_from DESC LIMIT $limit",
-                    {"u": user_id, "ids": frontier, "past": include_past, "limit": limit},
-                )
                 next_frontier: list[str] = []
-                for row in rows:
-                    key = (row[6], row[1], row[7], row[3], row[4])
+                for row in held.around(frontier, include_past, limit):
+                    key = (row.subject_id, row.relation, row.object_id, row.memory_id, row.valid_from)
                     found.setdefault(key, self._edge(row))
-                    for node in (row[6], row[7]):
+                    for node in (row.subject_id, row.object_id):
                         if node not in seen_nodes:
                             seen_nodes.add(node)
                             next_frontier.append(node)
@@ -603,8 +666,8 @@ class KuzuGraphStore:
         """Entity names of this user that the text mentions (exact or fuzzy), in order of mention."""
         self._check_user(user_id)
         with self._lock:
-            forms = self._user_entities(user_id).mentionable(lambda e: e.name)
-        return mentioned_entities(text, forms)
+            names = self._user_entities(user_id).names("name")
+        return mentioned_entities(text, names)
 
     def edges(self, user_id: str, include_past: bool = True) -> list[GraphEdge]:
         self._check_user(user_id)

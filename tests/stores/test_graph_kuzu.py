@@ -379,3 +379,55 @@ def test_the_module_passes_on_the_other_engine(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and " failed" not in done.stdout
+
+
+def _around(graph: KuzuGraphStore, user: str, names: list[str], past: bool) -> list[tuple]:
+    edges = graph.neighbours(user, names, hops=2, include_past=past)
+    return sorted((e.subject, e.relation, e.object, e.memory_id, e.valid_from, e.valid_to) for e in edges)
+
+
+def test_held_edges_follow_every_write_like_a_fresh_read(tmp_path: Path, engine: str) -> None:
+    """Neighbourhoods are served from edges held in memory after the first lookup; after each kind of
+    write they equal what a store that never held them reads from the database."""
+    warm = KuzuGraphStore(tmp_path / "graph", engine=engine)
+    rng = random.Random(7)
+    cities, firms = ["Boston", "Denver", "Austin", "Lisbon"], ["Acme", "Globex", "Initech"]
+    probes = [["user"], ["Boston"], ["Globex"], ["Rex"], ["user", "Austin"]]
+    ops: list[str] = []
+    try:
+        for step in range(40):
+            memory_id = f"m{step % 9}"
+            at = T1 + timedelta(days=step)
+            kind = rng.choice(["add", "add", "close", "reopen", "forget"])
+            ops.append(kind)
+            if kind == "add":
+                warm.add_relations(
+                    "alice",
+                    memory_id,
+                    [rel("user", "lives_in", rng.choice(cities)), rel("user", "works_at", rng.choice(firms))]
+                    + ([rel("user", "has_dog", "Rex")] if step % 5 == 0 else []),
+                    at,
+                )
+                warm.add_relations("bob", memory_id, [rel("user", "lives_in", rng.choice(cities))], at)
+            elif kind == "close":
+                warm.close_relations("alice", memory_id, at)
+            elif kind == "reopen":
+                warm.close_relations("alice", memory_id, at)
+                warm.reopen_relations("alice", memory_id, at)
+            else:
+                warm.forget_memory("alice", memory_id)
+            for names in probes:  # read (and from the first call, hold) the neighbourhood
+                warm.neighbours("alice", names)
+            got = {(tuple(n), p): _around(warm, "alice", n, p) for n in probes for p in (False, True)}
+            held = warm._adjacency.get("alice")
+            warm._invalidate("alice")  # nothing held: the next lookups read the database
+            for (names, past), edges in got.items():
+                assert edges == _around(warm, "alice", list(names), past), (step, kind, names, past)
+                warm._invalidate("alice")
+            if held is not None:  # keep updating the edges held since the first lookup
+                warm._adjacency["alice"] = held
+            bob = {e.object for e in warm.neighbours("bob", ["user"], include_past=True)}
+            assert bob <= set(cities) and (bool(bob) or "add" not in ops)
+    finally:
+        warm.close()
+    assert {"add", "close", "reopen", "forget"} <= set(ops)
