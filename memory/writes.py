@@ -190,10 +190,10 @@ class UnitOfWork:
                     s.graph.close_relations(self.user_id, memory_id, at)
                 for memory_id, at in self._reopened:
                     s.graph.reopen_relations(self.user_id, memory_id, at)
-                for item in self._linked():
-                    s.graph.add_relations(
-                        self.user_id, item.id, item.relations, item.valid_from or item.created_at
-                    )
+                s.graph.add_relations_batch(
+                    self.user_id,
+                    [(i.id, i.relations, i.valid_from or i.created_at) for i in self._linked()],
+                )
                 self._replay_edges(s.graph)
             after = {"committed": True, **plan["after"]} if _has_steps(plan["after"]) else None
             s.history.commit(

@@ -166,6 +166,10 @@ class GraphStore(Protocol):
         self, user_id: str, memory_id: str, relations: list[Relation], at: datetime
     ) -> None: ...
 
+    def add_relations_batch(self, user_id: str, batch: list[tuple[str, list[Relation], datetime]]) -> None:
+        """``add_relations`` for many (memory id, relations, time), in order, all or none."""
+        ...
+
     def close_relations(self, user_id: str, memory_id: str, at: datetime) -> None:
         """The memory was updated or deleted: its edges stop being current (kept as past)."""
         ...

@@ -367,16 +367,18 @@ class KuzuGraphStore:
         self._vectors.update(zip(missing, vectors, strict=True))
 
     def _similar(self, entities: _UserIndex, norm: str) -> _Entity | None:
-        """The closest existing entity by embedding, if it is close enough and its name compatible."""
+        """The closest existing entity by embedding, if it is close enough and its name compatible.
+        The cosine (a dot product) is checked before the name comparison, which costs far more."""
         if self._embed is None or norm not in self._vectors:
             return None
+        target = self._vectors[norm]
         best, best_score = None, self._merge_cosine
         for entity in entities.by_id.values():
-            if entity.norm == SELF_NAME or not names_compatible(norm, entity.norm):
-                continue
             vector = self._vectors.get(entity.norm)
-            score = float(vector @ self._vectors[norm]) if vector is not None else -1.0
-            if score >= best_score:
+            if vector is None or entity.norm == SELF_NAME:
+                continue
+            score = float(vector @ target)
+            if score >= best_score and names_compatible(norm, entity.norm):
                 best, best_score = entity, score
         return best
 
@@ -421,31 +423,41 @@ class KuzuGraphStore:
         A functional relation (``lives_in``...) closes the subject's current edge of the same name from
         another memory; a fact older than a later value is stored closed at that value's start.
         """
+        self.add_relations_batch(user_id, [(memory_id, relations, at)])
+
+    def add_relations_batch(self, user_id: str, batch: list[tuple[str, list[Relation], datetime]]) -> None:
+        """``add_relations`` for many memories, in order, in one transaction: all of them or none."""
         self._check_user(user_id)
-        for rel in relations:
-            if not _clean(rel.subject) or not _clean(rel.object) or not normalise_relation(rel.relation):
-                raise InvalidInputError(f"Relation {rel!r} of memory {memory_id} has an empty part")
-        moment = _to_db_time(at)
+        for memory_id, relations, _ in batch:
+            for rel in relations:
+                if not _clean(rel.subject) or not _clean(rel.object) or not normalise_relation(rel.relation):
+                    raise InvalidInputError(f"Relation {rel!r} of memory {memory_id} has an empty part")
+        if not any(relations for _, relations, _ in batch):
+            return
         with self._lock:
             entities = self._user_entities(user_id)
-            names = [normalise_name(_clean(n)) for r in relations for n in (r.subject, r.object)]
+            names = [
+                normalise_name(_clean(n)) for _, rels, _ in batch for r in rels for n in (r.subject, r.object)
+            ]
             if self._embed is not None and any(n not in entities.by_form for n in names):
                 self._vectors_for(names + [e.norm for e in entities.by_id.values()])
             closing: set[tuple[str, str]] = set()  # (subject id, relation) of functional edges
             with self._transaction(user_id):
-                for rel in relations:
-                    subject = self._resolve(user_id, entities, rel.subject)
-                    obj = self._resolve(user_id, entities, rel.object)
-                    relation = normalise_relation(rel.relation)
-                    self._add_edge(user_id, memory_id, subject, relation, obj, moment)
-                    if self._is_functional(relation):
-                        closing.add((subject.id, relation))
+                for memory_id, relations, at in batch:
+                    moment = _to_db_time(at)
+                    for rel in relations:
+                        subject = self._resolve(user_id, entities, rel.subject)
+                        obj = self._resolve(user_id, entities, rel.object)
+                        relation = normalise_relation(rel.relation)
+                        self._add_edge(user_id, memory_id, subject, relation, obj, moment)
+                        if self._is_functional(relation):
+                            closing.add((subject.id, relation))
             # The new edges, and the edges a functional relation closed.
             self._reread_edges(
                 user_id,
-                "r.memory_id = $m OR (a.id IN $subjects AND r.relation IN $relations)",
+                "r.memory_id IN $m OR (a.id IN $subjects AND r.relation IN $relations)",
                 {
-                    "m": memory_id,
+                    "m": sorted({memory_id for memory_id, _, _ in batch}),
                     "subjects": sorted({s for s, _ in closing}),
                     "relations": sorted({r for _, r in closing}),
                 },
