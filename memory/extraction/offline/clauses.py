@@ -154,7 +154,7 @@ _ELIDED = [
     ),
     (
         re.compile(
-            r"^(?=(?:not|no longer|no more|still|based|living|working|now working|allergic|done with|ex-|at|"
+            r"^(?=(?:not|no longer|no more|still|based|living|working|now working|allergic|done with|ex-|at|with|"
             r"vegetarian|vegan|pescatarian)\b)",
             re.I,
         ),
@@ -227,7 +227,7 @@ def split(text: str) -> list[Clause]:
         body = _QUOTED.sub(" ", sentence)
         question = end.startswith("?") or bool(_QUESTION_START.match(_strip_markers(body)[0]))
         hypothetical = False
-        for raw in _CLAUSE.split(body):
+        for raw in _pieces(body):
             clause, contrast = _strip_markers(raw.strip())
             if not clause:
                 continue
@@ -239,6 +239,14 @@ def split(text: str) -> list[Clause]:
     return [
         Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c for c in clauses
     ]
+
+
+def _pieces(body: str) -> list[str]:
+    """The clause texts of a sentence; "Theo and I broke up" stays whole (the name is the subject)."""
+    pieces = _CLAUSE.split(body)
+    if len(pieces) > 1 and len(pieces[0].split()) == 1 and re.match(r"^and (?:i|we)\b", pieces[1], re.I):
+        pieces[:2] = [f"{pieces[0]} {pieces[1]}"]
+    return pieces
 
 
 def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mood:

@@ -45,7 +45,8 @@ def fact(clause: str) -> Fact | None:
     if m := _ATTRIBUTE.match(text):
         attribute = names.key(m["a"]).replace("time_zone", "timezone")
         value = names.trim(m["v"])
-        if not value or value.lower().split()[0] in names.PRONOUNS:
+        head = value.lower().split()[0] if value else ""
+        if not head or head in names.PRONOUNS or head in FEELINGS or head.endswith("ing"):
             return None
         return _fact(f"User's {m['a'].lower()} is {value}.", value, attribute, f"{attribute}_is")
     if m := _BE.match(text):
@@ -83,7 +84,11 @@ def _being(text: str, rest: str) -> Fact | None:
     value = " ".join(words[1:])
     if first in {"on", "in"}:
         group = re.match(r"^(?:a|an) [\w -]+ (?:called|named) \S", value, re.I)  # "in a band called X"
-        if not (group or kinds.kinds_of(value) or (first == "on" and _MEDICINE.search(value.lower()))):
+        if not (
+            group
+            or kinds.kinds_of(value)
+            or (first == "on" and re.fullmatch(r"[a-z]+", value.lower()) and _MEDICINE.search(value.lower()))
+        ):
             return None
     elif first.endswith("ing"):
         if first not in LASTING_ING or not value:

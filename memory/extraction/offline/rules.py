@@ -183,7 +183,13 @@ RULES: list[Rule] = [
         "married_to",
         "name",
     ),
-    Rule(rf"\bi have (?:a|an) (?P<v>{_POSSESSIONS}|{_NAME})\b", "User has {a}.", "owns:{k}", "owns", "raw"),
+    Rule(
+        rf"\bi have (?:a|an) (?P<v>{_POSSESSIONS}|{_NAME}(?: (?:{_NAME}|\d\w*))*)\b",
+        "User has {a}.",
+        "owns:{k}",
+        "owns",
+        "raw",
+    ),
     # Identity.
     Rule(r"\bmy name(?: is|'s) (?P<v>.+)", "User's name is {v}.", "name", "name_is", "name"),
     Rule(rf"^i'm (?P<v>{_NAME})$", "User's name is {v}.", "name", "name_is", "name"),
@@ -416,7 +422,7 @@ KINDS: dict[str, tuple[bool, set[str]]] = {
     "timezone": (
         True,
         set(
-            "est edt pst pdt cst cdt mst mdt cet cest gmt bst utc ist jst aest pacific eastern timezone".split()
+            "est edt pst pdt cst cdt mst mdt cet cest gmt bst utc ist jst aest pacific eastern central mountain timezone".split()
         ),
     ),
     "gym": (True, {"gym", "equinox", "planet fitness", "24 hour fitness", "la fitness", "anytime fitness"}),
@@ -463,7 +469,7 @@ THINKING_VERBS = set(
     """think guess know see mean feel hope want need wonder agree remember forget care bet doubt promise
     appreciate understand believe suppose wish miss get say ask tell hear can could should would will
     must may might shall am was were been be hate love like enjoy prefer adore try let'll let wanna
-    gotta guess figure bet mind meant heard said saw give work watch""".split()
+    gotta guess figure bet mind meant heard said saw give work watch keep""".split()
 )
 # A past verb gives a lasting fact only when it is a life event; other past clauses are episodes.
 LIFE_EVENTS = set(
