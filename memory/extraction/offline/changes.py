@@ -102,7 +102,9 @@ def replace(
             set().union(*(kinds.words_of(k) for k in kinds.kinds_of(new))) if kinds.kinds_of(new) else set()
         )
         words = {targets.stem(w) for w in kind_words} & targets.content(held)
-    if lowercase and any(t[:1].isupper() and targets.stem(t) in words for t in held.split()[1:]):
+    if lowercase and any(
+        t[:1].isupper() and targets.stem(t.strip(".,!?")) in words for t in held.split()[1:]
+    ):
         new = " ".join(w[:1].upper() + w[1:] for w in new.split())
     text = targets.substitute(held, words, new) if words else None
     return ProposedFact(
