@@ -52,9 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("extraction", help="offline extraction ADD/UPDATE/DELETE precision and recall")
     ext.add_argument(
         "--split",
-        choices=["dev", "test", "all", "holdout"],
+        choices=["dev", "test", "all", "dev2", "holdout"],
         default="holdout",
-        help="holdout: the blind set (tests/data/extraction/holdout.jsonl), the reported one",
+        help="holdout: the blind set (tests/data/extraction/holdout.jsonl), the reported one; "
+        "dev2: the second tuning set (dev2.jsonl)",
     )
     ext.add_argument("--out", type=Path, help="full result with every wrong case")
     eng = sub.add_parser("graph-engine", help="Kuzu vs LadybugDB: execute leak, index, store")

@@ -34,6 +34,9 @@ DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "extraction"
 CORPUS = DATA / "turns.jsonl"
 # Written blind to the rules after the first round of tuning; never tuned on (its README).
 HOLDOUT = DATA / "holdout.jsonl"
+# A second tuning set: other topics and casual phrasings, for the generic rules (its README).
+DEV2 = DATA / "dev2.jsonl"
+FILES = {"holdout": HOLDOUT, "dev2": DEV2}
 NON_ASSERTIVE = {
     "question",
     "request",
@@ -147,11 +150,11 @@ def run_cases(cases: list[Case], memory: Memory) -> dict[str, Any]:
 
 
 def run(split: str = "holdout", path: Path | None = None, data_dir: Path | None = None) -> dict[str, Any]:
-    """Score the offline extractor on one split: ``dev``, ``test`` or ``all`` of the tuning corpus, or
-    ``holdout``, the blind set."""
+    """Score the offline extractor on one split: ``dev``, ``test`` or ``all`` of the tuning corpus,
+    ``dev2``, the second tuning set, or ``holdout``, the blind set."""
     from memory.extraction.offline import OfflineExtractor
 
-    path = path or (HOLDOUT if split == "holdout" else CORPUS)
+    path = path or FILES.get(split, CORPUS)
     cases = load(path, split)
     with tempfile.TemporaryDirectory(prefix="memory-extraction-") as tmp:
         config = MemoryConfig(data_dir=data_dir or Path(tmp), graph_store={"enabled": False})

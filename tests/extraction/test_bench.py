@@ -41,3 +41,11 @@ def test_a_few_cases_run_on_a_real_memory(make_memory):
         assert set(result[event]) == {"tp", "fp", "fn", "precision", "recall"}
     assert result["UPDATE"]["tp"] == 1 and result["DELETE"]["tp"] == 1
     assert extraction.NON_ASSERTIVE >= {"question", "hypothetical", "quote"}
+
+
+def test_the_second_tuning_set_is_its_own_split():
+    cases = load(extraction.DEV2)
+    assert len(cases) >= 200 and {c.split for c in cases} == {"dev2"}
+    assert [c.id for c in cases] == [f"d{i:03d}" for i in range(1, len(cases) + 1)]
+    unchanged = [c for c in cases if not c.gold]
+    assert len(unchanged) / len(cases) >= 0.4 and all(c.prior for c in unchanged)

@@ -131,11 +131,11 @@ def test_non_assertive_turns_change_nothing_but_are_kept(memory, turn):
 
 
 def test_a_guessed_target_is_proposed_with_low_confidence(memory):
-    say(memory, "I have a dog named Rex.")
+    say(memory, "I have a dog named Rex.", "I have a dog named Fido.")
     related = [m for m in memory.get_all(user_id="u") if m.type != MemoryType.EPISODIC]
-    turn = Turn(text="I don't have a dog anymore, Rex passed away last spring.", user_id="u")
+    turn = Turn(text="I don't have a dog anymore.", user_id="u")  # which one?
     proposals = OfflineExtractor().extract(turn, related).facts
-    assert [(p.event, p.target) for p in proposals] == [(Event.DELETE, "m1")]
+    assert [p.event for p in proposals] == [Event.DELETE] and proposals[0].target in {"m1", "m2"}
     assert proposals[0].confidence is not None and proposals[0].confidence < 0.6
     sure = OfflineExtractor().extract(Turn(text="I quit smoking.", user_id="u"), related).facts
     assert sure[0].confidence is not None and sure[0].confidence >= 0.6

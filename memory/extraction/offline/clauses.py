@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from memory.extraction.offline.rules import ATTRIBUTES
+
 
 class Mood(StrEnum):
     STATEMENT = "statement"
@@ -59,11 +61,15 @@ TYPOS = {
     "ur": "your",
     "rn": "right now",
     "bc": "because",
+    "fav": "favorite",
+    "fave": "favorite",
+    "cancelled": "canceled",
 }
 # Openers and tails that carry no content ("Actually, ...", "Call me crazy, but ...", "..., lol").
 _LEAD = re.compile(
     r"^(?:(?:actually|well|so|now|ok|okay|oh|hey|hi|hello|yeah|ya|yep|(?:yes|no)(?=\s*[,!.])|lol|haha|ugh|hmm|btw|"
     r"anyway|anyways|honestly|tbh|to be honest|also|and|plus|then|fun fact|turns out(?: that)?|"
+    r"these days|nowadays|lately|sorry|"
     r"quick update|big news|fyi|just so you know|not sure if i told you|"
     r"i don't know if you remember(?: but)?|call me (?:crazy|old[- ]fashioned|weird|biased)(?: but)?|"
     r"don't get me wrong|not going to lie|ngl|i mean|guess what|good news|bad news)\b[\s,:!-]*)+",
@@ -130,7 +136,9 @@ _RETRACTION = re.compile(
 )
 _SELF = re.compile(
     r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'll|me|myself|\w+ and i)\b|"
-    r"^my (?:name|favou?rite|birthday|email|phone|address|wifi|password|age)\b",
+    rf"^my (?:name|favou?rite|birthday|email|phone|address|wifi|password|age|{ATTRIBUTES})\b|"
+    r"^(?:everyone|everybody|people|my friends|friends|most people|they) (?:all |usually |just )?calls? me\b|"
+    r"^\w+(?:'s| is) (?:now )?my ex\b|^[\w' ]+? (?:laid me off|fired me|let me go|dumped me)\b",
     re.IGNORECASE,
 )
 # A clause that drops its subject: "Moved to NYC last week!", "not vegan anymore".
@@ -138,12 +146,20 @@ _ELIDED = [
     (
         re.compile(
             r"^(?=(?:just |finally |recently )?(?:moved|left|started|joined|quit|got|became|went|"
-            r"graduated|relocated|stopped)\b)",
+            r"graduated|relocated|stopped|used to|sold|gave up|canceled|dropped out|traded|switched|swapped|"
+            r"replaced|finished|turned|bought|adopted|let my)\b)",
             re.I,
         ),
         "I ",
     ),
-    (re.compile(r"^(?=(?:not|no longer|still|based|living|working|now working|allergic)\b)", re.I), "I'm "),
+    (
+        re.compile(
+            r"^(?=(?:not|no longer|no more|still|based|living|working|now working|allergic|done with|ex-|at|with|"
+            r"vegetarian|vegan|pescatarian)\b)",
+            re.I,
+        ),
+        "I'm ",
+    ),
 ]
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]+")
 _ABBREV = re.compile(r"\b(St|Dr|Mr|Mrs|Ms|Prof|Mt|Ft|Jr|Sr)\.\s", re.IGNORECASE)
@@ -211,7 +227,7 @@ def split(text: str) -> list[Clause]:
         body = _QUOTED.sub(" ", sentence)
         question = end.startswith("?") or bool(_QUESTION_START.match(_strip_markers(body)[0]))
         hypothetical = False
-        for raw in _CLAUSE.split(body):
+        for raw in _pieces(body):
             clause, contrast = _strip_markers(raw.strip())
             if not clause:
                 continue
@@ -223,6 +239,14 @@ def split(text: str) -> list[Clause]:
     return [
         Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c for c in clauses
     ]
+
+
+def _pieces(body: str) -> list[str]:
+    """The clause texts of a sentence; "Theo and I broke up" stays whole (the name is the subject)."""
+    pieces = _CLAUSE.split(body)
+    if len(pieces) > 1 and len(pieces[0].split()) == 1 and re.match(r"^and (?:i|we)\b", pieces[1], re.I):
+        pieces[:2] = [f"{pieces[0]} {pieces[1]}"]
+    return pieces
 
 
 def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mood:

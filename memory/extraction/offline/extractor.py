@@ -1,9 +1,11 @@
 """The offline extractor: read each clause's mood, then let only the right clauses make proposals.
 
-Statements give facts; retractions give DELETEs of what they name; plans give plan memories; requests
+Statements give facts (a specific rule's, else a change or an ending of a held fact, else the generic
+first-person fact); retractions give DELETEs of what they name; plans give plan memories; requests
 may be commands; questions, hypotheticals, possibilities, quotes, other people and idioms give nothing
 (the caller keeps the turn itself as an episodic memory either way). A retraction and a new value for
-the same slot in one turn become one UPDATE ("I left Acme; now I work at Globex").
+the same slot in one turn become one UPDATE ("I left Acme; now I work at Globex"), and so do an ending
+and what replaced it ("left acme. now at globex") or a new value and the one it corrects ("Rob, not Bobby").
 """
 
 from __future__ import annotations
@@ -11,12 +13,24 @@ from __future__ import annotations
 import re
 
 from memory.extraction import Extraction, ProposedFact, Turn, short_ids
-from memory.extraction.offline import clauses, commands, interpreter, retraction, targets
+from memory.extraction.offline import (
+    changes,
+    clauses,
+    commands,
+    generic,
+    interpreter,
+    kinds,
+    retraction,
+    targets,
+)
 from memory.extraction.offline.clauses import Mood
+from memory.extraction.offline.interpreter import SURE
 from memory.extraction.offline.names import proper_nouns
-from memory.types import Event, MemoryItem
+from memory.types import Event, MemoryItem, MemoryType
 
 _NEGATED = re.compile(r"^i(?:'m not| am not| don't| do not)\b", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:now|these days|nowadays|anymore)\b", re.IGNORECASE)
+_ASSERTIVE = (Mood.STATEMENT, Mood.RETRACTION)
 
 
 class OfflineExtractor:
@@ -30,8 +44,13 @@ class OfflineExtractor:
             return result
         ids = short_ids(related)
         proposals: list[ProposedFact] = []
+        previous: tuple[clauses.Clause, list[ProposedFact]] | None = None
         for clause in clauses.split(turn.text):
-            proposals.extend(self._clause(clause, ids, turn.from_document))
+            found = self._clause(clause, ids, turn.from_document)
+            if not turn.from_document:
+                found = _follow_up(clause, found, previous, proposals, ids)
+            proposals.extend(found)
+            previous = (clause, found)
         result.facts = _merge(proposals, ids)
         return result
 
@@ -41,12 +60,28 @@ class OfflineExtractor:
         text, low = clause.text, clause.lowercase
         if clause.mood == Mood.STATEMENT:
             found = [f.added("stated by the user") for f in interpreter.facts(text, low)]
-            if not found and _NEGATED.match(text):
-                # "I'm not vegetarian": retracts the fact only when it is held.
-                return [p for p in retraction.retract(text, low, ids) if p.target]
-            return found
+            if found:
+                return found
+            if _NEGATED.match(text):
+                # "I'm not vegetarian": retracts a fact read from the negated statement when it is held;
+                # shared words are not enough ("I don't drive to work" says nothing of the car held)
+                held = retraction.retract(text, low, ids)
+                return [p for p in held if p.target and (p.confidence or 0) >= SURE]
+            if from_document:
+                return []
+            for reading in (changes.change(text, low, ids), changes.ending(text, ids)):
+                if reading is not None:
+                    return reading
+            return _generic(text, ids)
         if clause.mood == Mood.RETRACTION:
-            return retraction.retract(text, low, ids)
+            changed = None if from_document else changes.change(text, low, ids)
+            if changed and any(p.target for p in changed):
+                return changed  # "left acme for initech"
+            found = retraction.retract(text, low, ids)
+            if any(p.target for p in found) or from_document:
+                return found
+            ended = changes.ending(text, ids)
+            return ended if ended and any(p.target for p in ended) else found or ended or []
         if clause.mood == Mood.PLAN:
             plan = interpreter.plan(text)
             return [plan.added("a plan of the user's", targets.LIKELY)] if plan else []
@@ -55,6 +90,62 @@ class OfflineExtractor:
         if clause.mood == Mood.REQUEST and not from_document:
             return commands.command(text, low, ids)
         return []
+
+
+def _generic(text: str, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """The generic fact of a clause no rule reads; stated "now" against a held rival of the same kind
+    and verb ("I play bass now" while "User plays guitar."), it replaces that rival."""
+    fact = generic.fact(
+        re.sub(r"\s+(?:now|these days|nowadays|btw|lol|haha|tbh|though)$", "", text, flags=re.I)
+    )
+    if fact is None or targets.covered(fact.text, ids):
+        return []
+    proposal = fact.added("stated by the user", targets.LIKELY)
+    wanted = kinds.kinds_of(fact.value)
+    if _NOW.search(text) and wanted:
+        verb = fact.text.split()[1]
+        for sid, item in ids.items():
+            words = item.text.split()
+            if len(words) > 1 and words[1] == verb and wanted & kinds.kinds_of(item.text):
+                return [proposal.model_copy(update={"event": Event.UPDATE, "target": sid})]
+    return [proposal]
+
+
+def _follow_up(
+    clause: clauses.Clause,
+    found: list[ProposedFact],
+    previous: tuple[clauses.Clause, list[ProposedFact]] | None,
+    proposals: list[ProposedFact],
+    ids: dict[str, MemoryItem],
+) -> list[ProposedFact]:
+    """A clause read with the one before it: "left acme. now at globex" and "Rob now, not Bobby" are
+    each one UPDATE of the held fact, not a DELETE and an ADD."""
+    if clause.mood not in _ASSERTIVE:
+        return found
+    gone = next((p for p in reversed(proposals) if p.event == Event.DELETE and p.target in ids), None)
+    new = changes.successor(clause.text)
+    if gone is not None and new:
+        proposals.remove(gone)
+        old = gone.text or ""
+        return [changes.replace(gone.target, old, new, clause.lowercase, ids)]
+    old = changes.corrected(clause.text)
+    if old is None or previous is None:
+        return found
+    sid = targets.about(old, ids)
+    before, made = previous
+    if sid is None:
+        return found
+    added = [p for p in made if p.event == Event.ADD and p.type == MemoryType.SEMANTIC]
+    if added:
+        for p in added:
+            if p in proposals:
+                proposals.remove(p)
+        return [added[0].model_copy(update={"event": Event.UPDATE, "target": sid, "reason": changes.CHANGED})]
+    if before.mood in _ASSERTIVE or re.match(r"^it(?:'s| is)\b", before.text, re.I):
+        value = changes.correction_value(before.text)
+        if value:
+            return [changes.replace(sid, old, value, clause.lowercase, ids)]
+    return found
 
 
 def _merge(proposals: list[ProposedFact], ids: dict[str, MemoryItem]) -> list[ProposedFact]:

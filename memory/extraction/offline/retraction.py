@@ -36,7 +36,10 @@ def retract(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
             statement = positive.format(v=m["v"])
             found = interpreter.facts(statement, lowercase)
             if found:
-                return targets.for_facts(found, related, REASON)
+                proposals = targets.for_facts(found, related, REASON)
+                held = None if any(p.target for p in proposals) else targets.about(m["v"], related)
+                # held under another phrasing ("I love sushi" for "I no longer eat sushi")
+                return [targets.delete(held, None, statement, targets.LIKELY, REASON)] if held else proposals
             if re.match(r"^(?:work|working|live|living)\b", m["v"], re.I):  # "I don't work there anymore"
                 return targets.for_topic(m["v"], related, REASON)
             return targets.for_words(m["v"], related, REASON)
@@ -49,6 +52,9 @@ def _leaving(
     thing = names.trim(value)
     if quit_verb and thing.lower().split()[:1] and thing.lower().split()[0] in HABITS:
         thing = thing.split()[0]
+        held = targets.about(thing, related)  # "I stopped smoking" while "User smokes." is held
+        if held is not None:
+            return [targets.delete(held, None, f"User quit {thing}.", targets.LIKELY, REASON)]
         habit = interpreter.Fact(f"User quit {thing}.", f"habit:{names.key(thing)}", None, thing)
         return [habit.added("stated by the user")]
     if re.match(JOB_WORDS, thing, re.I):

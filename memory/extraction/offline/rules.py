@@ -74,6 +74,14 @@ RULES: list[Rule] = [
         "lives_in",
         "place",
     ),
+    Rule(
+        r"\b(?:i|we)(?:'m| am|'re| are) (?:now )?in (?!(?:the|a|an|my|our|this|that)\b)(?P<v>.+?) "
+        r"(?:these days|nowadays|now)$",
+        "User lives in {v}.",
+        "home_city",
+        "lives_in",
+        "place",
+    ),
     Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "place"),
     Rule(r"\bi'm (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
     # Work.
@@ -122,7 +130,7 @@ RULES: list[Rule] = [
         "works_as",
         "job",
     ),
-    Rule(r"\bi (?:work in|'m in) (?P<v>.+)", "User works in {v}.", "job_field", "works_in", "field"),
+    Rule(r"\bi(?: work in|'m in) (?P<v>.+)", "User works in {v}.", "job_field", "works_in", "field"),
     Rule(r"\bi bank with (?P<v>.+)", "User banks with {v}.", "bank", "banks_with", "place"),
     # Memberships ("I just joined a book club" is not a job).
     Rule(
@@ -175,7 +183,13 @@ RULES: list[Rule] = [
         "married_to",
         "name",
     ),
-    Rule(rf"\bi have (?:a|an) (?P<v>{_POSSESSIONS}|{_NAME})\b", "User has {a}.", "owns:{k}", "owns", "raw"),
+    Rule(
+        rf"\bi have (?:a|an) (?P<v>{_POSSESSIONS}|{_NAME}(?: (?:{_NAME}|\d\w*))*)\b",
+        "User has {a}.",
+        "owns:{k}",
+        "owns",
+        "raw",
+    ),
     # Identity.
     Rule(r"\bmy name(?: is|'s) (?P<v>.+)", "User's name is {v}.", "name", "name_is", "name"),
     Rule(rf"^i'm (?P<v>{_NAME})$", "User's name is {v}.", "name", "name_is", "name"),
@@ -185,6 +199,23 @@ RULES: list[Rule] = [
         "age",
         "age_is",
         "number",
+    ),
+    Rule(r"\bi (?:just )?turned (?P<v>\d{1,3})\b", "User is {v} years old.", "age", "age_is", "number"),
+    Rule(
+        r"\b(?:everyone|everybody|people|my friends|friends|most people|they) (?:all |usually |just )?"
+        r"calls? me (?P<v>.+)",
+        "User goes by {v}.",
+        "nickname",
+        "goes_by",
+        "name",
+    ),
+    Rule(r"\b(?:i go by|my nickname is) (?P<v>.+)", "User goes by {v}.", "nickname", "goes_by", "name"),
+    Rule(
+        r"\bi(?:'m| am) (?:now )?(?:in|on) (?:the )?(?P<v>[\w/+-]+(?: [\w/+-]+)?) ?time ?zone\b",
+        "User is in the {v} time zone.",
+        "timezone",
+        "timezone_is",
+        "raw",
     ),
     Rule(r"\bmy birthday is (?:on )?(?P<v>.+)", "User's birthday is {v}.", "birthday", "birthday_is", "raw"),
     # Food and health.
@@ -372,3 +403,153 @@ TOPICS: dict[str, str] = {
     r"\bdiet|vegetarian|vegan|pescatarian\b": "diet",
     r"\bbirthday\b": "birthday",
 }
+
+# Kinds of value: a new value of the same kind may replace a held one. A single-valued kind is also the
+# slot of a generic fact about it (one phone, one car, one time zone), so the reconciler supersedes it.
+KINDS: dict[str, tuple[bool, set[str]]] = {
+    "phone": (
+        True,
+        set("iphone pixel galaxy oneplus motorola nokia xiaomi huawei blackberry fairphone android".split()),
+    ),
+    "car": (
+        True,
+        set(
+            """civic corolla prius camry accord focus fiesta mustang outback forester impreza crosstrek
+            rav4 cr-v crv mazda mazda3 honda toyota ford subaru kia niro hyundai volkswagen vw golf jetta
+            bmw audi volvo jeep wrangler chevy chevrolet nissan leaf f-150 tacoma""".split()
+        ),
+    ),
+    "timezone": (
+        True,
+        set(
+            "est edt pst pdt cst cdt mst mdt cet cest gmt bst utc ist jst aest pacific eastern central mountain timezone".split()
+        ),
+    ),
+    "gym": (True, {"gym", "equinox", "planet fitness", "24 hour fitness", "la fitness", "anytime fitness"}),
+    "os": (False, set("windows mac macos macbook linux ubuntu chromebook pc".split())),
+    "instrument": (
+        False,
+        set(
+            """piano guitar bass cello viola violin fiddle drums flute clarinet saxophone sax trumpet
+            trombone ukulele harp banjo mandolin oboe keyboard synth accordion""".split()
+        ),
+    ),
+    "music service": (False, {"spotify", "apple music", "tidal", "deezer", "youtube music", "pandora"}),
+    "wearable": (False, {"fitbit", "apple watch", "garmin", "whoop", "oura"}),
+    "workout": (
+        False,
+        set("yoga pilates crossfit spin zumba barre boxing kickboxing weightlifting calisthenics".split()),
+    ),
+    "subject": (
+        False,
+        set(
+            """biology chemistry physics math maths mathematics economics history law medicine nursing
+            psychology philosophy engineering literature sociology architecture accounting finance
+            linguistics""".split()
+        ),
+    ),
+}
+# "My X is Y" is about the user (not someone else) for these X.
+ATTRIBUTES = (
+    r"phone|time ?zone|nickname|car|laptop|computer|major|blood type|pronouns|height|religion|username|"
+    r"handle|gamertag|shoe size|(?:star|zodiac) sign|native language|first language|mother tongue|degree|"
+    r"gym|bank|diet"
+)
+# Generic first-person facts: what a clause must not be about to become a fact.
+FEELINGS = set(
+    """tired exhausted bored hungry starving thirsty good fine great ok okay alright sore stressed sorry
+    glad happy sad excited nervous anxious back here there done confused busy sick ill sleepy cold hot
+    late early ready free lost stuck curious worried scared afraid annoyed angry mad upset thrilled proud
+    grateful thankful jealous lonely hungover drunk full alive home awake up down out sure right wrong
+    serious kidding joking fed dying obsessed shocked impressed surprised relieved disappointed
+    frustrated overwhelmed broke feeling getting going trying looking waiting thinking wondering
+    hoping planning coming heading leaving just so very really super pretty kinda too alone""".split()
+)
+THINKING_VERBS = set(
+    """think guess know see mean feel hope want need wonder agree remember forget care bet doubt promise
+    appreciate understand believe suppose wish miss get say ask tell hear can could should would will
+    must may might shall am was were been be hate love like enjoy prefer adore try let'll let wanna
+    gotta guess figure bet mind meant heard said saw give work watch keep""".split()
+)
+# A past verb gives a lasting fact only when it is a life event; other past clauses are episodes.
+LIFE_EVENTS = set(
+    """bought adopted got finished graduated earned completed started took picked passed built founded
+    launched published inherited married retired enrolled signed renovated learned became""".split()
+)
+# A present progressive that describes a lasting activity ("I'm training for a marathon").
+LASTING_ING = set(
+    """training studying doing seeing dating learning taking volunteering teaching coaching renting
+    raising building writing using saving fostering homeschooling""".split()
+)
+# Words that date a clause to now or to one occasion: an episode, not a fact.
+TRANSIENT = (
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening|week)|last night|right now|at the moment|"
+    r"again|just now|earlier|yesterday|for now)\b"
+)
+# Objects of "I have" / "I got" that are not lasting possessions or conditions.
+NOT_KEPT = set(
+    """question questions meeting headache idea no to an appointment call cold fever problem feeling
+    time fun plans lot work class homework exam test day bad rough it that this them one home back
+    there here lost wrong sick tired stuck up caught""".split()
+)
+# A clause that ends a fact: the object ``x`` is matched against the held memories. ``informative``:
+# with nothing held about it, the ending is still worth keeping ("User quit vaping").
+ENDINGS: list[tuple[str, bool]] = [
+    (
+        r"^(?:i|we) (?:just |finally |eventually )?(?:gave up|quit|stopped|ditched|abandoned|stepped down from|"
+        r"stepped down as|retired from) (?:on )?(?:my |the |our )?(?P<x>.+)$",
+        True,
+    ),
+    (
+        r"^(?:i|we) (?:just |finally )?(?:sold|got rid of|gave away|donated|rehomed|had to rehome|had to sell|"
+        r"had to give up|traded in) (?:my |the |our |all my )?(?P<x>.+)$",
+        True,
+    ),
+    (
+        r"^(?:i|we) (?:just |finally )?(?:cancelled|canceled|unsubscribed from|closed|deleted|ended) "
+        r"(?:my |the |our )?(?P<x>.+)$",
+        True,
+    ),
+    (r"^i (?:just )?let (?:my |the |our )?(?P<x>.+?) (?:lapse|expire|run out|go)$", True),
+    (r"^i (?:just )?(?:dropped out of|withdrew from|flunked out of) (?:my |the )?(?P<x>.+)$", True),
+    (
+        r"^i(?:'m| am) (?:no longer|not) (?:in|with|on|part of|a part of|a member of|into|doing|playing|using|"
+        r"taking|going to) (?:my |the )?(?P<x>.+?)(?: any ?more)?$",
+        False,
+    ),
+    (r"^i(?:'m| am) (?:now )?off (?P<x>.+)$", False),
+    (r"^i(?:'m| am) (?:so |finally )?done with (?:my |the )?(?P<x>.+)$", False),
+    (r"\bno more (?P<x>.+?)(?: for me)?$", False),
+    (
+        r"^i (?:broke up with|split up with|separated from|divorced|dumped|left) (?P<x>(?-i:[A-Z])\w+|\w+)$",
+        False,
+    ),
+    (r"^(?P<x>\w+) and i (?:broke up|split up|split|separated|divorced|called it quits)\b", False),
+    (r"^(?P<x>\w+)(?:'s| is) (?:now )?my ex\b", False),
+    (r"^i'm (?:an? )?ex-(?P<x>[\w-]+)", False),
+    (r"^(?P<x>[\w' ]+?) (?:laid me off|fired me|let me go|dumped me|broke up with me)\b", False),
+]
+# A clause that changes a fact: ``x`` (the old value, optional) and ``y`` (the new one).
+CHANGES: list[str] = [
+    r"^i (?:just |recently |finally )?(?:switched|changed|moved|went|upgraded|downgraded|converted) "
+    r"(?:[\w ]+? )?from (?:my |the |a |an )?(?P<x>.+?) to (?:a |an |the )?(?P<y>.+)$",
+    r"^i (?:just |recently |finally )?(?:traded|swapped|exchanged|replaced|ditched|dropped) (?:in )?"
+    r"(?:my |the |our )?(?P<x>.+?) (?:for|with) (?:a |an |the |my )?(?P<y>.+)$",
+    r"^i (?:just |recently )?left (?P<x>.+?) for (?:a |an |the )?(?P<y>.+)$",
+    r"^i (?:just |recently |finally )?(?:switched|changed|moved|went) (?:my (?P<what>[\w ]+?) )?(?:over )?"
+    r"to (?:a |an |the )?(?P<y>.+)$",
+]
+# After an ending in the same turn, the clause that names what replaced it ("now at Globex").
+SUCCESSORS: list[str] = [
+    r"^(?:i(?:'m| am) )?now (?:at|with|on|in|using|doing|playing) (?:a |an |the )?(?P<y>.+)$",
+    r"^i(?:'m| am) (?:at|with|on|using) (?:a |an |the )?(?P<y>.+?) now$",
+    r"^i(?:'m| am) (?:at|with) (?:a |an |the )?(?P<y>.+)$",
+    r"^i (?:started|started at|joined|moved to|bought|switched to|use|play|do) (?:a |an |the )?(?P<y>.+)$",
+]
+# A correction: "Y, not X" / "it's Y, not X".
+CORRECTED = r"^(?:i'm )?not (?:a |an |the )?(?!.*\b(?:any ?more|now|after all|yet)\b)(?P<x>[\w' -]+?)$"
+CORRECTION_VALUE = [
+    r"^it(?:'s| is) (?:actually )?(?P<y>.+?) (?:that )?(?:i'm|i|we)\b.*$",
+    r"^it(?:'s| is) (?:actually )?(?:a |an |the )?(?P<y>.+?)(?: now)?$",
+    r"\b(?:call me|calls me|called|named|is|are|i'm|i am) (?:a |an |the )?(?P<y>[\w' -]+?)(?: now)?$",
+]

@@ -17,7 +17,8 @@ from memory.types import Event, MemoryItem, MemoryType
 
 LIKELY, GUESS = 0.8, 0.5  # a slot or topic without the value; a target found by shared words
 _STOP = set(
-    "i my me the a an to in at of that is am are and about user user's any more anymore have has".split()
+    """i my me the a an to in at of that is am are and about user user's any more anymore have has i'm
+    don't not no longer into for with on from by up out off it this these those""".split()
 )
 
 
@@ -66,7 +67,14 @@ def for_topic(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[
 
 
 def for_words(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[ProposedFact]:
-    """The non-episodic memory sharing most words with ``phrase``, as a low-confidence guess."""
+    """The memory ``phrase`` is about by its content words (likely), else the non-episodic memory sharing
+    most words with it, as a low-confidence guess."""
+    sid = about(phrase, related)
+    if sid is not None:
+        return [delete(sid, None, phrase, LIKELY, reason)]
+    ranked = ranked_about(phrase, related)
+    if ranked:  # several held facts share as many words: which one is meant is asked
+        return [delete(ranked[0][0], None, phrase, GUESS, reason)]
     want = {t for t in re.findall(r"[a-z0-9']+", phrase.lower()) if t not in _STOP and len(t) > 1}
     best, best_score = None, 0.0
     for sid, item in related.items():
@@ -77,3 +85,82 @@ def for_words(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[
         if score > best_score:
             best, best_score = sid, score
     return [delete(best, None, phrase, GUESS, reason)] if best and best_score >= 0.5 else []
+
+
+# Words too common to say what a memory is about on their own.
+_WEAK = set(
+    """have has had do does did go goes went get got use uses used play plays take takes be been being
+    school job class course team membership subscription account member thing stuff time day week year
+    month every night morning lot their they them user's new old still now yes really also just
+    actually""".split()
+)
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match "smoking" with "smokes" and "coaching" with "coaches"."""
+    w = word.lower().strip("'")
+    w = re.sub(r"'s$", "", w)
+    for suffix, repl in (("ings", ""), ("ing", ""), ("ies", "y"), ("es", ""), ("ed", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            w = w[: -len(suffix)] + repl
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiou":
+        w = w[:-1]
+    return w[:-1] if len(w) > 3 and w.endswith("e") else w
+
+
+def content(text: str) -> set[str]:
+    """The stems of the words that say what ``text`` is about."""
+    words = re.findall(r"[a-z0-9][a-z0-9'+-]*", text.lower())
+    return {stem(w) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
+
+
+def about(phrase: str, related: dict[str, MemoryItem]) -> str | None:
+    """The one held fact ``phrase`` is about: sharing most content words with it, and more than any other
+    (none shared, or a tie: None)."""
+    ranked = ranked_about(phrase, related)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def ranked_about(phrase: str, related: dict[str, MemoryItem]) -> list[tuple[str, int]]:
+    """Held facts sharing content words with ``phrase``, most shared first (ties in the shown order)."""
+    want = content(phrase)
+    scored = [
+        (sid, len(want & content(item.text)))
+        for sid, item in related.items()
+        if item.type == MemoryType.SEMANTIC and item.valid_to is None
+    ]
+    return sorted((s for s in scored if s[1] > 0), key=lambda s: -s[1])
+
+
+def covered(text: str, related: dict[str, MemoryItem]) -> bool:
+    """A held fact already says every content word of ``text`` ("I still drive the civic")."""
+    want = content(text)
+    return bool(want) and any(
+        want <= content(m.text) for m in related.values() if m.type == MemoryType.SEMANTIC
+    )
+
+
+def substitute(old_text: str, old_words: set[str], new_value: str) -> str | None:
+    """``old_text`` with the value named by ``old_words`` (stems) replaced by ``new_value``:
+    ("User has an iPhone 12.", {"iphone"}, "Pixel 8") -> "User has a Pixel 8."; None if not found."""
+    tokens = old_text.rstrip(".").split()
+    hits = [i for i, t in enumerate(tokens) if i and stem(re.sub(r"[^\w'+-]", "", t)) in old_words]
+    if not hits:
+        return None
+    start, end = hits[0], hits[0] + 1
+    while start > 1 and (tokens[start - 1][:1].isupper() or tokens[start - 1][:1].isdigit()):
+        start -= 1
+    while end < len(tokens) and (
+        tokens[end][:1].isdigit() or tokens[end][:1].isupper() or stem(tokens[end]) in old_words
+    ):
+        end += 1
+    if start > 1 and tokens[start - 1].lower() in {"a", "an"}:
+        start -= 1
+        new_value = ("an " if new_value[:1].lower() in "aeiou" else "a ") + new_value
+    rest = tokens[end:]
+    if rest and new_value.split()[-1].lower() == rest[0].lower().strip(".,"):
+        rest = rest[1:]
+    return " ".join([*tokens[:start], new_value, *rest]) + "."

@@ -1,0 +1,116 @@
+"""A fact no specific rule reads: an assertive first-person clause said again in the third person.
+
+"I do Brazilian jiu-jitsu" -> "User does Brazilian jiu-jitsu." Feelings, small talk, single occasions
+("I went to a concert last night") and thoughts ("I guess") are not facts and give nothing. A value of
+a single-valued kind (a phone, a car, a time zone) takes that kind as its slot, so a new one replaces
+the old; otherwise the slot is the verb and the object, so a second instrument is one more fact.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.extraction.offline import kinds, names, person
+from memory.extraction.offline.interpreter import Fact
+from memory.extraction.offline.rules import (
+    ATTRIBUTES,
+    FEELINGS,
+    LASTING_ING,
+    LIFE_EVENTS,
+    NOT_KEPT,
+    THINKING_VERBS,
+    TRANSIENT,
+)
+from memory.types import Relation
+
+_MEDICINE = re.compile(r"(?:in|ol|ine|am|ide|pril|statin|mab|one|ate)$")
+_SUBJECT = re.compile(r"^(?:i|we|my [\w' ]+? and i)\s+(?P<rest>.+)$", re.IGNORECASE)
+_BE = re.compile(r"^(?:i'm|i am|we're|we are|i've been|i have been)\s+(?P<rest>.+)$", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rf"^my (?P<a>{ATTRIBUTES})(?:'s| is| are) (?P<v>.+)$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|nothing|cannot)\b|n't\b", re.IGNORECASE)
+_ADVERBS = set(
+    """just also still really actually usually mostly finally recently honestly literally totally
+    definitely always often sometimes even only""".split()
+)
+_PREPOSITIONS = {"in", "on", "at", "off", "with", "for", "from", "of", "to", "about"}
+
+
+def fact(clause: str) -> Fact | None:
+    """The generic fact of one assertive clause, or None when it says nothing lasting."""
+    text = clause.strip(" .!?,")
+    if len(text.split()) > 14 or _NEGATION.search(text):
+        return None
+    if re.search(TRANSIENT, text, re.I) and not _life_event(text):
+        return None
+    if m := _ATTRIBUTE.match(text):
+        attribute = names.key(m["a"]).replace("time_zone", "timezone")
+        value = names.trim(m["v"])
+        head = value.lower().split()[0] if value else ""
+        if not head or head in names.PRONOUNS or head in FEELINGS or head.endswith("ing"):
+            return None
+        return _fact(f"User's {m['a'].lower()} is {value}.", value, attribute, f"{attribute}_is")
+    if m := _BE.match(text):
+        return _being(text, m["rest"])
+    if m := _SUBJECT.match(text):
+        return _doing(text, m["rest"].split())
+    return None
+
+
+def _doing(text: str, words: list[str]) -> Fact | None:
+    """ "I <verb> ...": a habit, a possession, a life event; not a thought or a single occasion."""
+    while words and words[0].lower() in _ADVERBS:
+        words = words[1:]
+    if not words:
+        return None
+    verb, obj = words[0].lower(), " ".join(words[1:])
+    if verb in THINKING_VERBS:
+        return None
+    if person.is_past(verb) and (verb not in LIFE_EVENTS or not obj):
+        return None
+    head = re.sub(r"^(?:a|an|the|my|some)\s+", "", obj.lower()).split()[:1]
+    if verb in {"have", "got"} and (not head or head[0] in NOT_KEPT | names.PRONOUNS):
+        return None
+    if obj and obj.lower().split()[0] in names.PRONOUNS:
+        return None
+    return _fact(person.third_person(text), obj or verb, None, person.third_singular(verb))
+
+
+def _being(text: str, rest: str) -> Fact | None:
+    """ "I'm ...": a lasting activity, a kind of value ("on PST"), a medicine, a group, or a trait."""
+    words = rest.split()
+    while len(words) > 1 and words[0].lower() in _ADVERBS:
+        words = words[1:]
+    first = words[0].lower()
+    value = " ".join(words[1:])
+    if first in {"on", "in"}:
+        group = re.match(r"^(?:a|an) [\w -]+ (?:called|named) \S", value, re.I)  # "in a band called X"
+        if not (
+            group
+            or kinds.kinds_of(value)
+            or (first == "on" and re.fullmatch(r"[a-z]+", value.lower()) and _MEDICINE.search(value.lower()))
+        ):
+            return None
+    elif first.endswith("ing"):
+        if first not in LASTING_ING or not value:
+            return None
+    elif first in FEELINGS or len(words) > 4 or first in {"a", "an", "the"} | _PREPOSITIONS:
+        return None
+    elif any(w.lower() in FEELINGS for w in words):
+        return None
+    return _fact(person.third_person(text), value or first, None, "is")
+
+
+def _life_event(text: str) -> bool:
+    m = _SUBJECT.match(text)
+    return bool(m) and m["rest"].split()[0].lower() in LIFE_EVENTS - {"got", "took", "started"}
+
+
+def _fact(text: str, value: str, slot: str | None, relation: str) -> Fact:
+    value = names.trim(value) or value
+    kind = kinds.single(value) or kinds.single(text)
+    return Fact(
+        text=text,
+        slot=slot or kind or f"{names.key(relation)}:{names.key(value)[:40]}",
+        relation=Relation(subject="User", relation=names.key(relation), object=value),
+        value=value,
+    )

@@ -1,0 +1,77 @@
+"""Say a first-person clause in the third person: "I do jiu-jitsu" -> "User does jiu-jitsu".
+
+Used for facts that no specific rule reads, so the memory keeps the user's own key words. A past verb
+stays as it is ("I bought a Kia" -> "User bought a Kia"); a present one takes its third-person form.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Past forms that do not end in -ed (a past verb keeps its form in the third person).
+IRREGULAR_PAST = set(
+    """got bought sold had did went made took gave began became wore rode drove ran swam sang taught
+    caught won lost left found kept grew knew thought brought built fought felt met paid read sent
+    spent stood told understood wrote broke chose forgot froze spoke stole woke""".split()
+)
+_IRREGULAR_PRESENT = {"have": "has", "do": "does", "go": "goes", "be": "is", "am": "is"}
+_CONTRACTIONS = [
+    (r"^i'm\b", "User is"),
+    (r"^i am\b", "User is"),
+    (r"^i've\b", "User has"),
+    (r"^i have\b", "User has"),
+    (r"^i was\b", "User was"),
+    (r"^we're\b", "User is"),
+    (r"^we've\b", "User has"),
+]
+_PRONOUNS = [
+    (r"\bmyself\b", "themselves"),
+    (r"\bmine\b", "theirs"),
+    (r"\bmy\b", "their"),
+    (r"\bme\b", "them"),
+    (r"\bi'm\b", "they're"),
+    (r"\bi\b", "they"),
+]
+
+
+def is_past(verb: str) -> bool:
+    verb = verb.lower()
+    return verb in IRREGULAR_PAST or (verb.endswith("ed") and len(verb) > 3)
+
+
+def third_singular(verb: str) -> str:
+    """ "play" -> "plays", "teach" -> "teaches", "carry" -> "carries"; a past form is kept."""
+    low = verb.lower()
+    if is_past(low):
+        return verb
+    if low in _IRREGULAR_PRESENT:
+        return _IRREGULAR_PRESENT[low]
+    if re.search(r"(?:s|sh|ch|x|z|o)$", low):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", low):
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def third_person(clause: str) -> str:
+    """The clause as a memory about the user; the subject must be "I", "we" or "my X and I"."""
+    text = clause.strip(" .!?,")
+    if m := re.match(r"^my (?P<who>[\w' ]+?) and i (?P<rest>.+)$", text, re.I):
+        text = f"User and {m['who']} {m['rest']}"
+    else:
+        for pattern, subject in _CONTRACTIONS:
+            if re.match(pattern, text, re.I):
+                text = re.sub(pattern, subject, text, count=1, flags=re.I)
+                break
+        else:
+            if m := re.match(
+                r"^(?:i|we) (?:(?P<adv>just|also|still|really|actually|usually|mostly) )?(?P<verb>[\w-]+)(?P<rest>.*)$",
+                text,
+                re.I,
+            ):
+                adv = f"{m['adv']} " if m["adv"] else ""
+                text = f"User {adv}{third_singular(m['verb'])}{m['rest']}"
+    head, rest = text[:4], text[4:]
+    for pattern, replacement in _PRONOUNS:
+        rest = re.sub(pattern, replacement, rest, flags=re.I)
+    return (head + rest).rstrip(" .!?,") + "."
