@@ -382,7 +382,9 @@ class KuzuGraphStore:
                 best, best_score = entity, score
         return best
 
-    def _resolve(self, user_id: str, entities: _UserIndex, raw: str) -> _Entity:
+    def _resolve(self, user_id: str, entities: _UserIndex, raw: str, new: list[_Entity]) -> _Entity:
+        """The user's entity a name means; a new one is added to the index and to ``new``, which the
+        caller writes (``_create_entities``) before any edge that uses it."""
         name = _clean(raw)
         norm = normalise_name(name)
         entity = entities.by_form.get(norm)
@@ -400,20 +402,29 @@ class KuzuGraphStore:
         entity = _Entity(
             entity_id(user_id, norm), SELF_NAME if is_self else name, norm, "self" if is_self else "", []
         )
-        self._run(
-            "MERGE (e:Entity {id: $id}) ON CREATE SET e.user_id = $u, e.name = $name, e.norm = $norm, "
-            "e.type = $type, e.aliases = $aliases",
-            {
-                "id": entity.id,
-                "u": user_id,
-                "name": entity.name,
-                "norm": norm,
-                "type": entity.type,
-                "aliases": [],
-            },
-        )
         entities.add(entity)
+        new.append(entity)
         return entity
+
+    def _create_entities(self, user_id: str, new: list[_Entity]) -> None:
+        if new:
+            self._run(
+                "UNWIND $rows AS row MERGE (e:Entity {id: row.id}) ON CREATE SET e.user_id = $u, "
+                "e.name = row.name, e.norm = row.norm, e.type = row.type, e.aliases = row.aliases",
+                {
+                    "u": user_id,
+                    "rows": [
+                        {
+                            "id": e.id,
+                            "name": e.name,
+                            "norm": e.norm,
+                            "type": e.type,
+                            "aliases": list(e.aliases),
+                        }
+                        for e in new
+                    ],
+                },
+            )
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -442,16 +453,36 @@ class KuzuGraphStore:
             if self._embed is not None and any(n not in entities.by_form for n in names):
                 self._vectors_for(names + [e.norm for e in entities.by_id.values()])
             closing: set[tuple[str, str]] = set()  # (subject id, relation) of functional edges
+            plain: dict[tuple[str, str, str, str], dict[str, Any]] = {}  # the other edges, once each
+            new: list[_Entity] = []
             with self._transaction(user_id):
-                for memory_id, relations, at in batch:
-                    moment = _to_db_time(at)
-                    for rel in relations:
-                        subject = self._resolve(user_id, entities, rel.subject)
-                        obj = self._resolve(user_id, entities, rel.object)
-                        relation = normalise_relation(rel.relation)
+                resolved = [
+                    (
+                        memory_id,
+                        self._resolve(user_id, entities, rel.subject, new),
+                        normalise_relation(rel.relation),
+                        self._resolve(user_id, entities, rel.object, new),
+                        _to_db_time(at),
+                    )
+                    for memory_id, relations, at in batch
+                    for rel in relations
+                ]
+                self._create_entities(user_id, new)
+                for memory_id, subject, relation, obj, moment in resolved:
+                    if self._is_functional(relation):  # in order: each may close the one before
                         self._add_edge(user_id, memory_id, subject, relation, obj, moment)
-                        if self._is_functional(relation):
-                            closing.add((subject.id, relation))
+                        closing.add((subject.id, relation))
+                    else:
+                        row = {"s": subject.id, "o": obj.id, "rel": relation, "m": memory_id, "at": moment}
+                        plain.setdefault((subject.id, relation, obj.id, memory_id), row)
+                if plain:  # one statement for all of them
+                    self._run(
+                        "UNWIND $rows AS row MATCH (a:Entity), (b:Entity) WHERE a.id = row.s AND b.id = row.o "
+                        "AND NOT EXISTS { MATCH (a)-[x:Rel]->(b) WHERE x.relation = row.rel "
+                        "AND x.memory_id = row.m AND x.valid_to IS NULL } CREATE (a)-[:Rel {relation: row.rel, "
+                        "memory_id: row.m, valid_from: row.at, valid_to: NULL, user_id: $u}]->(b)",
+                        {"u": user_id, "rows": list(plain.values())},
+                    )
             # The new edges, and the edges a functional relation closed.
             self._reread_edges(
                 user_id,
