@@ -72,29 +72,29 @@ def graph_hits_to_memory_ids(edges: Sequence[GraphEdge], names: Iterable[str] | 
     return ids
 
 
-def add_graph_hits(
+def graph_lookup(
     graph: GraphStore,
-    vectors: VectorStore,
     query: str,
-    scope: ScopeFilter,
-    fused: dict[str, MemoryHit],
+    user_id: str,
+    speakers: Iterable[str],
     settings: RetrievalSettings,
     limit: int,
-) -> None:
-    """Add (or boost) the memories behind graph edges around the entities the query names."""
-    names = graph.find_entities(scope.user_id, query)
+) -> tuple[list[str], list[GraphEdge]]:
+    """The entities a query names and the edges around them that it is about: the graph part of a
+    search (``speakers``: the people whose turns are among the hits, skipped as seeds)."""
+    names = graph.find_entities(user_id, query)
     if settings.graph_skips_speakers:
         # The people talking touch every memory: as graph seeds they bring noise, at the price
         # of a hub lookup. The graph is asked only about the other entities a query names.
-        speakers = {normalise_name(h.memory.source.role or "") for h in fused.values()}
-        names = [n for n in names if normalise_name(n) not in speakers]
+        skipped = {normalise_name(s) for s in speakers}
+        names = [n for n in names if normalise_name(n) not in skipped]
     about_me = bool(_FIRST_PERSON.search(query))
     if about_me and SELF_NAME not in names:
         names.append(SELF_NAME)
     if not names:
-        return
+        return names, []
     edges = graph.neighbours(
-        scope.user_id, names, hops=1, include_past=asks_about_past(query), limit=max(50, 10 * limit)
+        user_id, names, hops=1, include_past=asks_about_past(query), limit=max(50, 10 * limit)
     )
     if about_me:
         # The user's own node touches every fact: keep the edges the question is about.
@@ -107,6 +107,23 @@ def add_graph_hits(
             or e.object.lower() in named
             or words & {w[:4] for w in e.relation.lower().split("_") if len(w) > 2}
         ]
+    return names, edges
+
+
+def add_graph_hits(
+    graph: GraphStore,
+    vectors: VectorStore,
+    query: str,
+    scope: ScopeFilter,
+    fused: dict[str, MemoryHit],
+    settings: RetrievalSettings,
+    limit: int,
+) -> None:
+    """Add (or boost) the memories behind graph edges around the entities the query names."""
+    speakers = [h.memory.source.role or "" for h in fused.values()]
+    names, edges = graph_lookup(graph, query, scope.user_id, speakers, settings, limit)
+    if not edges:
+        return
     ids = graph_hits_to_memory_ids(edges, names=names)[: max(2 * limit, 10)]
     if not ids:
         return
