@@ -29,6 +29,7 @@ def run(queries: int = 200, batch: int = 256, cache_dir: Path | None = None) -> 
     first_use_s = time.perf_counter() - t0  # export + load: once per data directory
     backends = {
         "onnx": onnx,
+        "onnx_int8": OnnxEmbedder(EmbedderConfig(precision="int8"), folder),
         "torch_fp32": LocalEmbedder(EmbedderConfig(backend="torch", precision="fp32")),
         "torch_auto": LocalEmbedder(EmbedderConfig(backend="torch", precision="auto")),
     }
@@ -64,7 +65,7 @@ def run(queries: int = 200, batch: int = 256, cache_dir: Path | None = None) -> 
             "batch_texts_per_s": per_s[name],
             "min_cosine_to_torch_fp32": round(float(cos.min()), 6),
         }
-    for name in ("torch_fp32", "torch_auto"):
+    for name in ("torch_fp32", "torch_auto", "onnx_int8"):
         result[f"onnx_query_speedup_vs_{name}"] = round(
             result[name]["query_ms"]["p50"] / result["onnx"]["query_ms"]["p50"], 2
         )
