@@ -475,14 +475,8 @@ class KuzuGraphStore:
                     else:
                         row = {"s": subject.id, "o": obj.id, "rel": relation, "m": memory_id, "at": moment}
                         plain.setdefault((subject.id, relation, obj.id, memory_id), row)
-                if plain:  # one statement for all of them
-                    self._run(
-                        "UNWIND $rows AS row MATCH (a:Entity), (b:Entity) WHERE a.id = row.s AND b.id = row.o "
-                        "AND NOT EXISTS { MATCH (a)-[x:Rel]->(b) WHERE x.relation = row.rel "
-                        "AND x.memory_id = row.m AND x.valid_to IS NULL } CREATE (a)-[:Rel {relation: row.rel, "
-                        "memory_id: row.m, valid_from: row.at, valid_to: NULL, user_id: $u}]->(b)",
-                        {"u": user_id, "rows": list(plain.values())},
-                    )
+                if plain:
+                    self._create_plain_edges(user_id, list(plain.values()))
             # The new edges, and the edges a functional relation closed.
             self._reread_edges(
                 user_id,
@@ -492,6 +486,34 @@ class KuzuGraphStore:
                     "subjects": sorted({s for s, _ in closing}),
                     "relations": sorted({r for _, r in closing}),
                 },
+            )
+
+    def _create_plain_edges(self, user_id: str, rows: list[dict[str, Any]]) -> None:
+        """Edges of non-functional relations, in two statements at most. An edge is not created
+        twice for a memory: only rows of memories that already have current edges (a replayed
+        write) need that check, which costs a scan of the edges between the two entities."""
+        held = {
+            r[0]
+            for r in self._run(
+                "MATCH (:Entity)-[x:Rel]->(:Entity) WHERE x.user_id = $u AND x.memory_id IN $m "
+                "AND x.valid_to IS NULL RETURN DISTINCT x.memory_id",
+                {"u": user_id, "m": sorted({row["m"] for row in rows})},
+            )
+        }
+        create = (
+            "CREATE (a)-[:Rel {relation: row.rel, memory_id: row.m, valid_from: row.at, valid_to: NULL, "
+            "user_id: $u}]->(b)"
+        )
+        match = "UNWIND $rows AS row MATCH (a:Entity), (b:Entity) WHERE a.id = row.s AND b.id = row.o "
+        fresh = [row for row in rows if row["m"] not in held]
+        again = [row for row in rows if row["m"] in held]
+        if fresh:
+            self._run(match + create, {"u": user_id, "rows": fresh})
+        if again:
+            self._run(
+                match + "AND NOT EXISTS { MATCH (a)-[x:Rel]->(b) WHERE x.relation = row.rel "
+                "AND x.memory_id = row.m AND x.valid_to IS NULL } " + create,
+                {"u": user_id, "rows": again},
             )
 
     def _add_edge(

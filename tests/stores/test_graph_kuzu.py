@@ -431,3 +431,17 @@ def test_held_edges_follow_every_write_like_a_fresh_read(tmp_path: Path, engine:
     finally:
         warm.close()
     assert {"add", "close", "reopen", "forget"} <= set(ops)
+
+
+def test_a_replayed_write_adds_no_second_edge(store: KuzuGraphStore) -> None:
+    """The same memory's relations written again (a recovered unit of work, or twice in one batch)
+    leave one current edge each; another memory's identical relation is its own edge."""
+    same = [rel("user", "likes", "jazz"), rel("user", "plays", "piano")]
+    store.add_relations("alice", "m1", same, T1)
+    store.add_relations_batch("alice", [("m1", same, T2), ("m1", same, T2), ("m2", same[:1], T2)])
+    edges = store.edges("alice")
+    assert sorted((e.relation, e.object, e.memory_id) for e in edges) == [
+        ("likes", "jazz", "m1"),
+        ("likes", "jazz", "m2"),
+        ("plays", "piano", "m1"),
+    ]
