@@ -4,6 +4,7 @@ the same entity, and which known entities a text mentions (exact word sequences,
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,7 @@ def _fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
+@functools.lru_cache(maxsize=65_536)  # pure, and asked for the same names search after search
 def normalise_name(name: str) -> str:
     """The resolution key of an entity name: "The  Acme Corp." -> "acme corp"; "I" -> "user".
 

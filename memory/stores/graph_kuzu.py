@@ -680,7 +680,8 @@ class KuzuGraphStore:
 
     @staticmethod
     def _edge(row: Sequence[Any]) -> GraphEdge:
-        return GraphEdge(
+        # Typed columns straight from the database: built without validation (a search reads dozens).
+        return GraphEdge.model_construct(
             subject=row[0],
             relation=row[1],
             object=row[2],
