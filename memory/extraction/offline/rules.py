@@ -107,7 +107,8 @@ RULES: list[Rule] = [
         "job",
     ),
     Rule(
-        r"\bi(?:'m| am) (?:now )?an? [\w -]+? (?:at|for) (?P<v>.+)",
+        r"\bi(?:'m| am) (?:now )?an? (?![\w -]*?\b(?:student|major|undergrad|member|fan|regular|patient|customer)s?\b"
+        r"|(?:freshman|sophomore|junior|senior) (?:at|in)\b)[\w -]+? (?:at|for) (?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -404,6 +405,12 @@ TOPICS: dict[str, str] = {
     r"\bbirthday\b": "birthday",
 }
 
+LANGUAGES = set(
+    """english french spanish german italian portuguese chinese mandarin cantonese japanese korean dutch
+    russian arabic hindi urdu bengali punjabi turkish greek polish swedish norwegian danish finnish
+    hebrew thai vietnamese indonesian malay tagalog swahili persian farsi czech hungarian romanian
+    ukrainian catalan irish welsh latin asl sign""".split()
+)
 # Kinds of value: a new value of the same kind may replace a held one. A single-valued kind is also the
 # slot of a generic fact about it (one phone, one car, one time zone), so the reconciler supersedes it.
 KINDS: dict[str, tuple[bool, set[str]]] = {
@@ -440,6 +447,24 @@ KINDS: dict[str, tuple[bool, set[str]]] = {
         False,
         set("yoga pilates crossfit spin zumba barre boxing kickboxing weightlifting calisthenics".split()),
     ),
+    "diet": (
+        False,
+        {
+            "keto",
+            "paleo",
+            "vegan",
+            "vegetarian",
+            "pescatarian",
+            "intermittent fasting",
+            "whole30",
+            "carnivore",
+        },
+    ),
+    "partner": (
+        False,
+        {"dating", "seeing someone", "seeing a guy", "seeing a girl", "seeing a woman", "seeing a man"},
+    ),
+    "language": (False, LANGUAGES - {"sign"}),
     "subject": (
         False,
         set(
@@ -511,6 +536,8 @@ ENDINGS: list[tuple[str, bool]] = [
         True,
     ),
     (r"^i (?:just )?let (?:my |the |our )?(?P<x>.+?) (?:lapse|expire|run out|go)$", True),
+    # "dropped piano", not "dropped my phone" or "dropped the ball": an ending only of a held fact
+    (r"^i (?:just |finally )?dropped (?!(?:out|my|the|a|an|it|that|this|by|off|in)\b)(?P<x>.+)$", False),
     (r"^i (?:just )?(?:dropped out of|withdrew from|flunked out of) (?:my |the )?(?P<x>.+)$", True),
     (
         r"^i(?:'m| am) (?:no longer|not) (?:in|with|on|part of|a part of|a member of|into|doing|playing|using|"
@@ -543,8 +570,14 @@ CHANGES: list[str] = [
 SUCCESSORS: list[str] = [
     r"^(?:i(?:'m| am) )?now (?:at|with|on|in|using|doing|playing) (?:a |an |the )?(?P<y>.+)$",
     r"^i(?:'m| am) (?:at|with|on|using) (?:a |an |the )?(?P<y>.+?) now$",
-    r"^i(?:'m| am) (?:at|with) (?:a |an |the )?(?P<y>.+)$",
-    r"^i (?:started|started at|joined|moved to|bought|switched to|use|play|do) (?:a |an |the )?(?P<y>.+)$",
+    r"^i(?:'m| am) (?:at|with) (?!(?:least|all|most|first|last|times|home|work|it|the moment)\b)"
+    r"(?:a |an |the )?(?P<y>.+)$",
+]
+# A clause that starts something: a successor only when it is of the same kind as what ended
+# ("sold the outback and bought a mazda"), not "quit the swim team, joined a chess club".
+STARTED: list[str] = [
+    r"^i (?:started|started at|joined|moved to|bought|switched to|picked up|took up|use|play|do) "
+    r"(?:a |an |the |my )?(?P<y>.+)$",
 ]
 # A correction: "Y, not X" / "it's Y, not X".
 CORRECTED = r"^(?:i'm )?not (?:a |an |the )?(?!.*\b(?:any ?more|now|after all|yet)\b)(?P<x>[\w' -]+?)$"
