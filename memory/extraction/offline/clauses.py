@@ -155,13 +155,18 @@ _ELIDED = [
     (
         re.compile(
             r"^(?=(?:not|no longer|no more|still|based|living|working|now working|allergic|done with|ex-|"
-            r"at(?! least| all| first| last| times)|with|doing|seeing|dating|"
+            r"at(?! least| all| first| last| times)|with|doing|seeing|dating|off(?! to\b)|"
             r"vegetarian|vegan|pescatarian)\b)",
             re.I,
         ),
         "I'm ",
     ),
 ]
+_NO_LONGER = re.compile(
+    r"^(?:don't|do not) (?:need|have|own|wear|eat|drink|smoke|play|use|take|work|live|drive|do|go)\b"
+    r".*\bany ?more\b",
+    re.IGNORECASE,
+)
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]+")
 _ABBREV = re.compile(r"\b(St|Dr|Mr|Mrs|Ms|Prof|Mt|Ft|Jr|Sr)\.\s", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?:;]|$)")
@@ -231,7 +236,10 @@ def split(text: str) -> list[Clause]:
     for sentence, end in parts:
         reported = bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence))
         body = _QUOTED.sub(" ", sentence)
-        question = end.startswith("?") or bool(_QUESTION_START.match(_strip_markers(body)[0]))
+        opening = _strip_markers(body)[0]
+        question = end.startswith("?") or bool(
+            _QUESTION_START.match(opening) and not _NO_LONGER.match(opening)
+        )
         hypothetical = False
         for raw in _pieces(body):
             clause, contrast = _strip_markers(raw.strip())
@@ -241,6 +249,8 @@ def split(text: str) -> list[Clause]:
                 hypothetical = False
             if _HYPOTHETICAL_START.match(clause):
                 hypothetical = True
+            if _NO_LONGER.match(clause):
+                clause = "I " + clause  # "don't need glasses anymore": the user's, not a request
             uncased = lowercase or (casual and not _CAPITALISED.search(clause))
             clauses.append(Clause(clause, _mood(clause, question, reported, hypothetical), uncased))
     return [

@@ -15,6 +15,7 @@ from memory.extraction.offline.interpreter import Fact
 from memory.extraction.offline.rules import (
     ATTRIBUTES,
     FEELINGS,
+    IN_STATES,
     LASTING_ING,
     LIFE_EVENTS,
     NOT_KEPT,
@@ -87,9 +88,8 @@ def _being(text: str, rest: str) -> Fact | None:
         if not (
             group
             or kinds.kinds_of(value)
-            or re.search(
-                r"\b(?:team|squad|crew|committee|board|council)\b", value, re.I
-            )  # "on the swim team"
+            or re.search(r"\b(?:team|squad|crew|committee|board|council)\b", value, re.I)  # the swim team
+            or (first == "in" and value.lower() in IN_STATES)  # "in therapy"
             or (first == "on" and re.fullmatch(r"[a-z]+", value.lower()) and _MEDICINE.search(value.lower()))
         ):
             return None

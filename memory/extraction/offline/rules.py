@@ -116,7 +116,8 @@ RULES: list[Rule] = [
     ),
     Rule(
         r"\b(?:i|we)(?:'m| am)? (?:now |just |recently |finally )?(?:work|working|started(?: working)?|"
-        r"started a new job|got (?:a |the )?(?:new )?job|landed a job) (?:at|for) (?P<v>.+)",
+        r"started a new job|got (?:a |the )?(?:new )?job|landed a job) (?:(?:part|full)[- ]time |remotely )?"
+        r"(?:at|for) (?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -124,8 +125,15 @@ RULES: list[Rule] = [
     ),
     Rule(r"\b(?:a|my) new job (?:at|with) (?P<v>.+)", "User works at {v}.", "employer", "works_at", "place"),
     Rule(
+        r"\bi (?:work|am working|'m working) as an? [\w -]+? (?:at|for) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(
         r"\bi (?:work as|am working as|'m working as|got a job as|became|got promoted to|was promoted to) "
-        r"(?P<v>.+)",
+        r"(?P<v>.+?)(?= (?:at|for) |$)",
         "User works as {a}.",
         "job_title",
         "works_as",
@@ -144,6 +152,22 @@ RULES: list[Rule] = [
     Rule(
         r"\bi'm an? (?:proud |new |paying )?member of (?P<v>.+)",
         "User is a member of {v}.",
+        "member:{k}",
+        "member_of",
+        "place",
+    ),
+    # "I'm a Yankees fan", "I'm an Amazon Prime member": who the user supports or belongs to.
+    Rule(
+        r"\bi(?:'m| am) (?:an? )?(?:big |huge |massive |die-hard |lifelong |proud )?(?P<v>(?-i:[A-Z])[\w'&. -]*?) "
+        r"(?:fan|supporter)\b",
+        "User is a {v} fan.",
+        "fan:{k}",
+        "fan_of",
+        "place",
+    ),
+    Rule(
+        r"\bi(?:'m| am) an? (?:proud |paying )?(?P<v>(?-i:[A-Z])[\w'&. -]*?) (?P<r>member|subscriber|customer)\b",
+        "User is {a} {r}.",
         "member:{k}",
         "member_of",
         "place",
@@ -486,10 +510,21 @@ FEELINGS = set(
     glad happy sad excited nervous anxious back here there done confused busy sick ill sleepy cold hot
     late early ready free lost stuck curious worried scared afraid annoyed angry mad upset thrilled proud
     grateful thankful jealous lonely hungover drunk full alive home awake up down out sure right wrong
-    serious kidding joking fed dying obsessed shocked impressed surprised relieved disappointed
+    serious kidding joking fed dying dead obsessed shocked impressed surprised relieved disappointed
     frustrated overwhelmed broke feeling getting going trying looking waiting thinking wondering
     hoping planning coming heading leaving just so very really super pretty kinda too alone""".split()
 )
+# "I'm in therapy": a lasting state, unlike "I'm in the car".
+IN_STATES = {
+    "therapy",
+    "rehab",
+    "recovery",
+    "remission",
+    "treatment",
+    "counseling",
+    "counselling",
+    "grad school",
+}
 THINKING_VERBS = set(
     """think guess know see mean feel hope want need wonder agree remember forget care bet doubt promise
     appreciate understand believe suppose wish miss get say ask tell hear can could should would will
