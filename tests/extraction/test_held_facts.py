@@ -18,6 +18,7 @@ from tests.extraction.test_generic import changed, facts, say
         ("I work part-time at Target.", ["User works at Target."]),
         ("I work as a barista at Blue Bottle.", ["User works as a barista.", "User works at Blue Bottle."]),
         ("I'm in therapy.", ["User is in therapy."]),
+        ("I'm a law student at NYU.", ["User is a law student at NYU."]),
     ],
 )
 def test_a_fact_stated_in_passing_is_kept(memory, turn, kept):
@@ -43,6 +44,16 @@ def test_a_casual_ending_closes_the_held_fact(memory, held, turn, gone):
     result = say(memory, turn)
     assert (Event.DELETE, gone, None) in changed(result)
     assert gone not in facts(memory)
+
+
+def test_a_school_is_no_employer_and_a_new_major_replaces_the_old(memory):
+    say(memory, "I'm a biology major at UC Davis.")
+    result = say(memory, "changed my major to chemistry, it finally clicked")
+    assert changed(result) == [
+        (Event.UPDATE, "User is a biology major at UC Davis.", "User is a chemistry major at UC Davis.")
+    ]
+    result = say(memory, "dropped out of uc davis. long story", user="u")
+    assert (Event.DELETE, "User is a chemistry major at UC Davis.", None) in changed(result)
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,7 @@ _ELIDED = [
         re.compile(
             r"^(?=(?:just |finally |recently )?(?:moved|left|started|joined|quit|got|became|went|"
             r"graduated|relocated|stopped|used to|sold|gave up|canceled|dropped out|traded|switched|swapped|"
-            r"replaced|finished|turned|bought|adopted|let my|picked up|took up|dropped|ditched)\b)",
+            r"replaced|finished|turned|bought|adopted|let my|picked up|took up|dropped|ditched|changed my)\b)",
             re.I,
         ),
         "I ",

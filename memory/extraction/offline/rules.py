@@ -3,8 +3,9 @@
 A row's ``pattern`` runs over one assertive clause; its group ``v`` is the value, read according to
 ``value`` (a place kept whole, a person's name, a short phrase, a job, ...). ``template`` and ``slot``
 are filled with ``{v}`` (the value), ``{k}`` (its slot key), ``{r}`` (the group ``r``, lower case),
-``{a}`` (the value with its article) and ``{f}`` (a family slot: one wife, many daughters). A slot is
-single-valued per key, so a new value for it becomes an UPDATE in ``memory.reconcile``.
+``{a}`` (the value with its article), ``{ra}`` (group ``r`` with its article) and ``{f}`` (a family
+slot: one wife, many daughters). A slot is single-valued per key, so a new value for it becomes an
+UPDATE in ``memory.reconcile``.
 """
 
 from __future__ import annotations
@@ -84,6 +85,14 @@ RULES: list[Rule] = [
     ),
     Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "place"),
     Rule(r"\bi'm (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
+    # Study: "I'm a law student at NYU", "I'm a biology major at UC Davis" (a school, not an employer).
+    Rule(
+        r"\bi(?:'m| am) (?:now |also )?an? (?P<r>[\w -]+? (?:student|major)) (?:at|in) (?P<v>.+)",
+        "User is {ra} at {v}.",
+        "school",
+        "studies_at",
+        "place",
+    ),
     # Work.
     Rule(
         r"\bi (?:just |recently )?joined (?P<v>.+?) as an? ",
@@ -100,7 +109,8 @@ RULES: list[Rule] = [
         "job",
     ),
     Rule(
-        r"\bi(?:'m| am) (?:now |also )?(?P<v>an? [\w -]+?)(?= (?:at|for|in|with|on)\b|$)",
+        r"\bi(?:'m| am) (?:now |also )?(?P<v>an? (?![\w -]*?\b(?:student|major) (?:at|in)\b)[\w -]+?)"
+        r"(?= (?:at|for|in|with|on)\b|$)",
         "User works as {a}.",
         "job_title",
         "works_as",
