@@ -56,3 +56,17 @@ def test_a_casual_clause_without_capitals_still_names_a_place(memory):
 def test_a_cased_clause_in_a_casual_turn_is_read_as_cased(memory):
     say(memory, "heads up, moved to Chicago for grad school at Northwestern")
     assert "User lives in Chicago." in facts(memory)
+
+
+def test_a_known_kind_of_thing_is_no_home(memory):
+    say(memory, "I use Spotify.")
+    result = say(memory, "moved from spotify to apple music for the lossless stuff")
+    assert changed(result) == [(Event.UPDATE, "User uses Spotify.", "User uses Apple Music.")]
+    assert not any("lives in" in f for f in facts(memory))
+
+
+def test_a_new_relationship_status_replaces_the_held_one_and_shouting_is_no_name(memory):
+    say(memory, "I'm single.")
+    result = say(memory, "I'M ENGAGED!!! he proposed on saturday")
+    assert changed(result) == [(Event.UPDATE, "User is single.", "User is ENGAGED.")]
+    assert not any("name" in f for f in facts(memory))

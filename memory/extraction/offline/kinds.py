@@ -31,3 +31,8 @@ def named(value: str, kind: str) -> bool:
     """``value`` is, as a whole, one of the words of ``kind`` ("CST" or "UTC+3" of "timezone")."""
     low = " ".join(re.findall(r"[a-z0-9+'-]+", value.lower()))
     return re.sub(r"^(utc|gmt) ?[+-]\d+(?::\d\d)?$", r"\1", low) in KINDS[kind][1]
+
+
+def named_any(value: str) -> bool:
+    """``value`` is, as a whole, one of the words of some kind ("Apple Music", "Pixel", "yoga")."""
+    return any(named(value, kind) for kind in KINDS)

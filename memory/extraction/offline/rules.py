@@ -19,7 +19,9 @@ class Rule:
     template: str
     slot: str | None
     relation: str | None
-    value: str = "phrase"  # place | name | phrase | list | job | trait | number | language | raw | field
+    value: str = (
+        "phrase"  # place | home | name | phrase | list | job | trait | number | language | raw | field
+    )
 
 
 _FAMILY = (
@@ -57,7 +59,7 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
-        "place",
+        "home",
     ),
     Rule(
         r"\b(?:i|we)(?:'ve| have)? (?:just |recently |finally )?(?:moved|relocated)(?: back)? (?:to|into) "
@@ -65,7 +67,7 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
-        "place",
+        "home",
     ),
     Rule(
         r"\b(?:i|we)(?:'m| am|'re| are|'ve been| have been)? (?:still |now |currently )?(?:live|living) in "
@@ -73,7 +75,7 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
-        "place",
+        "home",
     ),
     Rule(
         r"\b(?:i|we)(?:'m| am|'re| are) (?:now )?in (?!(?:the|a|an|my|our|this|that)\b)(?P<v>.+?) "
@@ -81,9 +83,9 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
-        "place",
+        "home",
     ),
-    Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "place"),
+    Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "home"),
     Rule(r"\bi'm (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
     # Study: "I'm a law student at NYU", "I'm a biology major at UC Davis" (a school, not an employer).
     Rule(
@@ -481,6 +483,7 @@ KINDS: dict[str, tuple[bool, set[str]]] = {
         False,
         set("yoga pilates crossfit spin zumba barre boxing kickboxing weightlifting calisthenics".split()),
     ),
+    "relationship status": (True, {"single", "engaged", "married", "divorced", "widowed", "separated"}),
     "diet": (
         False,
         {

@@ -83,13 +83,17 @@ def is_job(value: str) -> bool:
 
 def read(kind: str, raw: str, lowercase: bool) -> list[str]:
     """The values a capture holds for a rule of this ``kind`` (see ``rules.Rule.value``)."""
-    if kind == "place":
+    if kind in ("place", "home"):
         value = names.place(raw, lowercase)
-        # "I'm in CST now": a time zone is no place
-        return [value] if value and not kinds.named(value, "timezone") else []
+        # "I'm in CST now": a time zone is no place; "moved to apple music": no home is a known kind of thing
+        if not value or kinds.named(value, "timezone") or (kind == "home" and kinds.named_any(value)):
+            return []
+        return [value]
     if kind == "name":
         value = names.trim(raw)
         value = names.name_span(value) if not lowercase else value.split()[0] if value else ""
+        if len(value) > 3 and value.isupper():  # "I'M ENGAGED": shouting, not a name
+            return []
         if not value or value.lower() in _NOT_NAMES or value.lower() in names.PRONOUNS:
             return []
         return [value[:1].upper() + value[1:]]
