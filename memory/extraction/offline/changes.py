@@ -12,10 +12,18 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import kinds, names, person, targets
 from memory.extraction.offline.interpreter import Fact
-from memory.extraction.offline.rules import CHANGES, CORRECTED, CORRECTION_VALUE, ENDINGS, SUCCESSORS
+from memory.extraction.offline.rules import (
+    CHANGES,
+    CORRECTED,
+    CORRECTION_VALUE,
+    ENDINGS,
+    STARTED,
+    SUCCESSORS,
+)
 from memory.types import Event, MemoryItem, Relation
 
 REASON, CHANGED = "no longer true", "changed"
+SURE_CHANGE = 0.8  # a change matched to its held fact by slot, kind or the old value named
 # "I stopped by the store", "I quit early": a preposition or an adverb, not the thing that ended.
 _NO_OBJECT = re.compile(
     r"^(?:by|at|to|in|on|for|from|with|off|out|up|over|after|before|early|late|home|work|there|here|now|"
@@ -66,11 +74,14 @@ def change(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list
     return None
 
 
-def successor(clause: str) -> str | None:
-    """What replaced a fact just ended in the same turn: "now at Globex" -> "Globex"."""
-    for pattern in SUCCESSORS:
+def successor(clause: str, started: bool = False) -> str | None:
+    """What replaced a fact just ended in the same turn: "now at Globex" -> "Globex"; with ``started``,
+    also what the clause starts ("bought a mazda"), which only a caller checking its kind may pair."""
+    for pattern in SUCCESSORS + (STARTED if started else []):
         if m := re.match(pattern, clause, re.I):
-            value = names.trim(m["y"])
+            raw = re.sub(r"^(?:used|new|brand new|second-?hand) ", "", m["y"], flags=re.I)
+            called = re.search(r"\b(?:called|named) (?P<n>.+)$", raw, re.I)  # "a climbing gym called X"
+            value = names.trim(called["n"] if called else raw)
             return value if value and value.lower().split()[0] not in names.PRONOUNS else None
     return None
 
@@ -92,7 +103,12 @@ def correction_value(clause: str) -> str | None:
 
 
 def replace(
-    sid: str, old: str, new: str, lowercase: bool, related: dict[str, MemoryItem], confidence: float = 0.8
+    sid: str,
+    old: str,
+    new: str,
+    lowercase: bool,
+    related: dict[str, MemoryItem],
+    confidence: float = SURE_CHANGE,
 ) -> ProposedFact:
     """The UPDATE of held memory ``sid``: its text with the old value swapped for ``new``."""
     held = related[sid].text

@@ -70,7 +70,7 @@ _LEAD = re.compile(
     r"^(?:(?:actually|well|so|now|ok|okay|oh|hey|hi|hello|yeah|ya|yep|(?:yes|no)(?=\s*[,!.])|lol|haha|ugh|hmm|btw|"
     r"anyway|anyways|honestly|tbh|to be honest|also|and|plus|then|fun fact|turns out(?: that)?|"
     r"these days|nowadays|lately|sorry|"
-    r"quick update|big news|fyi|just so you know|not sure if i told you|"
+    r"quick update|big news|fyi|heads up|just so you know|(?:wait|hold on)(?=[\s,!.]+(?:i|i'm|we|my)\b)|not sure if i told you|"
     r"i don't know if you remember(?: but)?|call me (?:crazy|old[- ]fashioned|weird|biased)(?: but)?|"
     r"don't get me wrong|not going to lie|ngl|i mean|guess what|good news|bad news)\b[\s,:!-]*)+",
     re.IGNORECASE,
@@ -147,26 +147,36 @@ _ELIDED = [
         re.compile(
             r"^(?=(?:just |finally |recently )?(?:moved|left|started|joined|quit|got|became|went|"
             r"graduated|relocated|stopped|used to|sold|gave up|canceled|dropped out|traded|switched|swapped|"
-            r"replaced|finished|turned|bought|adopted|let my)\b)",
+            r"replaced|finished|turned|bought|adopted|let my|picked up|took up|dropped|ditched|changed my)\b)",
             re.I,
         ),
         "I ",
     ),
     (
         re.compile(
-            r"^(?=(?:not|no longer|no more|still|based|living|working|now working|allergic|done with|ex-|at|with|"
+            r"^(?=(?:not|no longer|no more|still|based|living|working|now working|allergic|done with|ex-|"
+            r"at(?! least| all| first| last| times)|with|doing|seeing|dating|off(?! to\b)|"
             r"vegetarian|vegan|pescatarian)\b)",
             re.I,
         ),
         "I'm ",
     ),
 ]
+_NO_LONGER = re.compile(
+    r"^(?:don't|do not) (?:need|have|own|wear|eat|drink|smoke|play|use|take|work|live|drive|do|go)\b"
+    r".*\bany ?more\b",
+    re.IGNORECASE,
+)
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]+")
 _ABBREV = re.compile(r"\b(St|Dr|Mr|Mrs|Ms|Prof|Mt|Ft|Jr|Sr)\.\s", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?:;]|$)")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?]+|;|\n|$)")
+_SECOND_VERB = re.compile(
+    r"^and (?:then )?(?:started|joined|bought|picked up|took up|switched to|moved to)\b", re.I
+)
 _CLAUSE = re.compile(
-    r",\s*(?!\d)|\s+(?=(?:and|but|so|because|though|although|while|plus|whereas)\s+"
+    r",\s*(?!\d)|\s+(?=and (?:then )?(?:started|joined|bought|picked up|took up|switched to|moved to)\b)|"
+    r"\s+(?=(?:and|but|so|because|though|although|while|plus|whereas)\s+"
     r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|now|not|no longer|still|he|she|they|it|that|there|"
     r"honestly|also|then|the)\b)",
     re.IGNORECASE,
@@ -220,12 +230,16 @@ def _restore_subject(text: str) -> str:
 
 def split(text: str) -> list[Clause]:
     """The clauses of a turn, each with its mood (see the module docstring)."""
-    lowercase = text == text.lower()
+    parts = sentences(normalise(text))
+    lowercase, casual = text == text.lower(), _casual(parts)
     clauses: list[Clause] = []
-    for sentence, end in sentences(normalise(text)):
+    for sentence, end in parts:
         reported = bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence))
         body = _QUOTED.sub(" ", sentence)
-        question = end.startswith("?") or bool(_QUESTION_START.match(_strip_markers(body)[0]))
+        opening = _strip_markers(body)[0]
+        question = end.startswith("?") or bool(
+            _QUESTION_START.match(opening) and not _NO_LONGER.match(opening)
+        )
         hypothetical = False
         for raw in _pieces(body):
             clause, contrast = _strip_markers(raw.strip())
@@ -235,18 +249,42 @@ def split(text: str) -> list[Clause]:
                 hypothetical = False
             if _HYPOTHETICAL_START.match(clause):
                 hypothetical = True
-            clauses.append(Clause(clause, _mood(clause, question, reported, hypothetical), lowercase))
+            if _NO_LONGER.match(clause):
+                clause = "I " + clause  # "don't need glasses anymore": the user's, not a request
+            uncased = lowercase or (casual and not _CAPITALISED.search(clause))
+            clauses.append(Clause(clause, _mood(clause, question, reported, hypothetical), uncased))
     return [
         Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c for c in clauses
     ]
 
 
+_CAPITALISED = re.compile(r"\b(?!I\b|I')[A-Z]")
+
+
+def _casual(parts: list[tuple[str, str]]) -> bool:
+    """Typed without capitals at sentence starts ("we're in queens now. got a cat named Miso"): in a
+    clause with no capital, a lower-case word may still be a name, as in an all lower-case turn."""
+    starts = [re.sub(r"^[^\w]+", "", body)[:1] for body, _ in parts]
+    return bool(starts) and all(c.islower() for c in starts if c)
+
+
 def _pieces(body: str) -> list[str]:
-    """The clause texts of a sentence; "Theo and I broke up" stays whole (the name is the subject)."""
+    """The clause texts of a sentence; "Theo and I broke up" stays whole (the name is the subject), and
+    so does "my brother sold his car and bought a van" (the second verb is not the user's)."""
     pieces = _CLAUSE.split(body)
     if len(pieces) > 1 and len(pieces[0].split()) == 1 and re.match(r"^and (?:i|we)\b", pieces[1], re.I):
         pieces[:2] = [f"{pieces[0]} {pieces[1]}"]
-    return pieces
+    out: list[str] = []
+    for piece in pieces:
+        if (
+            out
+            and _SECOND_VERB.match(piece)
+            and not _SELF.match(_restore_subject(_strip_markers(out[-1])[0]))
+        ):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mood:

@@ -20,11 +20,11 @@ from memory.extraction.offline import (
     generic,
     interpreter,
     kinds,
+    pairing,
     retraction,
     targets,
 )
 from memory.extraction.offline.clauses import Mood
-from memory.extraction.offline.interpreter import SURE
 from memory.extraction.offline.names import proper_nouns
 from memory.types import Event, MemoryItem, MemoryType
 
@@ -44,6 +44,7 @@ class OfflineExtractor:
             return result
         ids = short_ids(related)
         proposals: list[ProposedFact] = []
+        made: list[tuple[clauses.Clause, list[ProposedFact]]] = []
         previous: tuple[clauses.Clause, list[ProposedFact]] | None = None
         for clause in clauses.split(turn.text):
             found = self._clause(clause, ids, turn.from_document)
@@ -51,7 +52,9 @@ class OfflineExtractor:
                 found = _follow_up(clause, found, previous, proposals, ids)
             proposals.extend(found)
             previous = (clause, found)
-        result.facts = _merge(proposals, ids)
+            made.append(previous)
+        kept = [(c, [p for p in found if p in proposals]) for c, found in made]
+        result.facts = _merge(pairing.pair(kept, ids), ids)
         return result
 
     def _clause(
@@ -63,10 +66,8 @@ class OfflineExtractor:
             if found:
                 return found
             if _NEGATED.match(text):
-                # "I'm not vegetarian": retracts a fact read from the negated statement when it is held;
-                # shared words are not enough ("I don't drive to work" says nothing of the car held)
-                held = retraction.retract(text, low, ids)
-                return [p for p in held if p.target and (p.confidence or 0) >= SURE]
+                # "I'm not vegetarian": retracts a held fact it names (retraction.negated)
+                return retraction.negated(text, low, ids)
             if from_document:
                 return []
             for reading in (changes.change(text, low, ids), changes.ending(text, ids)):
@@ -96,7 +97,7 @@ def _generic(text: str, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
     """The generic fact of a clause no rule reads; stated "now" against a held rival of the same kind
     and verb ("I play bass now" while "User plays guitar."), it replaces that rival."""
     fact = generic.fact(
-        re.sub(r"\s+(?:now|these days|nowadays|btw|lol|haha|tbh|though)$", "", text, flags=re.I)
+        re.sub(r"(?:\s+(?:now|instead|these days|nowadays|btw|lol|haha|tbh|though))+$", "", text, flags=re.I)
     )
     if fact is None or targets.covered(fact.text, ids):
         return []

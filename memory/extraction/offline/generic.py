@@ -15,6 +15,7 @@ from memory.extraction.offline.interpreter import Fact
 from memory.extraction.offline.rules import (
     ATTRIBUTES,
     FEELINGS,
+    IN_STATES,
     LASTING_ING,
     LIFE_EVENTS,
     NOT_KEPT,
@@ -87,12 +88,15 @@ def _being(text: str, rest: str) -> Fact | None:
         if not (
             group
             or kinds.kinds_of(value)
+            or re.search(r"\b(?:team|squad|crew|committee|board|council)\b", value, re.I)  # the swim team
+            or (first == "in" and value.lower() in IN_STATES)  # "in therapy"
             or (first == "on" and re.fullmatch(r"[a-z]+", value.lower()) and _MEDICINE.search(value.lower()))
         ):
             return None
     elif first.endswith("ing"):
-        if first not in LASTING_ING or not value:
-            return None
+        head = value.lower().split()[:1]
+        if first not in LASTING_ING or not head or head[0] in FEELINGS | {"well", "better", "worse", "badly"}:
+            return None  # "I'm doing great": how the user is, not what they do
     elif first in FEELINGS or len(words) > 4 or first in {"a", "an", "the"} | _PREPOSITIONS:
         return None
     elif any(w.lower() in FEELINGS for w in words):

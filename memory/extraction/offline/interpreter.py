@@ -51,6 +51,7 @@ def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
         "r": r,
         "rk": names.key(r),
         "a": values.article(value),
+        "ra": values.article(r) if r else "",
         "f": f"family:{names.key(r)}" if r in SINGLE_FAMILY else f"family:{names.key(r)}:{names.key(value)}",
     }
     relation = rule.relation.format(**fields) if rule.relation else None

@@ -34,7 +34,7 @@ _TAIL = re.compile(
     r"(?:last|this|next|every) (?:week|month|year|summer|spring|fall|autumn|winter|weekend|time|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"a (?:few|couple of) \w+ ago|\w+ ago|yesterday|today|tonight|tomorrow|recently|finally|"
-    r"since\b|for (?:\d+|a|an|the|about|almost|over|my|work|good)\b|because\b|after\b|before\b|"
+    r"since\b|for (?:\d+|a|an|the|about|almost|over|my|work|good|now)\b|because\b|after\b|before\b|"
     r"as (?:a|an)\b|which\b|who\b|where\b|so\b|but\b|with\b|from\b|when\b|while\b|until\b|"
     r"on (?:weekends|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b|"
     r"in (?:\d{4}|january|february|march|april|may|june|july|august|september|october|november|"

@@ -22,8 +22,32 @@ _NOT_A_NAME = re.compile(
 )
 
 
+def negated(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """A negated statement ("I'm not married", "I don't work at Globex") retracts a held fact only when
+    it is read by a rule, or names the held fact (``_names``): shared words are not enough ("I don't
+    drive to work" says nothing of the car held)."""
+    out = []
+    for p in retract(clause, lowercase, related):
+        if not p.target:
+            continue
+        if (p.confidence or 0) >= interpreter.SURE:
+            out.append(p)
+        elif _names(clause, related[p.target].text):
+            out.append(p.model_copy(update={"confidence": targets.LIKELY}))
+    return out
+
+
+def _names(clause: str, held: str) -> bool:
+    """Every content word of the held fact is in the clause, and at most one more ("wait"), so "I'm not
+    married to the idea" does not name "User is married."."""
+    said, kept = targets.content(clause), targets.content(held)
+    return bool(kept) and kept <= said and len(said - kept) <= 1
+
+
 def retract(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     """Proposals for one retracting clause (possibly none: nothing held, or another value held)."""
+    # "I'm not actually allergic to latex": the hedge adverb says nothing of what is retracted
+    clause = re.sub(r"\b(?:actually|really|even|technically)\s+", "", clause, flags=re.I)
     if m := re.match(LEAVING, clause, re.I):
         return _leaving(
             m["v"],

@@ -3,8 +3,9 @@
 A row's ``pattern`` runs over one assertive clause; its group ``v`` is the value, read according to
 ``value`` (a place kept whole, a person's name, a short phrase, a job, ...). ``template`` and ``slot``
 are filled with ``{v}`` (the value), ``{k}`` (its slot key), ``{r}`` (the group ``r``, lower case),
-``{a}`` (the value with its article) and ``{f}`` (a family slot: one wife, many daughters). A slot is
-single-valued per key, so a new value for it becomes an UPDATE in ``memory.reconcile``.
+``{a}`` (the value with its article), ``{ra}`` (group ``r`` with its article) and ``{f}`` (a family
+slot: one wife, many daughters). A slot is single-valued per key, so a new value for it becomes an
+UPDATE in ``memory.reconcile``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ class Rule:
     template: str
     slot: str | None
     relation: str | None
-    value: str = "phrase"  # place | name | phrase | list | job | trait | number | language | raw | field
+    value: str = (
+        "phrase"  # place | home | name | phrase | list | job | trait | number | language | raw | field
+    )
 
 
 _FAMILY = (
@@ -56,7 +59,7 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
-        "place",
+        "home",
     ),
     Rule(
         r"\b(?:i|we)(?:'ve| have)? (?:just |recently |finally )?(?:moved|relocated)(?: back)? (?:to|into) "
@@ -64,7 +67,7 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
-        "place",
+        "home",
     ),
     Rule(
         r"\b(?:i|we)(?:'m| am|'re| are|'ve been| have been)? (?:still |now |currently )?(?:live|living) in "
@@ -72,7 +75,7 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
-        "place",
+        "home",
     ),
     Rule(
         r"\b(?:i|we)(?:'m| am|'re| are) (?:now )?in (?!(?:the|a|an|my|our|this|that)\b)(?P<v>.+?) "
@@ -80,10 +83,18 @@ RULES: list[Rule] = [
         "User lives in {v}.",
         "home_city",
         "lives_in",
+        "home",
+    ),
+    Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "home"),
+    Rule(r"\bi'm (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
+    # Study: "I'm a law student at NYU", "I'm a biology major at UC Davis" (a school, not an employer).
+    Rule(
+        r"\bi(?:'m| am) (?:now |also )?an? (?P<r>[\w -]+? (?:student|major)) (?:at|in) (?P<v>.+)",
+        "User is {ra} at {v}.",
+        "school",
+        "studies_at",
         "place",
     ),
-    Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "place"),
-    Rule(r"\bi'm (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
     # Work.
     Rule(
         r"\bi (?:just |recently )?joined (?P<v>.+?) as an? ",
@@ -100,14 +111,16 @@ RULES: list[Rule] = [
         "job",
     ),
     Rule(
-        r"\bi(?:'m| am) (?:now |also )?(?P<v>an? [\w -]+?)(?= (?:at|for|in|with|on)\b|$)",
+        r"\bi(?:'m| am) (?:now |also )?(?P<v>an? (?![\w -]*?\b(?:student|major) (?:at|in)\b)[\w -]+?)"
+        r"(?= (?:at|for|in|with|on)\b|$)",
         "User works as {a}.",
         "job_title",
         "works_as",
         "job",
     ),
     Rule(
-        r"\bi(?:'m| am) (?:now )?an? [\w -]+? (?:at|for) (?P<v>.+)",
+        r"\bi(?:'m| am) (?:now )?an? (?![\w -]*?\b(?:student|major|undergrad|member|fan|regular|patient|customer)s?\b"
+        r"|(?:freshman|sophomore|junior|senior) (?:at|in)\b)[\w -]+? (?:at|for) (?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -115,7 +128,8 @@ RULES: list[Rule] = [
     ),
     Rule(
         r"\b(?:i|we)(?:'m| am)? (?:now |just |recently |finally )?(?:work|working|started(?: working)?|"
-        r"started a new job|got (?:a |the )?(?:new )?job|landed a job) (?:at|for) (?P<v>.+)",
+        r"started a new job|got (?:a |the )?(?:new )?job|landed a job) (?:(?:part|full)[- ]time |remotely )?"
+        r"(?:at|for) (?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -123,8 +137,15 @@ RULES: list[Rule] = [
     ),
     Rule(r"\b(?:a|my) new job (?:at|with) (?P<v>.+)", "User works at {v}.", "employer", "works_at", "place"),
     Rule(
+        r"\bi (?:work|am working|'m working) as an? [\w -]+? (?:at|for) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(
         r"\bi (?:work as|am working as|'m working as|got a job as|became|got promoted to|was promoted to) "
-        r"(?P<v>.+)",
+        r"(?P<v>.+?)(?= (?:at|for) |$)",
         "User works as {a}.",
         "job_title",
         "works_as",
@@ -143,6 +164,22 @@ RULES: list[Rule] = [
     Rule(
         r"\bi'm an? (?:proud |new |paying )?member of (?P<v>.+)",
         "User is a member of {v}.",
+        "member:{k}",
+        "member_of",
+        "place",
+    ),
+    # "I'm a Yankees fan", "I'm an Amazon Prime member": who the user supports or belongs to.
+    Rule(
+        r"\bi(?:'m| am) (?:an? )?(?:big |huge |massive |die-hard |lifelong |proud )?(?P<v>(?-i:[A-Z])[\w'&. -]*?) "
+        r"(?:fan|supporter)\b",
+        "User is a {v} fan.",
+        "fan:{k}",
+        "fan_of",
+        "place",
+    ),
+    Rule(
+        r"\bi(?:'m| am) an? (?:proud |paying )?(?P<v>(?-i:[A-Z])[\w'&. -]*?) (?P<r>member|subscriber|customer)\b",
+        "User is {a} {r}.",
         "member:{k}",
         "member_of",
         "place",
@@ -404,6 +441,12 @@ TOPICS: dict[str, str] = {
     r"\bbirthday\b": "birthday",
 }
 
+LANGUAGES = set(
+    """english french spanish german italian portuguese chinese mandarin cantonese japanese korean dutch
+    russian arabic hindi urdu bengali punjabi turkish greek polish swedish norwegian danish finnish
+    hebrew thai vietnamese indonesian malay tagalog swahili persian farsi czech hungarian romanian
+    ukrainian catalan irish welsh latin asl sign""".split()
+)
 # Kinds of value: a new value of the same kind may replace a held one. A single-valued kind is also the
 # slot of a generic fact about it (one phone, one car, one time zone), so the reconciler supersedes it.
 KINDS: dict[str, tuple[bool, set[str]]] = {
@@ -440,6 +483,25 @@ KINDS: dict[str, tuple[bool, set[str]]] = {
         False,
         set("yoga pilates crossfit spin zumba barre boxing kickboxing weightlifting calisthenics".split()),
     ),
+    "relationship status": (True, {"single", "engaged", "married", "divorced", "widowed", "separated"}),
+    "diet": (
+        False,
+        {
+            "keto",
+            "paleo",
+            "vegan",
+            "vegetarian",
+            "pescatarian",
+            "intermittent fasting",
+            "whole30",
+            "carnivore",
+        },
+    ),
+    "partner": (
+        False,
+        {"dating", "seeing someone", "seeing a guy", "seeing a girl", "seeing a woman", "seeing a man"},
+    ),
+    "language": (False, LANGUAGES - {"sign"}),
     "subject": (
         False,
         set(
@@ -461,10 +523,21 @@ FEELINGS = set(
     glad happy sad excited nervous anxious back here there done confused busy sick ill sleepy cold hot
     late early ready free lost stuck curious worried scared afraid annoyed angry mad upset thrilled proud
     grateful thankful jealous lonely hungover drunk full alive home awake up down out sure right wrong
-    serious kidding joking fed dying obsessed shocked impressed surprised relieved disappointed
+    serious kidding joking fed dying dead obsessed shocked impressed surprised relieved disappointed
     frustrated overwhelmed broke feeling getting going trying looking waiting thinking wondering
     hoping planning coming heading leaving just so very really super pretty kinda too alone""".split()
 )
+# "I'm in therapy": a lasting state, unlike "I'm in the car".
+IN_STATES = {
+    "therapy",
+    "rehab",
+    "recovery",
+    "remission",
+    "treatment",
+    "counseling",
+    "counselling",
+    "grad school",
+}
 THINKING_VERBS = set(
     """think guess know see mean feel hope want need wonder agree remember forget care bet doubt promise
     appreciate understand believe suppose wish miss get say ask tell hear can could should would will
@@ -511,6 +584,8 @@ ENDINGS: list[tuple[str, bool]] = [
         True,
     ),
     (r"^i (?:just )?let (?:my |the |our )?(?P<x>.+?) (?:lapse|expire|run out|go)$", True),
+    # "dropped piano", not "dropped my phone" or "dropped the ball": an ending only of a held fact
+    (r"^i (?:just |finally )?dropped (?!(?:out|my|the|a|an|it|that|this|by|off|in)\b)(?P<x>.+)$", False),
     (r"^i (?:just )?(?:dropped out of|withdrew from|flunked out of) (?:my |the )?(?P<x>.+)$", True),
     (
         r"^i(?:'m| am) (?:no longer|not) (?:in|with|on|part of|a part of|a member of|into|doing|playing|using|"
@@ -543,8 +618,14 @@ CHANGES: list[str] = [
 SUCCESSORS: list[str] = [
     r"^(?:i(?:'m| am) )?now (?:at|with|on|in|using|doing|playing) (?:a |an |the )?(?P<y>.+)$",
     r"^i(?:'m| am) (?:at|with|on|using) (?:a |an |the )?(?P<y>.+?) now$",
-    r"^i(?:'m| am) (?:at|with) (?:a |an |the )?(?P<y>.+)$",
-    r"^i (?:started|started at|joined|moved to|bought|switched to|use|play|do) (?:a |an |the )?(?P<y>.+)$",
+    r"^i(?:'m| am) (?:at|with) (?!(?:least|all|most|first|last|times|home|work|it|the moment)\b)"
+    r"(?:a |an |the )?(?P<y>.+)$",
+]
+# A clause that starts something: a successor only when it is of the same kind as what ended
+# ("sold the outback and bought a mazda"), not "quit the swim team, joined a chess club".
+STARTED: list[str] = [
+    r"^i (?:started|started at|joined|moved to|bought|switched to|picked up|took up|use|play|do) "
+    r"(?:a |an |the |my )?(?P<y>.+)$",
 ]
 # A correction: "Y, not X" / "it's Y, not X".
 CORRECTED = r"^(?:i'm )?not (?:a |an |the )?(?!.*\b(?:any ?more|now|after all|yet)\b)(?P<x>[\w' -]+?)$"

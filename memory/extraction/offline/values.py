@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from memory.extraction.offline import names
+from memory.extraction.offline import kinds, names
+from memory.extraction.offline.rules import LANGUAGES
 
 _JOBS = set(
     """accountant actor actress administrator analyst architect artist assistant attorney auditor baker
@@ -43,12 +44,6 @@ _NOT_TRAIT_START = {
     "minute",
     "second",
 }
-_LANGUAGES = set(
-    """english french spanish german italian portuguese chinese mandarin cantonese japanese korean dutch
-    russian arabic hindi urdu bengali punjabi turkish greek polish swedish norwegian danish finnish
-    hebrew thai vietnamese indonesian malay tagalog swahili persian farsi czech hungarian romanian
-    ukrainian catalan irish welsh latin asl sign""".split()
-)
 _FIELDS = set(
     """sales marketing finance it tech hr retail healthcare education consulting insurance construction
     hospitality law medicine engineering accounting research design software advertising banking
@@ -88,12 +83,17 @@ def is_job(value: str) -> bool:
 
 def read(kind: str, raw: str, lowercase: bool) -> list[str]:
     """The values a capture holds for a rule of this ``kind`` (see ``rules.Rule.value``)."""
-    if kind == "place":
+    if kind in ("place", "home"):
         value = names.place(raw, lowercase)
-        return [value] if value else []
+        # "I'm in CST now": a time zone is no place; "moved to apple music": no home is a known kind of thing
+        if not value or kinds.named(value, "timezone") or (kind == "home" and kinds.named_any(value)):
+            return []
+        return [value]
     if kind == "name":
         value = names.trim(raw)
         value = names.name_span(value) if not lowercase else value.split()[0] if value else ""
+        if len(value) > 3 and value.isupper():  # "I'M ENGAGED": shouting, not a name
+            return []
         if not value or value.lower() in _NOT_NAMES or value.lower() in names.PRONOUNS:
             return []
         return [value[:1].upper() + value[1:]]
@@ -114,7 +114,7 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
         return [raw] if raw.isdigit() and 0 < int(raw) < 120 else []
     if kind == "language":
         items = names.split_list(names.trim(raw))
-        return [i for i in items if i.lower() in _LANGUAGES]
+        return [i for i in items if i.lower() in LANGUAGES]
     if kind == "field":
         value = names.trim(raw).lower()
         return [value] if value in _FIELDS else []

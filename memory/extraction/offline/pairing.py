@@ -1,0 +1,118 @@
+"""A held fact ended in a turn that also names what replaced it becomes one UPDATE, wherever the two sit.
+
+"we're in queens now, left brooklyn", "quit league, i play valorant mostly now", "sold the outback and
+bought a mazda": the DELETE of the held fact and the new value read elsewhere in the turn are paired
+when the new value is of the same slot or kind as the held fact, or is stated with the same verb and
+"now"/"instead". Anything less ("quit the swim team, joined a climbing club") stays an ending and a new
+fact: a pairing on a guess would put a wrong value in place of a fact the user still wants ended.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.extraction import ProposedFact
+from memory.extraction.offline import changes, kinds, targets
+from memory.extraction.offline.clauses import Clause, Mood
+from memory.types import Event, MemoryItem, MemoryType
+
+_MARKED = re.compile(r"\b(?:now|instead|these days|nowadays)\b", re.IGNORECASE)
+# Verbs too common to say two facts are about the same thing.
+_WEAK_VERBS = {"is", "has", "does", "gets", "goes", "was", "had"}
+_ASSERTIVE = (Mood.STATEMENT, Mood.RETRACTION)
+
+Made = list[tuple[Clause, list[ProposedFact]]]
+
+
+def pair(made: Made, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """The proposals of a turn (clause by clause), each ended held fact paired with its replacement."""
+    proposals = [p for _, found in made for p in found]
+    for clause, found in made:
+        for gone in [p for p in found if p.event == Event.DELETE and p.target in ids]:
+            if gone not in proposals:
+                continue
+            if any(p.event == Event.UPDATE and p.target == gone.target for p in proposals):
+                proposals.remove(gone)  # "ditched keto, doing fasting these days": the update says it all
+                continue
+            held = ids[gone.target]
+            named = _successor(held, clause, made)
+            if named is not None:  # the held fact's own words, the value swapped: "learning German"
+                value, source, sure = named
+                sure = min(sure, gone.confidence or 1.0)
+                update = changes.replace(gone.target, clause.text, value, clause.lowercase, ids, sure)
+                proposals[proposals.index(gone)] = update
+                for fact in source:  # the new value read as a plain fact is now the update itself
+                    if fact in proposals:
+                        proposals.remove(fact)
+                continue
+            added = _replacing_add(held, clause, made, proposals)
+            if added is not None:
+                fact, sure = added
+                proposals[proposals.index(fact)] = fact.model_copy(
+                    update={
+                        "event": Event.UPDATE,
+                        "target": gone.target,
+                        "reason": changes.CHANGED,
+                        "confidence": min(fact.confidence or 1.0, gone.confidence or 1.0, sure),
+                    }
+                )
+                proposals.remove(gone)
+    return proposals
+
+
+def _replacing_add(
+    held: MemoryItem, ended: Clause, made: Made, proposals: list[ProposedFact]
+) -> tuple[ProposedFact, float] | None:
+    """An ADD of the turn that states the held fact's successor, and how sure that pairing is."""
+    for clause, found in made:
+        if clause is ended or clause.mood not in _ASSERTIVE:
+            continue
+        for fact in found:
+            if fact not in proposals or fact.event != Event.ADD or fact.type != MemoryType.SEMANTIC:
+                continue
+            if fact.slot and fact.slot == held.slot:
+                return fact, 1.0
+            if _same_kind(fact.text or "", held.text) and _MARKED.search(clause.text):
+                return fact, changes.SURE_CHANGE
+            if (
+                _keyed(fact.slot)
+                and _keyed(held.slot)
+                and _same_verb(fact.text or "", held.text)
+                and (_MARKED.search(clause.text))
+            ):
+                return fact, changes.SURE_CHANGE
+    return None
+
+
+def _successor(held: MemoryItem, ended: Clause, made: Made) -> tuple[str, list[ProposedFact], float] | None:
+    """A value named as the replacement in another clause ("started italian instead")."""
+    for clause, found in made:
+        if clause is ended or clause.mood not in _ASSERTIVE or any(p.event != Event.ADD for p in found):
+            continue
+        value = changes.successor(clause.text, started=True)
+        if not value or targets.content(value) <= targets.content(held.text):
+            continue
+        if _same_kind(value, held.text) or _same_kind(clause.text, held.text):  # "a gym called X"
+            return value, found, changes.SURE_CHANGE
+    return None
+
+
+def _keyed(slot: str | None) -> bool:
+    """A slot per value ("plays:fortnite"), not a single-valued one ("employer") that a verb alone
+    ("works at" / "works as") cannot pair."""
+    return slot is None or ":" in slot
+
+
+def _same_kind(new: str, held: str) -> bool:
+    return bool(kinds.kinds_of(new) & kinds.kinds_of(held))
+
+
+def _same_verb(new: str, held: str) -> bool:
+    """ "User plays valorant." and "User mostly plays League of Legends." share their verb."""
+    verbs = [_verb(t) for t in (new, held)]
+    return verbs[0] is not None and verbs[0] == verbs[1] and verbs[0] not in _WEAK_VERBS
+
+
+def _verb(text: str) -> str | None:
+    words = [w for w in text.split()[1:3] if w.lower() not in {"mostly", "still", "usually", "now", "also"}]
+    return words[0].lower() if words else None
