@@ -1,7 +1,7 @@
 """Ask before overwriting, undo after, in the Streamlit chat (AppTest, real stores, no LLM).
 
-The offline extractor asks before a retraction matched by shared words only ("I'm not into pottery
-anymore"), so that question needs no language model."""
+The offline extractor asks before a retraction that could end either of two held facts ("I'm not into
+pottery anymore" with two pottery facts), so that question needs no language model."""
 
 from __future__ import annotations
 
@@ -31,8 +31,12 @@ def captions(at) -> list[str]:  # noqa: ANN001
     return [plain(c.value) for c in at.caption]
 
 
+LOVES, SELLS = "User loves pottery classes.", "User sells their pottery at the market."
+
+
 def ask_about_pottery(at) -> list:  # noqa: ANN001
     say(at, "I love pottery classes.")
+    say(at, "I sell my pottery at the market.")
     say(at, "I'm not into pottery anymore.")
     asked = [plain(m.value) for m in at.markdown if "You told me you " in m.value]
     assert asked and "no longer true" in asked[-1], asked
@@ -43,11 +47,11 @@ def test_a_question_is_asked_with_its_buttons_and_apply_answers_it(app_env, read
     at = start()
     asked = ask_about_pottery(at)
     assert sorted(b.label for b in asked) == ["Apply", "Ignore"]  # no Keep both for a retraction
-    assert facts(reader) == ["User loves pottery classes."]  # asked, not applied
+    assert facts(reader) == [LOVES, SELLS]  # asked, not applied
     next(b for b in asked if b.label == "Apply").click().run()
     assert not at.exception, at.exception
-    assert facts(reader) == []
-    assert facts(reader, past=True) == ["User loves pottery classes."]
+    assert facts(reader) == [SELLS]
+    assert facts(reader, past=True) == [LOVES, SELLS]
     assert not buttons(at, "ask_")  # answered: the question is gone
     assert not any("You told me you " in m.value for m in at.markdown)
     assert any("✗ No longer true: User loves pottery classes." in c for c in captions(at)), captions(at)
@@ -59,7 +63,7 @@ def test_ignore_keeps_the_memory_and_drops_the_question(app_env, reader):
     asked = ask_about_pottery(at)
     next(b for b in asked if b.label == "Ignore").click().run()
     assert not at.exception, at.exception
-    assert facts(reader) == ["User loves pottery classes."]
+    assert facts(reader) == [LOVES, SELLS]
     assert not buttons(at, "ask_")
     assert any("Kept as it was: User loves pottery classes." in c for c in captions(at)), captions(at)
     assert reader.pending("ada") == []
@@ -80,18 +84,19 @@ def test_undo_takes_back_what_a_turn_remembered(app_env, reader):
 def test_an_applied_answer_can_be_undone_and_a_refused_undo_says_why(app_env, reader):
     at = start()
     asked = ask_about_pottery(at)
-    [remembered] = buttons(at, "undo_")  # the first turn's "Remembered"
+    remembered = buttons(at, "undo_")[0]  # the first turn's "Remembered" (LOVES); shown in turn order
+    before = {b.key for b in buttons(at, "undo_")}
     next(b for b in asked if b.label == "Apply").click().run()
-    [retracted] = [b for b in buttons(at, "undo_") if b.key != remembered.key]
+    [retracted] = [b for b in buttons(at, "undo_") if b.key not in before]
 
     at.button(key=remembered.key).click().run()  # a later change retracted it: refused, in words
     assert not at.exception, at.exception
     assert any("⚠ A later change replaced or retracted" in c for c in captions(at)), captions(at)
-    assert facts(reader) == []
+    assert facts(reader) == [SELLS]
 
     at.button(key=retracted.key).click().run()
     assert not at.exception, at.exception
-    assert facts(reader) == ["User loves pottery classes."]  # current again
+    assert facts(reader) == [LOVES, SELLS]  # current again
     assert any("↩ Undone: No longer true: User loves pottery classes." in c for c in captions(at))
     assert retracted.key not in {b.key for b in buttons(at, "undo_")}
 
@@ -113,28 +118,30 @@ def test_gradio_asks_answers_and_undoes(memory):
 
     with Assistant(memory) as assistant:
         state = gradio_turn(assistant, "I love pottery classes.", actions_state())
+        state = gradio_turn(assistant, "I sell my pottery at the market.", state)
         state = gradio_turn(assistant, "I'm not into pottery anymore.", state)
     [question] = state["questions"]
     assert question["question"].startswith("You told me you ") and question["choices"] == ["apply", "ignore"]
     assert questions_of(memory, "ada")["questions"] == [question]  # asked again when ada is picked
     assert questions_of(memory, "grace")["questions"] == [] and questions_of(memory, "")["questions"] == []
-    [remembered] = state["undo"]
-    assert undo_label(remembered) == "↩ Undo Remembered: User loves pottery classes."
+    remembered = next(o for o in state["undo"] if undo_label(o) == f"↩ Undo Remembered: {LOVES}")
+    kept = [o["id"] for o in state["undo"]]
 
     state, said = answer_question(memory, "ada", state, question["id"], "apply")
     assert state["questions"] == [] and "No longer true: User loves pottery classes." in plain(said)
-    assert memory.get_all(user_id="ada", types=[MemoryType.SEMANTIC]) == []
-    [_, retracted] = state["undo"]
+    assert [m.text for m in memory.get_all(user_id="ada", types=[MemoryType.SEMANTIC])] == [SELLS]
+    [retracted] = [o for o in state["undo"] if o["id"] not in kept]
 
     state, said = undo_change(memory, "ada", state, remembered["id"])  # refused: retracted since
     assert said.startswith("⚠ ") and "undo that change first" in plain(said)
-    assert len(state["undo"]) == 2
+    assert len(state["undo"]) == len(kept) + 1
 
     state, said = undo_change(memory, "ada", state, retracted["id"])
     assert plain(said) == "↩ Undone: No longer true: User loves pottery classes. (kept as the past)"
-    assert [o["id"] for o in state["undo"]] == [remembered["id"]]
-    assert [m.text for m in memory.get_all(user_id="ada", types=[MemoryType.SEMANTIC])] == [
-        "User loves pottery classes."
+    assert [o["id"] for o in state["undo"]] == kept
+    assert sorted(m.text for m in memory.get_all(user_id="ada", types=[MemoryType.SEMANTIC])) == [
+        LOVES,
+        SELLS,
     ]
     state, said = answer_question(memory, "ada", state, question["id"], "ignore")
     assert said.startswith("⚠ ")  # already answered
