@@ -52,9 +52,10 @@ bench: setup
 	$(BENCH) scale --n 10000 --out bench/out/scale-10k.json
 	$(BENCH) scale --n 10000 --graph --out bench/out/scale-10k-graph.json
 	$(BENCH) scale --n 100000 --out bench/out/scale-100k.json
+	$(BENCH) scale --n 100000 --graph --out bench/out/scale-100k-graph.json
 	$(BENCH) ingest --pages 100 --out bench/out/ingest.json
 	$(BENCH) embedder --out bench/out/embedder.json
-	$(BENCH) extraction --split test --out bench/out/extraction-test.json
+	$(BENCH) extraction --split holdout2 --out bench/out/extraction-holdout2.json
 	$(BENCH) graph-engine --out bench/out/graph-engine.json
 	$(BIN)/pip install -q --no-deps mem0ai==1.0.11
 	$(BENCH) llm-cost --data $(LOCOMO) --out bench/out/llm-cost.json
