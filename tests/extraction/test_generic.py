@@ -7,17 +7,7 @@ import pytest
 
 from memory.extraction.offline.person import third_person
 from memory.types import Event, MemoryType
-
-
-def facts(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
-
-
-def say(memory, *turns: str, user: str = "u"):
-    result = None
-    for text in turns:
-        result = memory.add(text, user_id=user)
-    return result
+from tests.extraction.test_turns import facts, say
 
 
 def changed(result) -> list[tuple[Event, str | None, str | None]]:
