@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# One ONNX export for the whole session, app and service processes included (they inherit this):
+# exporting and fusing the model takes seconds, and every test has a data directory of its own.
+os.environ.setdefault(
+    "MEMORY_EMBEDDER__CACHE_DIR",
+    os.path.join(tempfile.gettempdir(), f"memory-test-models-{os.getpid()}"),
+)
 
 import pytest  # noqa: E402
 

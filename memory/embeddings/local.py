@@ -24,8 +24,9 @@ def shared_local_embedder(config: EmbedderConfig) -> Any:
     The ONNX export is looked for (and made) in the cache_dir of the first caller; later callers with
     other data directories share the loaded model rather than exporting it again.
     """
-    backend = "torch" if config.precision == "int8" or config.device != "cpu" else config.backend
-    key = (config.model, config.device, config.precision if backend == "torch" else "fp32", backend)
+    backend = "torch" if config.device != "cpu" else config.backend
+    onnx_precision = "int8" if config.precision == "int8" else "fp32"  # the only two ONNX exports
+    key = (config.model, config.device, config.precision if backend == "torch" else onnx_precision, backend)
     with _lock:
         if key not in _instances:
             if backend == "onnx":
@@ -44,7 +45,7 @@ def _user_cache() -> Path:
 
 
 class LocalEmbedder:
-    """sentence-transformers on torch (bf16 autocast or int8 where configured); used for int8, GPUs,
+    """sentence-transformers on torch (bf16 autocast or int8 where configured); used for GPUs, backend=torch,
     and as the reference the ONNX export is checked against."""
 
     def __init__(self, config: EmbedderConfig) -> None:

@@ -46,7 +46,8 @@ def test_export_is_made_once_and_never_seen_half_written(tmp_path: Path) -> None
     assert Path(paths[0]).stat().st_mtime_ns == before  # reused, not exported again
 
 
-def test_the_export_lives_in_the_data_directory(tmp_path: Path) -> None:
+def test_the_export_lives_in_the_data_directory(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("MEMORY_EMBEDDER__CACHE_DIR", raising=False)  # set for the test session
     config = MemoryConfig(data_dir=tmp_path / "data")
     assert config.embedder.cache_dir == tmp_path / "data" / "models"
     assert config.embedder.backend == "onnx"
@@ -65,3 +66,11 @@ def test_the_export_is_fused_and_int8_is_a_separate_close_file(tmp_path: Path) -
     assert (fp32.precision, int8.precision) == ("fp32", "int8")
     a, b = np.array(fp32.embed(TEXTS)), np.array(int8.embed(TEXTS))
     assert 0.95 < (a * b).sum(axis=1).min() < 0.99999  # close (0.96 for "ok"), and really quantised
+
+
+def test_precision_int8_in_the_config_runs_the_int8_onnx_export(tmp_path: Path) -> None:
+    from memory.embeddings import make_embedder
+
+    embedder = make_embedder(EmbedderConfig(precision="int8", cache_dir=tmp_path))
+    assert isinstance(embedder, OnnxEmbedder) and embedder.precision == "int8"
+    assert [p.name.endswith("-int8.onnx") for p in tmp_path.glob("*.onnx")] == [True]
