@@ -24,14 +24,14 @@ def shared_local_embedder(config: EmbedderConfig) -> Any:
     The ONNX export is looked for (and made) in the cache_dir of the first caller; later callers with
     other data directories share the loaded model rather than exporting it again.
     """
+    from memory.embeddings.onnx import OnnxEmbedder, onnx_precision
+
     backend = "torch" if config.device != "cpu" else config.backend
-    onnx_precision = "int8" if config.precision == "int8" else "fp32"  # the only two ONNX exports
-    key = (config.model, config.device, config.precision if backend == "torch" else onnx_precision, backend)
+    precision = config.precision if backend == "torch" else onnx_precision(config)
+    key = (config.model, config.device, precision, backend)
     with _lock:
         if key not in _instances:
             if backend == "onnx":
-                from memory.embeddings.onnx import OnnxEmbedder
-
                 _instances[key] = OnnxEmbedder(config, Path(config.cache_dir or _user_cache()))
             else:
                 _instances[key] = LocalEmbedder(config)

@@ -47,6 +47,11 @@ def exported_model(weights: Path, cache_dir: Path, name: str, precision: str = "
     return target
 
 
+def onnx_precision(config: EmbedderConfig) -> str:
+    """The export a config asks for: "int8", or "fp32" for every other precision setting."""
+    return "int8" if config.precision == "int8" else "fp32"
+
+
 class OnnxEmbedder:
     """Tokenizer + ONNX Runtime session; ``embed`` pools and normalises like sentence-transformers."""
 
@@ -70,7 +75,7 @@ class OnnxEmbedder:
         # spinning pool took CPU from them (and was slower itself on a busy 2-core machine).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        self.precision = "int8" if config.precision == "int8" else "fp32"
+        self.precision = onnx_precision(config)
         model = exported_model(weights, cache_dir, config.model, self.precision)
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._batch = max(1, config.batch_size)
