@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +33,7 @@ from memory.stores.payload import (
 from memory.types import MemoryItem
 
 _PAGE = 512
+KEPT_PAYLOADS = 4_096  # payloads kept per shard between reads (see _Payloads)
 OPTIMIZE_EVERY = 5_000  # at least this many new points before the index is rebuilt in a background thread
 
 
@@ -68,6 +71,74 @@ class _Gate:
                 self._cond.notify_all()
 
 
+class _Payloads:
+    """Payloads already read from the engine, by point id (least recently used dropped first): a
+    search reads ~25 memories, and reading them again from the engine cost more than the search.
+
+    Every write to the shard drops what it may have changed, after the engine has it: the ids it
+    upserts, or everything for a delete. A read keeps what it read only if no write happened since
+    it began (``generation``), so a payload read before a write never outlives it. The payloads are
+    never handed out: each read decodes fresh items from them, and the scope check runs on each.
+    """
+
+    def __init__(self, size: int = KEPT_PAYLOADS) -> None:
+        self._payloads: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+        self.generation = 0
+
+    def lookup(self, ids: list[str]) -> tuple[dict[str, dict[str, Any]], int]:
+        with self._lock:
+            found = {}
+            for i in ids:
+                payload = self._payloads.get(i)
+                if payload is not None:
+                    self._payloads.move_to_end(i)
+                    found[i] = payload
+            return found, self.generation
+
+    def keep(self, payloads: dict[str, dict[str, Any]], generation: int) -> None:
+        """Keep what a read found, unless a write happened since the read began."""
+        with self._lock:
+            if generation == self.generation:
+                self._insert(payloads)
+
+    def drop(self, ids: list[str] | None = None) -> None:
+        """Forget ``ids`` (every payload when None) and turn away reads that began before."""
+        self.written(None if ids is None else dict.fromkeys(ids, None), None)
+
+    def written(self, payloads: dict[str, dict[str, Any] | None] | None, began: int | None) -> None:
+        """A write has landed: drop what it changed (everything when ``payloads`` is None), and keep
+        the payloads it wrote when no other write happened since it ``began`` (the memories a chat
+        has just stored are the ones its next search reads)."""
+        with self._lock:
+            alone = began == self.generation
+            self.generation += 1
+            if payloads is None:
+                self._payloads.clear()
+                return
+            for i in payloads:
+                self._payloads.pop(i, None)
+            if alone:
+                self._insert({i: p for i, p in payloads.items() if p is not None})
+
+    def _insert(self, payloads: dict[str, dict[str, Any]]) -> None:
+        for i, payload in payloads.items():
+            self._payloads[i] = payload
+            self._payloads.move_to_end(i)
+        while len(self._payloads) > self._size:
+            self._payloads.popitem(last=False)
+
+
+def _unshared(payload: dict[str, Any]) -> dict[str, Any]:
+    """A kept payload, safe to decode into an item a caller may change: decoding copies the item's
+    own lists and dicts, but not the lists and dicts inside its metadata."""
+    metadata = payload.get("metadata")
+    if isinstance(metadata, dict) and any(isinstance(v, (dict, list)) for v in metadata.values()):
+        return {**payload, "metadata": copy.deepcopy(metadata)}
+    return payload
+
+
 class _SharedShard:
     """One EdgeShard per directory per process, shared by every store object that opens it."""
 
@@ -78,6 +149,7 @@ class _SharedShard:
         self.shard = shard
         self.users = 0
         self.gate = _Gate()
+        self.payloads = _Payloads()
 
     @classmethod
     def acquire(cls, path: Path, dims: int) -> _SharedShard:
@@ -165,6 +237,13 @@ class QdrantEdgeStore:
         except Exception as exc:  # the engine raises plain Exceptions; keep its words
             raise StoreError(f"Vector store {what} failed: {exc}") from exc
 
+    def _delete(self, what: str, flt: qe.Filter) -> None:
+        """Delete the points a filter selects; every kept payload is dropped after."""
+        try:
+            self._call(what, "update", qe.UpdateOperation.delete_points_by_filter(flt))
+        finally:
+            self._entry.payloads.drop()
+
     # -- VectorStore -------------------------------------------------------------------------
     def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
         for user_id in {i.user_id for i in items}:
@@ -172,14 +251,21 @@ class QdrantEdgeStore:
             taken = foreign_ids(self._call("read", "retrieve", ids, True, False), user_id)
             if taken:
                 raise IsolationError(f"Memory id {taken[0]} belongs to someone else; nothing was written.")
+        payloads = {item.id: to_payload(item) for item in items}
         points = [
             qe.Point(
-                item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(index_text(item))}, to_payload(item)
+                item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(index_text(item))}, payloads[item.id]
             )
             for item, vec in zip(items, dense, strict=True)
         ]
-        for start in range(0, len(points), _PAGE):
-            self._call("upsert", "update", qe.UpdateOperation.upsert_points(points[start : start + _PAGE]))
+        kept, landed = self._entry.payloads, False
+        began = kept.generation
+        try:
+            for start in range(0, len(points), _PAGE):
+                self._call("upsert", "update", qe.UpdateOperation.upsert_points(points[start : start + _PAGE]))
+            landed = True
+        finally:
+            kept.written(payloads if landed else dict.fromkeys(payloads, None), began)
         self._pending += len(points)
         if self._pending >= self._optimize_after and not self._optimizing.locked():
             threading.Thread(target=self.optimize, name="qdrant-edge-optimize", daemon=True).start()
@@ -199,8 +285,15 @@ class QdrantEdgeStore:
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]:
         if not ids:
             return []
-        records = self._call("read", "retrieve", ids, True, False)
-        items = [from_payload(r.id, r.payload or {}) for r in records]
+        payloads, generation = self._entry.payloads.lookup(ids)
+        order = list(dict.fromkeys(ids))
+        missing = [i for i in order if i not in payloads]
+        if missing:
+            read = {str(r.id): r.payload or {} for r in self._call("read", "retrieve", missing, True, False)}
+            self._entry.payloads.keep(read, generation)
+            payloads.update(read)
+            order += [i for i in read if i not in missing]  # the engine's spelling of an id asked otherwise
+        items = [from_payload(i, _unshared(payloads[i])) for i in order if i in payloads]
         return [i for i in items if in_scope(i, scope)]
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
@@ -273,7 +366,7 @@ class QdrantEdgeStore:
         flt = self._filter(scope.model_copy(update={"include_past": True}), [qe.HasIdCondition(set(ids))])
         n = self._call("count", "count", qe.CountRequest(filter=flt, exact=True))
         if n:
-            self._call("delete", "update", qe.UpdateOperation.delete_points_by_filter(flt))
+            self._delete("delete", flt)
         return n
 
     def delete_scope(self, scope: ScopeFilter) -> int:
@@ -281,13 +374,13 @@ class QdrantEdgeStore:
         flt = self._filter(scope)
         n = self.count(scope)
         if n:
-            self._call("delete", "update", qe.UpdateOperation.delete_points_by_filter(flt))
+            self._delete("delete", flt)
         return n
 
     def reset(self) -> None:
         """Remove every point of every user (the Memory.reset admin call)."""
         flt = qe.Filter(must_not=[qe.IsEmptyCondition(key="user_id")])
-        self._call("reset", "update", qe.UpdateOperation.delete_points_by_filter(flt))
+        self._delete("reset", flt)
 
     def flush(self) -> None:
         self._call("flush", "flush")
@@ -320,6 +413,7 @@ class QdrantEdgeStore:
             fresh_dir.rename(self._path)
             shutil.rmtree(stale, ignore_errors=True)
             self._entry.shard = qe.EdgeShard.load(str(self._path))
+            self._entry.payloads.drop()
 
     def close(self) -> None:
         if not self._closed:
