@@ -262,7 +262,9 @@ class QdrantEdgeStore:
         began = kept.generation
         try:
             for start in range(0, len(points), _PAGE):
-                self._call("upsert", "update", qe.UpdateOperation.upsert_points(points[start : start + _PAGE]))
+                self._call(
+                    "upsert", "update", qe.UpdateOperation.upsert_points(points[start : start + _PAGE])
+                )
             landed = True
         finally:
             kept.written(payloads if landed else dict.fromkeys(payloads, None), began)

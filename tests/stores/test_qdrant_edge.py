@@ -76,4 +76,6 @@ def test_the_least_recently_used_payloads_go_first_when_full():
 
 def test_an_id_in_another_spelling_is_read_from_the_engine(memory):
     mid = memory.add("I keep bees.", user_id="ana", infer=False).operations[0].memory_id
-    assert [i.text for i in memory._vectors.get([mid.upper()], ScopeFilter(user_id="ana"))] == ["I keep bees."]
+    assert [i.text for i in memory._vectors.get([mid.upper()], ScopeFilter(user_id="ana"))] == [
+        "I keep bees."
+    ]
