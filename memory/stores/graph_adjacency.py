@@ -40,6 +40,7 @@ class Adjacency:
 
     def __init__(self, rows: Iterable[EdgeRow] = ()) -> None:
         self._edges: dict[Hashable, EdgeRow] = {}
+        self._rank: dict[Hashable, tuple[bool, float]] = {}  # each edge's place in neighbourhood order
         self._by_node: dict[str, dict[Hashable, None]] = {}
         self._ordered: dict[str, list[EdgeRow]] = {}
         self.upsert(rows)
@@ -51,6 +52,7 @@ class Adjacency:
         """Add edges, or replace those already held under the same key (a closed or reopened edge)."""
         for row in rows:
             self._edges[row.key] = row
+            self._rank[row.key] = _order(row)
             for node in (row.subject_id, row.object_id):
                 self._by_node.setdefault(node, {})[row.key] = None
                 self._ordered.pop(node, None)
@@ -59,19 +61,20 @@ class Adjacency:
         ordered = self._ordered.get(node)
         if ordered is None:
             keys = self._by_node.get(node, {})
-            ordered = self._ordered[node] = sorted((self._edges[k] for k in keys), key=_order)
+            ordered = self._ordered[node] = sorted((self._edges[k] for k in keys), key=self._key)
         return ordered
+
+    def _key(self, row: EdgeRow) -> tuple[bool, float]:
+        return self._rank[row.key]
 
     def around(self, nodes: Iterable[str], include_past: bool, limit: int) -> list[EdgeRow]:
         """Up to ``limit`` edges touching any of ``nodes`` (either direction), current only unless
-        ``include_past``, in neighbourhood order. Each node's list is already in that order, so only
-        its first ``limit`` edges can make the cut."""
-        candidates: dict[Hashable, EdgeRow] = {}
-        for node in nodes:
-            taken = 0
-            for row in self._around(node):
-                if taken == limit or (row.valid_to is not None and not include_past):
-                    break
-                candidates.setdefault(row.key, row)
-                taken += 1
-        return heapq.nsmallest(limit, candidates.values(), key=_order)
+        ``include_past``, in neighbourhood order. Each node's list is already in that order (current
+        edges first), so the lists are merged and only their first ``limit`` edges are looked at."""
+        lists = [self._around(node)[:limit] for node in dict.fromkeys(nodes)]
+        found: dict[Hashable, EdgeRow] = {}
+        for row in heapq.merge(*lists, key=self._key):
+            if len(found) == limit or (row.valid_to is not None and not include_past):
+                break
+            found.setdefault(row.key, row)
+        return list(found.values())
