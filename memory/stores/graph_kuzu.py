@@ -23,16 +23,16 @@ from typing import Any
 import numpy as np
 
 from memory.errors import ConfigError, InvalidInputError, StoreError, StoreLockedError
-from memory.graph_query import (
+from memory.stores.base import GraphEdge
+from memory.stores.entity_names import (
     SELF_NAME,
     EntityForms,
+    NameIndex,
     mentioned_entities,
     names_compatible,
     normalise_name,
     normalise_relation,
 )
-from memory.stores.base import GraphEdge
-from memory.stores.entity_names import NameIndex
 from memory.stores.graph_adjacency import Adjacency, EdgeRow
 from memory.types import Relation
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from memory.errors import InvalidInputError, StoreError
-from memory.graph_query import asks_about_past, graph_hits_to_memory_ids, render_dot
+from memory.retrieval_graph import asks_about_past, graph_hits_to_memory_ids
 from memory.stores.base import GraphStore
 from memory.stores.graph_kuzu import KuzuGraphStore
 from memory.types import Relation
+from ui.graph_dot import render_dot
 
 T1 = datetime(2021, 3, 1, tzinfo=UTC)
 T2 = datetime(2022, 6, 1, tzinfo=UTC)
