@@ -48,8 +48,8 @@ def exported_model(weights: Path, cache_dir: Path, name: str, precision: str = "
 
 
 def onnx_precision(config: EmbedderConfig) -> str:
-    """The export a config asks for: "int8", or "fp32" for every other precision setting."""
-    return "int8" if config.precision == "int8" else "fp32"
+    """The export a config asks for: "fp32" when it asks for full (or bf16) precision, else "int8"."""
+    return "fp32" if config.precision in ("fp32", "bf16") else "int8"
 
 
 class OnnxEmbedder:

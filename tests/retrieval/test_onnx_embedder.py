@@ -20,7 +20,7 @@ TEXTS = [
 
 
 def test_onnx_vectors_match_the_torch_model(tmp_path: Path) -> None:
-    onnx = OnnxEmbedder(EmbedderConfig(batch_size=3), tmp_path)
+    onnx = OnnxEmbedder(EmbedderConfig(batch_size=3, precision="fp32"), tmp_path)
     torch = LocalEmbedder(EmbedderConfig(backend="torch", precision="fp32"))
     a, b = np.array(onnx.embed(TEXTS)), np.array(torch.embed(TEXTS))
     assert a.shape == b.shape == (len(TEXTS), 384)
@@ -56,8 +56,8 @@ def test_the_export_lives_in_the_data_directory(tmp_path: Path, monkeypatch) -> 
 def test_the_export_is_fused_and_int8_is_a_separate_close_file(tmp_path: Path) -> None:
     import onnx
 
-    fp32 = OnnxEmbedder(EmbedderConfig(), tmp_path)
-    int8 = OnnxEmbedder(EmbedderConfig(precision="int8"), tmp_path)
+    fp32 = OnnxEmbedder(EmbedderConfig(precision="fp32"), tmp_path)
+    int8 = OnnxEmbedder(EmbedderConfig(), tmp_path)  # the default
     files = sorted(p.name for p in (tmp_path).glob("*.onnx"))
     assert len(files) == 2 and sum(name.endswith("-int8.onnx") for name in files) == 1
     plain = next(name for name in files if not name.endswith("-int8.onnx"))
@@ -68,9 +68,12 @@ def test_the_export_is_fused_and_int8_is_a_separate_close_file(tmp_path: Path) -
     assert 0.95 < (a * b).sum(axis=1).min() < 0.99999  # close (0.96 for "ok"), and really quantised
 
 
-def test_precision_int8_in_the_config_runs_the_int8_onnx_export(tmp_path: Path) -> None:
+def test_the_precision_setting_picks_the_export(tmp_path: Path) -> None:
     from memory.embeddings import make_embedder
 
-    embedder = make_embedder(EmbedderConfig(precision="int8", cache_dir=tmp_path))
-    assert isinstance(embedder, OnnxEmbedder) and embedder.precision == "int8"
-    assert [p.name.endswith("-int8.onnx") for p in tmp_path.glob("*.onnx")] == [True]
+    for precision, export, int8 in (("int8", "a", True), ("fp32", "b", False), ("bf16", "c", False)):
+        embedder = make_embedder(EmbedderConfig(precision=precision, cache_dir=tmp_path / export))
+        assert isinstance(embedder, OnnxEmbedder) and embedder.precision == ("int8" if int8 else "fp32")
+        if (tmp_path / export).exists():  # made here, unless the process had loaded that export before
+            assert [p.name.endswith("-int8.onnx") for p in (tmp_path / export).glob("*.onnx")] == [int8]
+    assert make_embedder(EmbedderConfig()).precision == "int8"  # "auto", the default
