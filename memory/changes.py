@@ -10,8 +10,6 @@ Both run in one unit of work, so they land everywhere or nowhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 
 from memory.errors import InvalidInputError, NotFoundError, StaleChangeError, UndoError
@@ -19,9 +17,8 @@ from memory.extraction import Extraction, ProposedFact, Turn
 from memory.reconcile import Reconciler
 from memory.stores.base import HistoryStore, ScopeFilter, VectorStore
 from memory.types import AddResult, Event, MemoryItem, Operation, PendingChange, utcnow
-from memory.writes import HistoryRow, UnitOfWork
+from memory.writes import HistoryRow, UnitOfWork, Writing
 
-Writing = Callable[[str], AbstractContextManager[UnitOfWork | None]]
 CHOICES = ("apply", "keep_both", "ignore")
 
 

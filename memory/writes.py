@@ -14,8 +14,9 @@ process dies, ``recover`` undoes them (or finishes step 4) the next time the dat
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from memory.embeddings import Embedder
 from memory.stores.base import GraphStore, HistoryStore, ScopeFilter, VectorStore
@@ -23,6 +24,16 @@ from memory.types import Event, GraphEdge, MemoryItem, PendingChange, Relation, 
 
 HistoryRow = tuple[str, str, Event, str | None, str | None, str, str | None]
 RemoveMedia = Callable[[str, list[str]], None]  # (user_id, relative paths no longer referenced)
+Epoch = Callable[[str], tuple[int, int]]  # the epoch a user's write begins in (``Memory._epoch``)
+
+
+class Writing(Protocol):
+    """``Memory._writing``: the user's lock and a unit of work, committed on exit; None instead when the
+    user's memories were deleted after ``since`` (the epoch the write began in)."""
+
+    def __call__(
+        self, user_id: str, since: tuple[int, int] | None = None
+    ) -> AbstractContextManager[UnitOfWork | None]: ...
 
 
 class Stores:
