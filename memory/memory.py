@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion import media
-from memory.agent_scope import Scope, agent_of, agent_scope_owner, check_agent, check_scope, is_agent_owner
+from memory.agent_scope import Scope, agent_of, check_agent, is_agent_owner
 from memory.changes import Changes
 from memory.checks import (
     check_id,
@@ -27,13 +27,12 @@ from memory.checks import (
 )
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
-from memory.errors import InvalidInputError, NotFoundError, UnsafePathError
+from memory.errors import InvalidInputError, UnsafePathError
 from memory.extraction import Extraction, Extractor, Turn
 from memory.llm.usage import recording, summarise
-from memory.provenance import drop_echoes
+from memory.reading import Reading, owner_of, store_scope
 from memory.reconcile import Reconciler, versions
 from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
-from memory.retrieval_graph import asks_about_past
 from memory.stores import make_graph_store, make_history, make_vector_store
 from memory.stores.base import ScopeFilter
 from memory.stores.payload import INDEX_CONTEXT
@@ -55,8 +54,6 @@ from memory.types import (
     utcnow,
 )
 from memory.writes import HistoryRow, Stores, UnitOfWork, finish, recover
-
-_FILTER_KEYS = {"source_kind", "file_sha256", "slot", "created_after", "created_before"}
 
 
 class Memory:
@@ -85,6 +82,7 @@ class Memory:
         self._changes = Changes(self._vectors, self._history, self._reconciler, self._writing)
         self._retriever = Retriever(self._vectors, self.embedder, self._graph)
         self._settings = settings_from_config(self.config.retrieval)
+        self._reading = Reading(self._vectors, self._history, self._retriever, self._settings, self.config)
         self._locks: dict[str, threading.RLock] = {}
         self._locks_guard = threading.Lock()
         self._epochs: dict[str, int] = {}  # bumped by delete_all: a write begun before it lands nowhere
@@ -142,7 +140,7 @@ class Memory:
         ``infer`` its facts, preferences and rules are reconciled (ADD/UPDATE/DELETE/NONE).
         ``scope="agent"`` (agent_id, no user_id) is the operator teaching the agent: its rules and facts
         go to the agent's shared memory, which a customer's turn can never write."""
-        user_id = self._owner(user_id, agent_id, scope)
+        user_id = owner_of(user_id, agent_id, scope)
         agent_id = check_agent(agent_id)
         msgs = normalise_messages(messages, self.config.max_text_chars)
         if scope == "agent":
@@ -289,7 +287,7 @@ class Memory:
     ) -> list[MemoryItem]:
         """Store memories verbatim in one unit of work (embedded before the lock is taken): no
         extraction, one history row each. ``scope="agent"``: rules and facts of the agent's shared memory."""
-        user_id = self._owner(user_id, agent_id, scope)
+        user_id = owner_of(user_id, agent_id, scope)
         if scope == "agent":
             entries = [_agent_entry(e, agent_of(user_id) or "") for e in entries]
         items = [self._item_from_input(e, user_id) for e in entries]
@@ -329,10 +327,10 @@ class Memory:
         """Correct a memory in place (same id; the old text stays in its history). Its graph edges
         are closed, since they described the old text."""
         text = self._check_text(text)
-        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, user_id = check_id(memory_id), owner_of(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
-            old = self._owned(memory_id, user_id, agent_id)  # re-read under the lock
+            old = self._reading.owned(memory_id, user_id, agent_id)  # re-read under the lock
             new = old.model_copy(
                 update={
                     "text": text,
@@ -355,10 +353,10 @@ class Memory:
         scope: Scope = "user",
     ) -> MemoryItem:
         """Switch a rule on (an imported rule waits for this) or off, without changing its text."""
-        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, user_id = check_id(memory_id), owner_of(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
-            rule = self._owned(memory_id, user_id, agent_id if scope == "agent" else None)
+            rule = self._reading.owned(memory_id, user_id, agent_id if scope == "agent" else None)
             if rule.type != MemoryType.PROCEDURAL:
                 raise InvalidInputError("Only rules (procedural memories) can be switched on or off.")
             metadata = {**rule.metadata, "inactive": not active}
@@ -391,10 +389,10 @@ class Memory:
     ) -> None:
         """Forget one memory, with the versions it replaced or that replaced it: their text leaves the
         vector store, graph, history and transcripts."""
-        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
+        memory_id, user_id = check_id(memory_id), owner_of(user_id, agent_id, scope)
         with self._writing(user_id) as uow:
             assert uow is not None
-            item = self._owned(memory_id, user_id, agent_id)
+            item = self._reading.owned(memory_id, user_id, agent_id)
             for version in versions(self._vectors, item):
                 uow.erase(version, reason="deleted", media=_media_of(version))
 
@@ -410,9 +408,9 @@ class Memory:
         """Forget every memory in the scope (all of them, not a page), past ones included. Deleting all
         of a user's memories also removes their history, graph, transcripts and media: nothing is kept,
         and a write that began before it brings nothing back."""
-        owner = self._owner(user_id, agent_id, scope)
+        owner = owner_of(user_id, agent_id, scope)
         whole_user = (agent_id is None or scope == "agent") and session_id is None and not types
-        scope = self._scope(owner, check_agent(agent_id), session_id, types, include_past=True)
+        scope = store_scope(owner, check_agent(agent_id), session_id, types, include_past=True)
         with self._lock(scope.user_id):
             if whole_user:
                 self._epochs[scope.user_id] = self._epochs.get(scope.user_id, 0) + 1
@@ -459,7 +457,7 @@ class Memory:
                 self._graph.compact()
         return {"bytes_before": before, "bytes_after": _disk_bytes(Path(self.config.data_dir))}
 
-    # -- reading -----------------------------------------------------------------------------
+    # -- reading (``memory.reading``) -------------------------------------------------------------
     def search(
         self,
         query: str,
@@ -475,38 +473,10 @@ class Memory:
         include_past: bool | None = None,
         scope: Scope = "user",
     ) -> list[MemoryHit]:
-        """Hybrid search in the caller's scope. ``graph`` turns graph-aware retrieval on or off
-        (default: config); hits found through the graph carry the relations used in ``hit.graph``.
-        Current memories only, unless ``include_past`` or (left as None) the query asks about the past.
-        With a user and an agent, the agent's shared memories are searched too (``hit.scope`` says
-        which is which; ``config.agent`` says how agent rules rank), and a chat turn is not offered
-        beside the rule or fact it stated (``memory.provenance``)."""
-        query = self._check_text(query)
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-            raise InvalidInputError("limit must be a whole number of at least 1.")
-        past = asks_about_past(query) if include_past is None else include_past
-        owner = self._owner(user_id, agent_id, scope)
-        shared = scope == "user" and agent_id is not None
-        found = self._scope(
-            owner, check_agent(agent_id), session_id, types, filters, include_past=past, with_agent=shared
+        """Hybrid search in the caller's scope, with the agent's shared memories when an agent is given."""
+        return self._reading.search(
+            query, user_id, agent_id, session_id, types, filters, limit, graph, settings, include_past, scope
         )
-        chosen = PRESETS[settings] if isinstance(settings, str) else settings or self._settings
-        if graph is not None:
-            chosen = replace(chosen, graph=graph)
-        hits = self._retriever.search(query, found, limit, chosen)
-        rules = self._rules(found) if any(h.memory.type == MemoryType.EPISODIC for h in hits) else []
-        kept = drop_echoes(hits, rules)
-        if len(kept) < len(hits):  # make up the places the echoes took
-            more = self._retriever.search(query, found, limit + len(hits) - len(kept), chosen)
-            kept = drop_echoes(more, rules)[:limit]
-        if shared and self.config.agent.rules == "always" and (not types or MemoryType.PROCEDURAL in types):
-            kept = _with_agent_rules(kept, self._rules(found))
-        return kept
-
-    def _rules(self, scope: ScopeFilter) -> list[MemoryItem]:
-        """The active rules of a scope (the user's, and the agent's when it is included)."""
-        rules = scope.model_copy(update={"types": [MemoryType.PROCEDURAL], "include_past": False})
-        return [r for r in self._vectors.scroll(rules) if r.active_rule]
 
     def get(
         self,
@@ -516,34 +486,8 @@ class Memory:
         agent_id: str | None = None,
         scope: Scope = "user",
     ) -> MemoryItem:
-        """One memory by id (current or past), in any spelling of its id. A customer with an agent may
-        read that agent's shared memories too (and change them only with ``scope="agent"``)."""
-        memory_id, owner = check_id(memory_id), self._owner(user_id, agent_id, scope)
-        agent_id = check_agent(agent_id)
-        shared = scope == "user" and agent_id is not None
-        found = self._vectors.get(
-            [memory_id], ScopeFilter(user_id=owner, agent_id=agent_id, with_agent=shared, include_past=True)
-        )
-        if not found:
-            raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
-        return found[0]
-
-    def _owned(self, memory_id: str, owner: str, agent_id: str | None) -> MemoryItem:
-        """A memory the caller may change: their own. The agent's shared memory says so in words."""
-        agent_id = agent_of(owner) or check_agent(agent_id)
-        found = self._vectors.get(
-            [memory_id], ScopeFilter(user_id=owner, agent_id=agent_id, include_past=True)
-        )
-        if found:
-            return found[0]
-        if agent_id is not None and not is_agent_owner(owner):
-            shared = ScopeFilter(user_id=owner, agent_id=agent_id, with_agent=True, include_past=True)
-            if self._vectors.get([memory_id], shared):
-                raise InvalidInputError(
-                    f"Memory {memory_id} belongs to agent {agent_id}'s shared memory; a customer's call "
-                    "cannot change it. An operator changes it with scope='agent'."
-                )
-        raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
+        """One memory by id (current or past), in any spelling of its id."""
+        return self._reading.get(memory_id, user_id, agent_id, scope)
 
     def get_all(
         self,
@@ -558,35 +502,16 @@ class Memory:
         include_past: bool = False,
         scope: Scope = "user",
     ) -> list[MemoryItem]:
-        """Memories in the scope, newest first. No silent cap: ``limit=None`` returns every one; with
-        ``limit`` (and ``offset`` to page) only that page is read from the store. Current ones only
-        unless ``include_past``. With a user and an agent, the agent's shared memories come too, each
-        labelled by ``item.scope``."""
-        owner, shared = self._owner(user_id, agent_id, scope), scope == "user" and agent_id is not None
-        scope_filter = self._scope(
-            owner,
-            check_agent(agent_id),
-            session_id,
-            types,
-            filters,
-            include_past=include_past,
-            with_agent=shared,
+        """Memories in the scope, newest first. No silent cap: ``limit=None`` returns every one."""
+        return self._reading.get_all(
+            user_id, agent_id, session_id, types, filters, limit, offset, include_past, scope
         )
-        if limit is None:
-            return sorted(self._vectors.scroll(scope_filter), key=lambda i: i.created_at, reverse=True)[
-                offset:
-            ]
-        if not isinstance(limit, int) or limit < 0 or not isinstance(offset, int) or offset < 0:
-            raise InvalidInputError("limit and offset must be whole numbers of at least 0.")
-        return self._vectors.newest(scope_filter, offset + limit)[offset:] if limit else []
 
     def iter_all(
         self, *, user_id: str, agent_id: str | None = None, include_past: bool = True
     ) -> Iterator[MemoryItem]:
-        """Every memory of one owner (a user, or an agent's reserved owner: see ``memory.agent_scope``),
-        a page at a time from the store (store order, not sorted)."""
-        scope = self._scope(check_owner(user_id), agent_id, None, None, include_past=include_past)
-        return self._vectors.scroll(scope)
+        """Every memory of one owner, a page at a time from the store (store order, not sorted)."""
+        return self._reading.iter_all(user_id, agent_id, include_past)
 
     def count(
         self,
@@ -596,8 +521,7 @@ class Memory:
         types: list[MemoryType] | None = None,
         scope: Scope = "user",
     ) -> int:
-        owner, shared = self._owner(user_id, agent_id, scope), scope == "user" and agent_id is not None
-        return self._vectors.count(self._scope(owner, check_agent(agent_id), None, types, with_agent=shared))
+        return self._reading.count(user_id, agent_id, types, scope)
 
     def history(
         self,
@@ -607,22 +531,8 @@ class Memory:
         agent_id: str | None = None,
         scope: Scope = "user",
     ) -> list[HistoryEntry]:
-        """What happened to a memory of the caller's own scope, oldest first, including the versions
-        it superseded."""
-        memory_id, user_id = check_id(memory_id), self._owner(user_id, agent_id, scope)
-        if agent_id is not None:
-            self._owned(memory_id, user_id, agent_id)
-        entries = self._history.for_memory(memory_id, user_id)
-        if not entries:
-            raise NotFoundError(f"No memory {memory_id} for this user.", memory_id)
-        chain = self._vectors.get([memory_id], ScopeFilter(user_id=user_id, include_past=True))
-        seen = {memory_id}
-        while chain and chain[0].supersedes and chain[0].supersedes not in seen:
-            previous = chain[0].supersedes
-            seen.add(previous)
-            entries = self._history.for_memory(previous, user_id) + entries
-            chain = self._vectors.get([previous], ScopeFilter(user_id=user_id, include_past=True))
-        return entries
+        """What happened to a memory, oldest first, including the versions it superseded."""
+        return self._reading.history(memory_id, user_id, agent_id, scope)
 
     # -- chat transcripts ----------------------------------------------------------------------
     def log_conversation(self, messages: list[dict[str, str]], *, user_id: str, session_id: str) -> None:
@@ -662,7 +572,7 @@ class Memory:
         ``memory.portable``). ``media=True``: the bytes of a zip that also holds the stored media."""
         from memory.portable import export_archive, export_memories
 
-        owner = self._owner(user_id, agent_id, scope)
+        owner = owner_of(user_id, agent_id, scope)
         return export_archive(self, owner) if media else export_memories(self, owner)
 
     def import_(
@@ -680,7 +590,7 @@ class Memory:
         Returns the memories stored."""
         from memory.importers import import_file
 
-        owner = self._owner(user_id, agent_id, scope)
+        owner = owner_of(user_id, agent_id, scope)
         return import_file(self, data, user_id=owner, format=format, progress=progress).memories
 
     def write_imported(
@@ -747,7 +657,7 @@ class Memory:
         """Take a file into the user's memory, or (``scope="agent"``) into the agent's knowledge base."""
         from memory.documents import ingest_file
 
-        owner = self._owner(user_id, agent_id, scope)
+        owner = owner_of(user_id, agent_id, scope)
         return ingest_file(
             self,
             file,
@@ -772,7 +682,7 @@ class Memory:
         with self._writing(user_id, since) as uow:
             if uow is None:
                 return []
-            scope = self._scope(user_id, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
+            scope = store_scope(user_id, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
             if self._vectors.count(scope):
                 return None
             uow.add(items, reason="uploaded", vectors=vectors)
@@ -780,7 +690,7 @@ class Memory:
 
     def count_document(self, sha256: str, *, user_id: str, agent_id: str | None = None) -> int:
         owner = check_owner(user_id)
-        return self._vectors.count(self._scope(owner, agent_id, None, None, {"file_sha256": sha256}))
+        return self._vectors.count(store_scope(owner, agent_id, None, None, {"file_sha256": sha256}))
 
     def documents(
         self, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
@@ -792,9 +702,9 @@ class Memory:
         owner = (
             check_owner(user_id)
             if scope == "user" and is_agent_owner(user_id)
-            else self._owner(user_id, agent_id, scope)
+            else owner_of(user_id, agent_id, scope)
         )
-        for item in self._vectors.scroll(self._scope(owner, None, None, None)):
+        for item in self._vectors.scroll(store_scope(owner, None, None, None)):
             sha = item.source.file_sha256
             if not sha:
                 continue
@@ -816,9 +726,9 @@ class Memory:
         self, sha256: str, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
     ) -> int:
         """Forget every memory that came from one uploaded file, and the stored file itself."""
-        owner = self._owner(user_id, agent_id, scope)
+        owner = owner_of(user_id, agent_id, scope)
         agent_id = check_agent(agent_id)
-        scope = self._scope(owner, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
+        scope = store_scope(owner, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
         with self._writing(scope.user_id) as uow:
             assert uow is not None
             items = list(self._vectors.scroll(scope))
@@ -830,7 +740,7 @@ class Memory:
         """Remove this user's stored files that none of their memories refers to any more. Media are
         per user, so another user's copy of the same image stays; a path outside the user's own
         media folder (from an imported record, say) is never touched."""
-        scope = self._scope(user_id, None, None, None, include_past=True)
+        scope = store_scope(user_id, None, None, None, include_past=True)
         still = {p for item in self._vectors.scroll(scope) for p in _media_of(item)}
         for rel in paths:
             if rel not in still:
@@ -838,48 +748,6 @@ class Memory:
                     media.remove_media(Path(self.config.data_dir), rel, user_id=user_id)
 
     # -- plumbing ----------------------------------------------------------------------------
-    def _scope(
-        self,
-        user_id: str,
-        agent_id: str | None,
-        session_id: str | None,
-        types: list[MemoryType] | None,
-        filters: dict[str, Any] | None = None,
-        *,
-        include_past: bool = False,
-        with_agent: bool = False,
-    ) -> ScopeFilter:
-        """The store scope of a resolved owner (see ``_owner``), with the caller's filters checked."""
-        if filters is not None and not isinstance(filters, dict):
-            raise InvalidInputError("filters must be a mapping of filter name to value.")
-        extra = dict(filters or {})
-        unknown = set(extra) - _FILTER_KEYS
-        if unknown:
-            raise InvalidInputError(f"Unknown filter {sorted(unknown)}; use one of {sorted(_FILTER_KEYS)}.")
-        try:
-            kinds = [MemoryType(t) for t in types] if types else None
-        except ValueError as exc:
-            raise InvalidInputError(f"Unknown memory type: {exc}") from exc
-        try:
-            return ScopeFilter(
-                user_id=user_id,
-                agent_id=agent_id,
-                with_agent=with_agent,
-                session_id=session_id,
-                types=kinds,
-                include_past=include_past,
-                **extra,
-            )
-        except ValueError as exc:
-            raise InvalidInputError(f"Invalid filter value: {exc}") from exc
-
-    def _owner(self, user_id: Any, agent_id: Any, scope: Any) -> str:
-        """Whose memory a call works in: the user's own, or (only when asked with ``scope="agent"``)
-        the agent's shared memory. A call without a user is never taken as agent scope."""
-        if check_scope(scope) == "agent":
-            return agent_scope_owner(user_id, agent_id)
-        return check_user(user_id)
-
     def _teach_agent(
         self,
         msgs: list[dict[str, str]],
@@ -982,17 +850,6 @@ def _agent_entry(entry: MemoryInput, agent_id: str) -> MemoryInput:
             "a semantic or procedural memory, or in the customer's own memory."
         )
     return entry.model_copy(update={"agent_id": agent_id})
-
-
-def _with_agent_rules(hits: list[MemoryHit], rules: list[MemoryItem]) -> list[MemoryHit]:
-    """Agent rules always come with a customer's search (after the ranked hits, beyond the limit)."""
-    have = {h.id for h in hits}
-    extra = [
-        MemoryHit(memory=r, score=0.0, matched_by=["agent rule"])
-        for r in rules
-        if r.scope == "agent" and r.id not in have
-    ]
-    return hits + extra
 
 
 def _default_extractor(config: MemoryConfig) -> Extractor:
