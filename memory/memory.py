@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,20 +20,17 @@ from memory.checks import (
     check_session,
     check_text,
     check_user,
-    is_question,
-    normalise_messages,
 )
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
 from memory.errors import InvalidInputError, UnsafePathError
-from memory.extraction import Extraction, Extractor, Turn
-from memory.llm.usage import recording, summarise
+from memory.extraction import Extractor, Turn
 from memory.reading import Reading, owner_of, store_scope
 from memory.reconcile import Reconciler, versions
-from memory.retrieval import PRESETS, RetrievalSettings, Retriever, settings_from_config
+from memory.remembering import Remembering, default_extractor, item_from_input
+from memory.retrieval import RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
 from memory.stores.base import ScopeFilter
-from memory.stores.payload import INDEX_CONTEXT
 from memory.types import (
     AddResult,
     Event,
@@ -48,10 +43,6 @@ from memory.types import (
     Operation,
     PendingChange,
     SessionSummary,
-    Source,
-    SourceKind,
-    new_id,
-    utcnow,
 )
 from memory.writes import HistoryRow, Stores, UnitOfWork, finish, recover
 
@@ -75,7 +66,7 @@ class Memory:
             self._vectors.close()
             raise
         self._stores = Stores(self._vectors, self._graph, self._history, self.embedder, self._remove_media)
-        self._extractor = extractor or _default_extractor(self.config)
+        self._extractor = extractor or default_extractor(self.config)
         self._reconciler = Reconciler(
             self._vectors, self.embedder, self.config.dedupe_threshold, self.config.confirm_below
         )
@@ -83,6 +74,16 @@ class Memory:
         self._retriever = Retriever(self._vectors, self.embedder, self._graph)
         self._settings = settings_from_config(self.config.retrieval)
         self._reading = Reading(self._vectors, self._history, self._retriever, self._settings, self.config)
+        self._remembering = Remembering(
+            self._stores,
+            self._extractor,
+            self._reconciler,
+            self._retriever,
+            self._reading,
+            self.config,
+            self._writing,
+            self._epoch,
+        )
         self._locks: dict[str, threading.RLock] = {}
         self._locks_guard = threading.Lock()
         self._epochs: dict[str, int] = {}  # bumped by delete_all: a write begun before it lands nowhere
@@ -123,7 +124,7 @@ class Memory:
             yield uow
             uow.commit()
 
-    # -- writing -----------------------------------------------------------------------------
+    # -- writing (``memory.remembering``) ---------------------------------------------------------
     def add(
         self,
         messages: str | list[dict[str, str]],
@@ -136,146 +137,16 @@ class Memory:
         occurred_at: datetime | None = None,
         scope: Scope = "user",
     ) -> AddResult:
-        """Remember a turn: the user's message is always kept as an episodic memory, and with
-        ``infer`` its facts, preferences and rules are reconciled (ADD/UPDATE/DELETE/NONE).
-        ``scope="agent"`` (agent_id, no user_id) is the operator teaching the agent: its rules and facts
-        go to the agent's shared memory, which a customer's turn can never write."""
-        user_id = owner_of(user_id, agent_id, scope)
-        agent_id = check_agent(agent_id)
-        msgs = normalise_messages(messages, self.config.max_text_chars)
-        if scope == "agent":
-            return self._teach_agent(msgs, user_id, agent_id, session_id, metadata, infer, occurred_at)
-        user_text = "\n".join(m["content"] for m in msgs if m["role"] == "user").strip()
-        turn_id = str(uuid.uuid4())
-        at = occurred_at or utcnow()
-        if not infer:
-            inputs = [
-                MemoryInput(
-                    text=m["content"],
-                    agent_id=agent_id,
-                    session_id=session_id,
-                    occurred_at=at,
-                    source=Source(
-                        kind=SourceKind.CHAT, session_id=session_id, turn_id=turn_id, role=m["role"]
-                    ),
-                    metadata=metadata or {},
-                )
-                for m in msgs
-            ]
-            items = self.add_batch(inputs, user_id=user_id)
-            return AddResult(
-                operations=[
-                    Operation(event=Event.ADD, memory_id=i.id, type=i.type, new_text=i.text) for i in items
-                ],
-                extractor="none",
-            )
-        if not user_text:
-            raise InvalidInputError("There is no user message to remember.")
-        turn = Turn(
-            text=user_text,
-            role="user",
-            user_id=user_id,
-            agent_id=agent_id,
-            session_id=session_id,
-            turn_id=turn_id,
-            at=at,
-            context=[m for m in msgs if m["role"] != "user"],
-            source=Source(kind=SourceKind.CHAT, session_id=session_id, turn_id=turn_id, role="user"),
+        """Remember a turn: kept as an episode, its facts reconciled (``scope="agent"``: teach the agent)."""
+        return self._remembering.add(
+            messages, user_id, agent_id, session_id, metadata, infer, occurred_at, scope
         )
-        llm = self.config.llm
-        with recording(extraction_budget=llm.max_extraction_tokens) as calls:
-            result = self.remember_turn(turn, metadata=metadata)
-        if result.usage is None and llm.enabled:  # tokens and time of the extraction, for receipts
-            result.usage = summarise(calls.of("extraction"), llm)
-        return result
 
     def remember_turn(
         self, turn: Turn, *, metadata: dict[str, Any] | None = None, keep_episode: bool = True
     ) -> AddResult:
-        """Store the turn itself first (so it is never lost), then extract and reconcile its facts.
-        The extraction (an LLM call, possibly seconds) runs outside any lock; if the user's memories
-        are deleted meanwhile, nothing of this turn comes back."""
-        since = self._epoch(turn.user_id)
-        ops: list[Operation] = []
-        episode = None
-        if keep_episode:
-            episode = Reconciler.new_item(turn, turn.text, MemoryType.EPISODIC)
-            episode.metadata = {**(metadata or {}), "question": is_question(turn.text)}
-            earlier = self._earlier_turns(turn)
-            if earlier:
-                episode.metadata[INDEX_CONTEXT] = earlier
-            vector = self.embedder.embed([episode.text])
-            with self._writing(turn.user_id, since) as uow:
-                if uow is None:
-                    return AddResult(warnings=[_DELETED_MEANWHILE], extractor="none")
-                uow.operation_id = episode_op = new_id()
-                uow.add([episode], reason="chat turn", vectors=vector)
-            ops.append(
-                Operation(
-                    event=Event.ADD,
-                    memory_id=episode.id,
-                    type=MemoryType.EPISODIC,
-                    new_text=turn.text,
-                    reason="chat turn",
-                    id=episode_op,
-                    undoable=True,
-                )
-            )
-        related = self._related(turn)
-        extraction = self._extract(turn, related)
-        with self._writing(turn.user_id, since) as uow:
-            if uow is None:
-                return AddResult(
-                    operations=ops, warnings=[_DELETED_MEANWHILE], extractor=extraction.extractor
-                )
-            if episode is not None and (extraction.turn_entities or extraction.turn_relations):
-                self._annotate_episode(uow, episode, extraction)
-            applied, warnings = self._reconciler.apply(turn, extraction, related, uow)
-        return AddResult(
-            operations=ops + applied, warnings=warnings, extractor=extraction.extractor, pending=uow.asked
-        )
-
-    def _earlier_turns(self, turn: Turn) -> str:
-        """The turns just before this one in the same session: keyword-indexed with it (not part of its
-        text), so a reply like "Yes, last Friday!" is found by the words of the question it answers."""
-        n = self.config.retrieval.context_turns
-        if not n or not turn.session_id:
-            return ""
-        scope = ScopeFilter(
-            user_id=turn.user_id,
-            agent_id=turn.agent_id,
-            session_id=turn.session_id,
-            types=[MemoryType.EPISODIC],
-        )
-        return "\n".join(item.text for item in reversed(self._vectors.newest(scope, n)))
-
-    def _extract(self, turn: Turn, related: list[MemoryItem]) -> Extraction:
-        try:
-            return self._extractor.extract(turn, related)
-        except Exception as exc:  # an extractor bug must not lose the turn, which is already stored
-            return Extraction(
-                warnings=[f"Could not extract facts from this message: {exc}"], extractor="none"
-            )
-
-    def _annotate_episode(self, uow: UnitOfWork, episode: MemoryItem, extraction: Extraction) -> None:
-        """Entities and triples of the turn go on its episodic memory, if it still exists."""
-        found = self._vectors.get([episode.id], ScopeFilter(user_id=episode.user_id))
-        if not found:
-            return  # deleted while the extractor was working: nothing is written back
-        current = found[0]
-        annotated = current.model_copy(
-            update={"entities": extraction.turn_entities, "relations": extraction.turn_relations}
-        )
-        uow.rewrite(current, annotated)
-
-    def _related(self, turn: Turn) -> list[MemoryItem]:
-        """Existing facts and rules near the turn, shown to the extractor as m1..mN (graph-free: the
-        extractor needs the memories themselves)."""
-        scope = ScopeFilter(
-            user_id=turn.user_id, agent_id=turn.agent_id, types=[MemoryType.SEMANTIC, MemoryType.PROCEDURAL]
-        )
-        hits = self._retriever.search(turn.text, scope, 10, replace(PRESETS["hybrid"], graph=False))
-        return [h.memory for h in hits]
+        """Store the turn itself first (so it is never lost), then extract and reconcile its facts."""
+        return self._remembering.remember_turn(turn, metadata, keep_episode)
 
     def add_batch(
         self,
@@ -285,34 +156,8 @@ class Memory:
         agent_id: str | None = None,
         scope: Scope = "user",
     ) -> list[MemoryItem]:
-        """Store memories verbatim in one unit of work (embedded before the lock is taken): no
-        extraction, one history row each. ``scope="agent"``: rules and facts of the agent's shared memory."""
-        user_id = owner_of(user_id, agent_id, scope)
-        if scope == "agent":
-            entries = [_agent_entry(e, agent_of(user_id) or "") for e in entries]
-        items = [self._item_from_input(e, user_id) for e in entries]
-        since = self._epoch(user_id)
-        vectors = self.embedder.embed([i.text for i in items]) if items else []
-        with self._writing(user_id, since) as uow:
-            if uow is None:
-                return []
-            uow.add(items, reason="stored as given", vectors=vectors)
-        return items
-
-    def _item_from_input(self, entry: MemoryInput, user_id: str) -> MemoryItem:
-        at = entry.occurred_at or utcnow()
-        return MemoryItem(
-            text=self._check_text(entry.text),
-            type=entry.type,
-            user_id=user_id,
-            agent_id=entry.agent_id,
-            session_id=entry.session_id,
-            valid_from=at,
-            source=entry.source,
-            entities=entry.entities,
-            relations=entry.relations,
-            metadata=entry.metadata,
-        )
+        """Store memories verbatim in one unit of work: no extraction, one history row each."""
+        return self._remembering.add_batch(entries, user_id, agent_id, scope)
 
     def update(
         self,
@@ -324,24 +169,8 @@ class Memory:
         metadata: dict[str, Any] | None = None,
         scope: Scope = "user",
     ) -> MemoryItem:
-        """Correct a memory in place (same id; the old text stays in its history). Its graph edges
-        are closed, since they described the old text."""
-        text = self._check_text(text)
-        memory_id, user_id = check_id(memory_id), owner_of(user_id, agent_id, scope)
-        with self._writing(user_id) as uow:
-            assert uow is not None
-            old = self._reading.owned(memory_id, user_id, agent_id)  # re-read under the lock
-            new = old.model_copy(
-                update={
-                    "text": text,
-                    "updated_at": utcnow(),
-                    "relations": [],
-                    "metadata": {**old.metadata, **(metadata or {})},
-                }
-            )
-            uow.operation_id = new_id()  # ``undo`` finds the edit by it (history's operation_id)
-            uow.rewrite(old, new, event=Event.UPDATE, actor="user", reason="edited")
-        return new
+        """Correct a memory in place (same id; the old text stays in its history)."""
+        return self._remembering.update(memory_id, text, user_id, agent_id, metadata, scope)
 
     def confirm_rule(
         self,
@@ -352,18 +181,8 @@ class Memory:
         agent_id: str | None = None,
         scope: Scope = "user",
     ) -> MemoryItem:
-        """Switch a rule on (an imported rule waits for this) or off, without changing its text."""
-        memory_id, user_id = check_id(memory_id), owner_of(user_id, agent_id, scope)
-        with self._writing(user_id) as uow:
-            assert uow is not None
-            rule = self._reading.owned(memory_id, user_id, agent_id if scope == "agent" else None)
-            if rule.type != MemoryType.PROCEDURAL:
-                raise InvalidInputError("Only rules (procedural memories) can be switched on or off.")
-            metadata = {**rule.metadata, "inactive": not active}
-            reason = "rule confirmed by the user" if active else "rule switched off by the user"
-            new = rule.model_copy(update={"metadata": metadata, "updated_at": utcnow()})
-            uow.rewrite(rule, new, event=Event.UPDATE, actor="user", reason=reason)
-        return new
+        """Switch a rule on or off, without changing its text."""
+        return self._remembering.confirm_rule(memory_id, user_id, active, agent_id, scope)
 
     # -- asking before overwriting, undo (see ``memory.changes``) ------------------------------
     def pending(self, user_id: str) -> list[PendingChange]:
@@ -676,7 +495,7 @@ class Memory:
         file: the check and the write happen under one lock. None means it was already there.
         ``user_id`` is the owner ``ingest`` resolved (a user, or the agent's reserved owner)."""
         user_id = check_owner(user_id)
-        items = [self._item_from_input(e, user_id) for e in entries]
+        items = [item_from_input(e, user_id, self.config.max_text_chars) for e in entries]
         since = self._epoch(user_id)
         vectors = self.embedder.embed([i.text for i in items]) if items else []
         with self._writing(user_id, since) as uow:
@@ -748,57 +567,6 @@ class Memory:
                     media.remove_media(Path(self.config.data_dir), rel, user_id=user_id)
 
     # -- plumbing ----------------------------------------------------------------------------
-    def _teach_agent(
-        self,
-        msgs: list[dict[str, str]],
-        owner: str,
-        agent_id: str | None,
-        session_id: str | None,
-        metadata: dict[str, Any] | None,
-        infer: bool,
-        occurred_at: datetime | None,
-    ) -> AddResult:
-        """The operator's words become the agent's rules and facts (no episode: the agent's memory is
-        its playbook and knowledge). What the extractor finds nothing in is kept as a fact, as said."""
-        text = "\n".join(m["content"] for m in msgs if m["role"] != "assistant").strip()
-        if not text:
-            raise InvalidInputError("There is no operator message to remember.")
-        turn_id = str(uuid.uuid4())
-        source = Source(kind=SourceKind.CHAT, session_id=session_id, turn_id=turn_id, role="operator")
-        turn = Turn(
-            text=text,  # the extractor reads it as a speaker's turn; the source says who said it
-            user_id=owner,
-            agent_id=agent_id,
-            session_id=session_id,
-            turn_id=turn_id,
-            at=occurred_at or utcnow(),
-            source=source,
-        )
-        result = (
-            self.remember_turn(turn, metadata=metadata, keep_episode=False)
-            if infer
-            else AddResult(extractor="none")
-        )
-        if result.operations:
-            return result
-        entry = MemoryInput(
-            text=text,
-            type=MemoryType.SEMANTIC,
-            agent_id=agent_id,
-            session_id=session_id,
-            occurred_at=turn.at,
-            source=source,
-            metadata=metadata or {},
-        )
-        items = self.add_batch([entry], agent_id=agent_id, scope="agent")
-        result.operations += [
-            Operation(
-                event=Event.ADD, memory_id=i.id, type=i.type, new_text=i.text, reason="stated by an operator"
-            )
-            for i in items
-        ]
-        return result
-
     def _check_text(self, text: Any) -> str:
         return check_text(text, self.config.max_text_chars)
 
@@ -829,40 +597,12 @@ class Memory:
         self.close()
 
 
-_DELETED_MEANWHILE = (
-    "Your memories were deleted while this message was being processed; nothing of it was kept."
-)
-
-
 def _media_of(item: MemoryItem) -> list[str]:
     return [p for p in (item.source.image_path, item.source.thumbnail_path) if p]
 
 
 def _disk_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-
-
-def _agent_entry(entry: MemoryInput, agent_id: str) -> MemoryInput:
-    """An entry for the agent's shared memory: a rule or a fact of that agent, never an episode."""
-    if entry.type == MemoryType.EPISODIC:
-        raise InvalidInputError(
-            "The agent's shared memory holds rules, facts and documents, not episodes: store this as "
-            "a semantic or procedural memory, or in the customer's own memory."
-        )
-    return entry.model_copy(update={"agent_id": agent_id})
-
-
-def _default_extractor(config: MemoryConfig) -> Extractor:
-    if config.llm.enabled:
-        try:
-            from memory.extraction.llm import make_extractor
-        except ImportError:
-            pass
-        else:
-            return make_extractor(config)
-    from memory.extraction.offline import OfflineExtractor
-
-    return OfflineExtractor()
 
 
 __all__ = ["Memory", "MemoryInput"]
