@@ -3,7 +3,6 @@ extraction, reconciliation, retrieval and the stores."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,11 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ingestion import media
 from memory.agent_scope import Scope, agent_of, check_agent, is_agent_owner
 from memory.changes import Changes
 from memory.checks import (
-    check_id,
     check_owner,
     check_session,
     check_text,
@@ -23,10 +20,11 @@ from memory.checks import (
 )
 from memory.config import MemoryConfig
 from memory.embeddings import make_embedder
-from memory.errors import InvalidInputError, UnsafePathError
+from memory.errors import InvalidInputError
 from memory.extraction import Extractor, Turn
+from memory.forgetting import Forgetting, media_of
 from memory.reading import Reading, owner_of, store_scope
-from memory.reconcile import Reconciler, versions
+from memory.reconcile import Reconciler
 from memory.remembering import Remembering, default_extractor, item_from_input
 from memory.retrieval import RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
@@ -44,7 +42,7 @@ from memory.types import (
     PendingChange,
     SessionSummary,
 )
-from memory.writes import HistoryRow, Stores, UnitOfWork, finish, recover
+from memory.writes import HistoryRow, Stores, UnitOfWork, recover
 
 
 class Memory:
@@ -84,6 +82,7 @@ class Memory:
             self._writing,
             self._epoch,
         )
+        self._forgetting = Forgetting(self._stores, self._reading, Path(self.config.data_dir), self._writing)
         self._locks: dict[str, threading.RLock] = {}
         self._locks_guard = threading.Lock()
         self._epochs: dict[str, int] = {}  # bumped by delete_all: a write begun before it lands nowhere
@@ -198,6 +197,7 @@ class Memory:
         superseded or retracted one is current again. A forget cannot be undone (``UndoError``)."""
         return self._changes.undo(operation_id, check_user(user_id))
 
+    # -- forgetting (``memory.forgetting``) -------------------------------------------------------
     def delete(
         self,
         memory_id: str,
@@ -206,14 +206,8 @@ class Memory:
         agent_id: str | None = None,
         scope: Scope = "user",
     ) -> None:
-        """Forget one memory, with the versions it replaced or that replaced it: their text leaves the
-        vector store, graph, history and transcripts."""
-        memory_id, user_id = check_id(memory_id), owner_of(user_id, agent_id, scope)
-        with self._writing(user_id) as uow:
-            assert uow is not None
-            item = self._reading.owned(memory_id, user_id, agent_id)
-            for version in versions(self._vectors, item):
-                uow.erase(version, reason="deleted", media=_media_of(version))
+        """Forget one memory and its versions: their text leaves every store and the transcripts."""
+        self._forgetting.delete(memory_id, user_id, agent_id, scope)
 
     def delete_all(
         self,
@@ -229,52 +223,22 @@ class Memory:
         and a write that began before it brings nothing back."""
         owner = owner_of(user_id, agent_id, scope)
         whole_user = (agent_id is None or scope == "agent") and session_id is None and not types
-        scope = store_scope(owner, check_agent(agent_id), session_id, types, include_past=True)
-        with self._lock(scope.user_id):
-            if whole_user:
-                self._epochs[scope.user_id] = self._epochs.get(scope.user_id, 0) + 1
-                return self._erase_user(scope.user_id)
-            items = list(self._vectors.scroll(scope))
-            with self._writing(scope.user_id) as uow:
-                assert uow is not None
-                for item in items:
-                    uow.erase(item, reason="deleted with delete_all", media=_media_of(item))
-            return len(items)
-
-    def _erase_user(self, user_id: str) -> int:
-        """Every store forgets the user. Journaled as committed first, so a crash midway is finished
-        on the next open instead of leaving half a user behind."""
-        scope = ScopeFilter(user_id=user_id, include_past=True)
-        n = self._vectors.count(scope)
-        media = [p for item in self._vectors.scroll(scope) for p in _media_of(item)]
-        plan = {"committed": True, "delete_user": True, "media": media}
-        self._history.journal_open(user_id, plan)
-        finish(self._stores, user_id, plan)
-        return n
+        found = store_scope(owner, check_agent(agent_id), session_id, types, include_past=True)
+        with self._lock(found.user_id):
+            if not whole_user:
+                return self._forgetting.erase(found, "deleted with delete_all")
+            self._epochs[found.user_id] = self._epochs.get(found.user_id, 0) + 1
+            return self._forgetting.erase_user(found.user_id)
 
     def reset(self) -> None:
         """Erase everything of every user (admin)."""
         with self._locks_guard:
             self._reset_epoch += 1
-        self._vectors.reset()
-        self._history.reset()
-        if self._graph is not None:
-            self._graph.reset()
-        media.remove_all_media(Path(self.config.data_dir))
+        self._forgetting.reset()
 
     def compact(self) -> dict[str, int]:
-        """Purge what deleted memories left in the engines' files (write-ahead logs, free pages), so
-        forgotten text is gone from disk too. Run after delete_all; it rewrites the stores, so it takes
-        longer than a write. Returns the data directory's size in bytes before and after."""
-        before = _disk_bytes(Path(self.config.data_dir))
-        with self._locks_guard:
-            compact = getattr(self._vectors, "compact", None)
-            if compact is not None:
-                compact()
-            self._history.compact()
-            if self._graph is not None:
-                self._graph.compact()
-        return {"bytes_before": before, "bytes_after": _disk_bytes(Path(self.config.data_dir))}
+        """Purge what forgotten text left in the engines' files: data directory bytes before and after."""
+        return self._forgetting.compact(self._locks_guard)
 
     # -- reading (``memory.reading``) -------------------------------------------------------------
     def search(
@@ -552,19 +516,12 @@ class Memory:
             assert uow is not None
             items = list(self._vectors.scroll(scope))
             for item in items:
-                uow.erase(item, reason="document deleted", media=_media_of(item))
+                uow.erase(item, reason="document deleted", media=media_of(item))
         return len(items)
 
     def _remove_media(self, user_id: str, paths: list[str]) -> None:
-        """Remove this user's stored files that none of their memories refers to any more. Media are
-        per user, so another user's copy of the same image stays; a path outside the user's own
-        media folder (from an imported record, say) is never touched."""
-        scope = store_scope(user_id, None, None, None, include_past=True)
-        still = {p for item in self._vectors.scroll(scope) for p in _media_of(item)}
-        for rel in paths:
-            if rel not in still:
-                with contextlib.suppress(UnsafePathError):
-                    media.remove_media(Path(self.config.data_dir), rel, user_id=user_id)
+        """Called by the stores after a commit that forgot stored files (see ``Forgetting.remove_media``)."""
+        self._forgetting.remove_media(user_id, paths)
 
     # -- plumbing ----------------------------------------------------------------------------
     def _check_text(self, text: Any) -> str:
@@ -595,14 +552,6 @@ class Memory:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _media_of(item: MemoryItem) -> list[str]:
-    return [p for p in (item.source.image_path, item.source.thumbnail_path) if p]
-
-
-def _disk_bytes(root: Path) -> int:
-    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
 
 __all__ = ["Memory", "MemoryInput"]
