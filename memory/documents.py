@@ -1,4 +1,5 @@
-"""Memory.ingest: a loaded file (ingestion/) becomes document memories with provenance.
+"""Uploaded files as memories: ``Memory.ingest`` turns a loaded file (ingestion/) into document
+memories with provenance, and ``Documents`` stores, counts, lists and forgets a file's memories.
 
 Chunks are stored verbatim as semantic memories of source kind document/image; with an LLM
 configured, facts are also extracted from them as *data* (never as rules for the assistant).
@@ -9,13 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingestion import LoadedFile, load_file
-from memory.agent_scope import is_agent_owner, owner_args
+from memory.agent_scope import Scope, check_agent, is_agent_owner, owner_args
+from memory.checks import check_owner
 from memory.errors import MemoryLayerError, StoreError
 from memory.extraction import Turn
-from memory.types import IngestResult, MemoryInput, MemoryType, SkippedPart, Source, SourceKind, utcnow
+from memory.forgetting import Forgetting
+from memory.reading import owner_of, store_scope
+from memory.remembering import item_from_input
+from memory.types import (
+    IngestResult,
+    MemoryInput,
+    MemoryItem,
+    MemoryType,
+    SkippedPart,
+    Source,
+    SourceKind,
+    utcnow,
+)
+from memory.writes import Epoch, Stores, Writing
 
 if TYPE_CHECKING:
     from memory.memory import Memory
@@ -26,14 +41,17 @@ MAX_LLM_CHUNKS = 20  # facts are extracted from the first chunks only: one LLM c
 def ingest_file(
     memory: Memory,
     file: str | Path | bytes,
-    *,
-    user_id: str,
+    user_id: str | None,
     filename: str | None,
     session_id: str | None,
     agent_id: str | None,
     password: str | None,
     progress: Callable[[int, int], None] | None,
+    scope: Scope,
 ) -> IngestResult:
+    """``Memory.ingest``: load the file, store its chunks (once per owner), then extract facts as data."""
+    user_id = owner_of(user_id, agent_id, scope)
+    agent_id = check_agent(agent_id)
     data_dir = Path(memory.config.data_dir)
     loaded = load_file(
         file,
@@ -180,3 +198,75 @@ def _extract_facts(
             )
         )
     return added
+
+
+class Documents:
+    """The stored memories of uploaded files, per owner: a file is stored at most once."""
+
+    def __init__(
+        self, stores: Stores, forgetting: Forgetting, max_text_chars: int, writing: Writing, epoch: Epoch
+    ) -> None:
+        self._stores = stores
+        self._forgetting = forgetting
+        self._max_text_chars = max_text_chars
+        self._writing = writing
+        self._epoch = epoch
+
+    def add(
+        self, entries: list[MemoryInput], user_id: str, sha256: str, agent_id: str | None
+    ) -> list[MemoryItem] | None:
+        """Store a file's memories in one unit of work, unless this owner (and agent) already has the
+        file: the check and the write happen under one lock. None means it was already there.
+        ``user_id`` is the owner ``ingest`` resolved (a user, or the agent's reserved owner)."""
+        user_id = check_owner(user_id)
+        items = [item_from_input(e, user_id, self._max_text_chars) for e in entries]
+        since = self._epoch(user_id)
+        vectors = self._stores.embedder.embed([i.text for i in items]) if items else []
+        with self._writing(user_id, since) as uow:
+            if uow is None:
+                return []
+            scope = store_scope(user_id, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
+            if self._stores.vectors.count(scope):
+                return None
+            uow.add(items, reason="uploaded", vectors=vectors)
+        return items
+
+    def count(self, sha256: str, user_id: str, agent_id: str | None) -> int:
+        """How many current memories this owner has of one file."""
+        owner = check_owner(user_id)
+        return self._stores.vectors.count(store_scope(owner, agent_id, None, None, {"file_sha256": sha256}))
+
+    def listed(self, user_id: str | None, agent_id: str | None, scope: Scope) -> list[dict[str, Any]]:
+        """Uploaded files of a user (or of the agent's knowledge base): name, hash, kind, pages seen,
+        number of memories."""
+        docs: dict[str, dict[str, Any]] = {}
+        # A read: export passes the owner it resolved (possibly the agent's reserved one).
+        owner = (
+            check_owner(user_id)
+            if scope == "user" and is_agent_owner(user_id)
+            else owner_of(user_id, agent_id, scope)
+        )
+        for item in self._stores.vectors.scroll(store_scope(owner, None, None, None)):
+            sha = item.source.file_sha256
+            if not sha:
+                continue
+            doc = docs.setdefault(
+                sha,
+                {
+                    "sha256": sha,
+                    "file_name": item.source.file_name,
+                    "kind": item.source.kind.value,
+                    "memories": 0,
+                    "uploaded_at": item.created_at,
+                },
+            )
+            doc["memories"] += 1
+            doc["uploaded_at"] = min(doc["uploaded_at"], item.created_at)
+        return sorted(docs.values(), key=lambda d: d["uploaded_at"], reverse=True)
+
+    def delete(self, sha256: str, user_id: str | None, agent_id: str | None, scope: Scope) -> int:
+        """Forget every memory that came from one uploaded file, and the stored file itself."""
+        owner = owner_of(user_id, agent_id, scope)
+        agent_id = check_agent(agent_id)
+        found = store_scope(owner, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
+        return self._forgetting.erase(found, "document deleted")

@@ -19,13 +19,14 @@ from memory.checks import (
     check_user,
 )
 from memory.config import MemoryConfig
+from memory.documents import Documents, ingest_file
 from memory.embeddings import make_embedder
 from memory.errors import InvalidInputError
 from memory.extraction import Extractor, Turn
-from memory.forgetting import Forgetting, media_of
+from memory.forgetting import Forgetting
 from memory.reading import Reading, owner_of, store_scope
 from memory.reconcile import Reconciler
-from memory.remembering import Remembering, default_extractor, item_from_input
+from memory.remembering import Remembering, default_extractor
 from memory.retrieval import RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
 from memory.stores.base import ScopeFilter
@@ -83,6 +84,9 @@ class Memory:
             self._epoch,
         )
         self._forgetting = Forgetting(self._stores, self._reading, Path(self.config.data_dir), self._writing)
+        self._documents = Documents(
+            self._stores, self._forgetting, self.config.max_text_chars, self._writing, self._epoch
+        )
         self._locks: dict[str, threading.RLock] = {}
         self._locks_guard = threading.Lock()
         self._epochs: dict[str, int] = {}  # bumped by delete_all: a write begun before it lands nowhere
@@ -424,7 +428,7 @@ class Memory:
         mine = {i.id for i in self._vectors.get(ids, ScopeFilter(user_id=user_id, include_past=True))}
         return self._vectors.existing_ids(ids) - mine
 
-    # -- documents ---------------------------------------------------------------------------
+    # -- documents (``memory.documents``) -----------------------------------------------------------
     def ingest(
         self,
         file: str | Path | bytes,
@@ -438,86 +442,28 @@ class Memory:
         scope: Scope = "user",
     ):  # type: ignore[no-untyped-def]
         """Take a file into the user's memory, or (``scope="agent"``) into the agent's knowledge base."""
-        from memory.documents import ingest_file
-
-        owner = owner_of(user_id, agent_id, scope)
-        return ingest_file(
-            self,
-            file,
-            user_id=owner,
-            filename=filename,
-            session_id=session_id,
-            agent_id=check_agent(agent_id),
-            password=password,
-            progress=progress,
-        )
+        return ingest_file(self, file, user_id, filename, session_id, agent_id, password, progress, scope)
 
     def add_document(
         self, entries: list[MemoryInput], *, user_id: str, sha256: str, agent_id: str | None = None
     ) -> list[MemoryItem] | None:
-        """Store a file's memories in one unit of work, unless this owner (and agent) already has the
-        file: the check and the write happen under one lock. None means it was already there.
-        ``user_id`` is the owner ``ingest`` resolved (a user, or the agent's reserved owner)."""
-        user_id = check_owner(user_id)
-        items = [item_from_input(e, user_id, self.config.max_text_chars) for e in entries]
-        since = self._epoch(user_id)
-        vectors = self.embedder.embed([i.text for i in items]) if items else []
-        with self._writing(user_id, since) as uow:
-            if uow is None:
-                return []
-            scope = store_scope(user_id, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
-            if self._vectors.count(scope):
-                return None
-            uow.add(items, reason="uploaded", vectors=vectors)
-        return items
+        """Store a file's memories once per owner; None means the file was already there."""
+        return self._documents.add(entries, user_id, sha256, agent_id)
 
     def count_document(self, sha256: str, *, user_id: str, agent_id: str | None = None) -> int:
-        owner = check_owner(user_id)
-        return self._vectors.count(store_scope(owner, agent_id, None, None, {"file_sha256": sha256}))
+        return self._documents.count(sha256, user_id, agent_id)
 
     def documents(
         self, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
     ) -> list[dict[str, Any]]:
-        """Uploaded files of a user (or of the agent's knowledge base): name, hash, kind, pages seen,
-        number of memories."""
-        docs: dict[str, dict[str, Any]] = {}
-        # A read: export passes the owner it resolved (possibly the agent's reserved one).
-        owner = (
-            check_owner(user_id)
-            if scope == "user" and is_agent_owner(user_id)
-            else owner_of(user_id, agent_id, scope)
-        )
-        for item in self._vectors.scroll(store_scope(owner, None, None, None)):
-            sha = item.source.file_sha256
-            if not sha:
-                continue
-            doc = docs.setdefault(
-                sha,
-                {
-                    "sha256": sha,
-                    "file_name": item.source.file_name,
-                    "kind": item.source.kind.value,
-                    "memories": 0,
-                    "uploaded_at": item.created_at,
-                },
-            )
-            doc["memories"] += 1
-            doc["uploaded_at"] = min(doc["uploaded_at"], item.created_at)
-        return sorted(docs.values(), key=lambda d: d["uploaded_at"], reverse=True)
+        """Uploaded files of a user (or of the agent's knowledge base), newest first."""
+        return self._documents.listed(user_id, agent_id, scope)
 
     def delete_document(
         self, sha256: str, *, user_id: str | None = None, agent_id: str | None = None, scope: Scope = "user"
     ) -> int:
-        """Forget every memory that came from one uploaded file, and the stored file itself."""
-        owner = owner_of(user_id, agent_id, scope)
-        agent_id = check_agent(agent_id)
-        scope = store_scope(owner, agent_id, None, None, {"file_sha256": sha256}, include_past=True)
-        with self._writing(scope.user_id) as uow:
-            assert uow is not None
-            items = list(self._vectors.scroll(scope))
-            for item in items:
-                uow.erase(item, reason="document deleted", media=media_of(item))
-        return len(items)
+        """Forget one uploaded file: its memories and the stored file."""
+        return self._documents.delete(sha256, user_id, agent_id, scope)
 
     def _remove_media(self, user_id: str, paths: list[str]) -> None:
         """Called by the stores after a commit that forgot stored files (see ``Forgetting.remove_media``)."""
