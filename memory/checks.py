@@ -96,3 +96,19 @@ def normalise_messages(messages: Any, max_chars: int) -> list[dict[str, str]]:
             raise InvalidInputError(f"Unknown message role {role!r}.")
         out.append({"role": role, "content": check_text(m["content"], max_chars)})
     return out
+
+
+def check_logged_messages(messages: Any) -> list[tuple[str, str]]:
+    """Chat messages to log as shown: (role, content) rows, each kept whole (a log, not a memory)."""
+    rows = []
+    for m in messages:
+        if (
+            not isinstance(m, dict)
+            or m.get("role") not in ("user", "assistant")
+            or not isinstance(m.get("content"), str)
+        ):
+            raise InvalidInputError(
+                "Each logged message needs a role (user or assistant) and a text content."
+            )
+        rows.append((m["role"], m["content"]))
+    return rows

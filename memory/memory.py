@@ -1,5 +1,6 @@
-"""The Memory facade: the library API. It validates input, builds scopes, and delegates to
-extraction, reconciliation, retrieval and the stores."""
+"""The Memory facade: the library API. It builds the stores and the collaborators that work on them
+(``memory.remembering``, ``memory.reading``, ``memory.forgetting``, ``memory.documents``,
+``memory.changes``, ``memory.portable``), owns the per-user locks and epochs, and delegates."""
 
 from __future__ import annotations
 
@@ -10,18 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from memory.agent_scope import Scope, agent_of, check_agent, is_agent_owner
+from memory import portable
+from memory.agent_scope import Scope, check_agent
 from memory.changes import Changes
-from memory.checks import (
-    check_owner,
-    check_session,
-    check_text,
-    check_user,
-)
+from memory.checks import check_logged_messages, check_session, check_text, check_user
 from memory.config import MemoryConfig
 from memory.documents import Documents, ingest_file
 from memory.embeddings import make_embedder
-from memory.errors import InvalidInputError
 from memory.extraction import Extractor, Turn
 from memory.forgetting import Forgetting
 from memory.reading import Reading, owner_of, store_scope
@@ -29,10 +25,8 @@ from memory.reconcile import Reconciler
 from memory.remembering import Remembering, default_extractor
 from memory.retrieval import RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
-from memory.stores.base import ScopeFilter
 from memory.types import (
     AddResult,
-    Event,
     GraphEdge,
     HistoryEntry,
     MemoryHit,
@@ -107,7 +101,7 @@ class Memory:
         """The graph store (or None), for the graph view."""
         return self._graph
 
-    # -- locking ---------------------------------------------------------------------------------
+    # -- plumbing: locks, epochs, units of work --------------------------------------------------
     def _lock(self, user_id: str) -> threading.RLock:
         with self._locks_guard:
             return self._locks.setdefault(user_id, threading.RLock())
@@ -127,7 +121,14 @@ class Memory:
             yield uow
             uow.commit()
 
-    # -- writing (``memory.remembering``) ---------------------------------------------------------
+    def _remove_media(self, user_id: str, paths: list[str]) -> None:
+        """Called by the stores after a commit that forgot stored files (see ``Forgetting.remove_media``)."""
+        self._forgetting.remove_media(user_id, paths)
+
+    def _check_text(self, text: Any) -> str:
+        return check_text(text, self.config.max_text_chars)
+
+    # -- writing (``memory.remembering``) --------------------------------------------------------
     def add(
         self,
         messages: str | list[dict[str, str]],
@@ -187,7 +188,7 @@ class Memory:
         """Switch a rule on or off, without changing its text."""
         return self._remembering.confirm_rule(memory_id, user_id, active, agent_id, scope)
 
-    # -- asking before overwriting, undo (see ``memory.changes``) ------------------------------
+    # -- asking before overwriting, undo (see ``memory.changes``) --------------------------------
     def pending(self, user_id: str) -> list[PendingChange]:
         """Changes the extractor was not sure of, waiting for the user's answer (oldest first)."""
         return self._changes.pending(check_user(user_id))
@@ -201,7 +202,7 @@ class Memory:
         superseded or retracted one is current again. A forget cannot be undone (``UndoError``)."""
         return self._changes.undo(operation_id, check_user(user_id))
 
-    # -- forgetting (``memory.forgetting``) -------------------------------------------------------
+    # -- forgetting (``memory.forgetting``) ------------------------------------------------------
     def delete(
         self,
         memory_id: str,
@@ -244,7 +245,7 @@ class Memory:
         """Purge what forgotten text left in the engines' files: data directory bytes before and after."""
         return self._forgetting.compact(self._locks_guard)
 
-    # -- reading (``memory.reading``) -------------------------------------------------------------
+    # -- reading (``memory.reading``) ------------------------------------------------------------
     def search(
         self,
         query: str,
@@ -321,20 +322,10 @@ class Memory:
         """What happened to a memory, oldest first, including the versions it superseded."""
         return self._reading.history(memory_id, user_id, agent_id, scope)
 
-    # -- chat transcripts ----------------------------------------------------------------------
+    # -- chat transcripts ------------------------------------------------------------------------
     def log_conversation(self, messages: list[dict[str, str]], *, user_id: str, session_id: str) -> None:
         """Keep the messages of a chat as shown, so the chat can be reopened later (not a memory)."""
-        rows = []
-        for m in messages:
-            if (
-                not isinstance(m, dict)
-                or m.get("role") not in ("user", "assistant")
-                or not isinstance(m.get("content"), str)
-            ):
-                raise InvalidInputError(
-                    "Each logged message needs a role (user or assistant) and a text content."
-                )
-            rows.append((m["role"], m["content"]))  # kept whole, however long: it is a log, not a memory
+        rows = check_logged_messages(messages)
         self._history.log_messages(check_user(user_id), check_session(session_id), rows)
 
     def sessions(self, *, user_id: str, limit: int = 50) -> list[SessionSummary]:
@@ -345,7 +336,7 @@ class Memory:
         """(role, content, time) of one logged chat of this user, oldest first."""
         return self._history.transcript(check_user(user_id), check_session(session_id))
 
-    # -- export / import ---------------------------------------------------------------------
+    # -- export / import (``memory.portable``, ``memory.importers``) -----------------------------
     def export(
         self,
         *,
@@ -354,13 +345,10 @@ class Memory:
         scope: Scope = "user",
         media: bool = False,
     ) -> Any:
-        """Every memory of the user (or, with ``scope="agent"``, of the agent's shared memory), past
-        ones included, with history, provenance, graph edges and documents (format version 2, see
-        ``memory.portable``). ``media=True``: the bytes of a zip that also holds the stored media."""
-        from memory.portable import export_archive, export_memories
-
+        """Every memory of the user (or, with ``scope="agent"``, of the agent's shared memory), past ones
+        included, as ``memory.portable`` format 2; ``media=True``: a zip that also holds the stored media."""
         owner = owner_of(user_id, agent_id, scope)
-        return export_archive(self, owner) if media else export_memories(self, owner)
+        return portable.export_archive(self, owner) if media else portable.export_memories(self, owner)
 
     def import_(
         self,
@@ -372,9 +360,8 @@ class Memory:
         format: str | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Load a file into ``user_id`` (or the agent's shared memory): an export of this library (all
-        or nothing), a ChatGPT ``conversations.json`` or a Mem0 dump (see ``memory.importers``).
-        Returns the memories stored."""
+        """Load an export of this library (all or nothing), a ChatGPT ``conversations.json`` or a Mem0 dump
+        into ``user_id`` or the agent's shared memory (``memory.importers``). Returns the memories stored."""
         from memory.importers import import_file
 
         owner = owner_of(user_id, agent_id, scope)
@@ -388,47 +375,14 @@ class Memory:
         edges: list[GraphEdge] | None = None,
         history: dict[str, list[HistoryRow]] | None = None,
     ) -> None:
-        """Store prepared import records in one unit of work: each id is new, or already this owner's.
-        Records imported into an agent's shared memory belong to that agent. ``edges`` and ``history``
-        (export version 2): a new memory gets the graph edges and history rows exported with it,
-        instead of edges derived from its relations and an "imported" row."""
-        user_id = check_owner(user_id)
-        if is_agent_owner(user_id):
-            items = [i.model_copy(update={"agent_id": agent_of(user_id)}) for i in items]
-        vectors = self.embedder.embed([i.text for i in items]) if items else []
-        with self._writing(user_id) as uow:
-            assert uow is not None
-            owned = {
-                i.id: i
-                for i in self._vectors.get(
-                    [i.id for i in items], ScopeFilter(user_id=user_id, include_past=True)
-                )
-            }
-            fresh = [(i, v) for i, v in zip(items, vectors, strict=True) if i.id not in owned]
-            uow.add(
-                [i for i, _ in fresh],
-                actor="user",
-                reason="imported",
-                vectors=[v for _, v in fresh],
-                link=edges is None,
-                record=history is None,
-            )
-            for item, _ in fresh if history is not None else ():
-                for row in history.get(item.id) or [
-                    (item.id, user_id, Event.ADD, None, item.text, "user", "imported")
-                ]:
-                    uow.record(row)
-            uow.restore_edges(edges or [])
-            for item in items:
-                if item.id in owned:
-                    uow.rewrite(owned[item.id], item, event=Event.UPDATE, actor="user", reason="imported")
+        """Store prepared import records in one unit of work (see ``memory.portable``)."""
+        portable.write_imported(self._stores, self._writing, items, user_id, edges, history)
 
     def taken_ids(self, ids: list[str], user_id: str) -> set[str]:
-        """Which of these (canonical) ids belong to someone other than this user."""
-        mine = {i.id for i in self._vectors.get(ids, ScopeFilter(user_id=user_id, include_past=True))}
-        return self._vectors.existing_ids(ids) - mine
+        """The ids of these that another owner holds."""
+        return portable.taken_ids(self._vectors, ids, user_id)
 
-    # -- documents (``memory.documents``) -----------------------------------------------------------
+    # -- documents (``memory.documents``) --------------------------------------------------------
     def ingest(
         self,
         file: str | Path | bytes,
@@ -464,14 +418,6 @@ class Memory:
     ) -> int:
         """Forget one uploaded file: its memories and the stored file."""
         return self._documents.delete(sha256, user_id, agent_id, scope)
-
-    def _remove_media(self, user_id: str, paths: list[str]) -> None:
-        """Called by the stores after a commit that forgot stored files (see ``Forgetting.remove_media``)."""
-        self._forgetting.remove_media(user_id, paths)
-
-    # -- plumbing ----------------------------------------------------------------------------
-    def _check_text(self, text: Any) -> str:
-        return check_text(text, self.config.max_text_chars)
 
     def optimize(self) -> None:
         """Build vector indexes now (they are also built in the background after large writes)."""

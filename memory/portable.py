@@ -19,9 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingestion import media
+from memory.agent_scope import agent_of, is_agent_owner
+from memory.checks import check_owner
 from memory.errors import ImportFormatError, InvalidInputError, UnsafePathError
+from memory.stores.base import ScopeFilter, VectorStore
 from memory.types import Event, GraphEdge, MemoryItem, MemoryType, canonical_id, utcnow
-from memory.writes import HistoryRow
+from memory.writes import HistoryRow, Stores, Writing
 
 if TYPE_CHECKING:
     from memory.memory import Memory
@@ -162,6 +165,56 @@ def import_archive(memory: Memory, blob: bytes, user_id: str) -> int:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+
+
+def write_imported(
+    stores: Stores,
+    writing: Writing,
+    items: list[MemoryItem],
+    user_id: str,
+    edges: list[GraphEdge] | None,
+    history: dict[str, list[HistoryRow]] | None,
+) -> None:
+    """Store prepared import records in one unit of work: each id is new, or already this owner's.
+    Records imported into an agent's shared memory belong to that agent. ``edges`` and ``history``
+    (export version 2): a new memory gets the graph edges and history rows exported with it,
+    instead of edges derived from its relations and an "imported" row."""
+    user_id = check_owner(user_id)
+    if is_agent_owner(user_id):
+        items = [i.model_copy(update={"agent_id": agent_of(user_id)}) for i in items]
+    vectors = stores.embedder.embed([i.text for i in items]) if items else []
+    with writing(user_id) as uow:
+        assert uow is not None
+        owned = {
+            i.id: i
+            for i in stores.vectors.get(
+                [i.id for i in items], ScopeFilter(user_id=user_id, include_past=True)
+            )
+        }
+        fresh = [(i, v) for i, v in zip(items, vectors, strict=True) if i.id not in owned]
+        uow.add(
+            [i for i, _ in fresh],
+            actor="user",
+            reason="imported",
+            vectors=[v for _, v in fresh],
+            link=edges is None,
+            record=history is None,
+        )
+        for item, _ in fresh if history is not None else ():
+            for row in history.get(item.id) or [
+                (item.id, user_id, Event.ADD, None, item.text, "user", "imported")
+            ]:
+                uow.record(row)
+        uow.restore_edges(edges or [])
+        for item in items:
+            if item.id in owned:
+                uow.rewrite(owned[item.id], item, event=Event.UPDATE, actor="user", reason="imported")
+
+
+def taken_ids(vectors: VectorStore, ids: list[str], user_id: str) -> set[str]:
+    """Which of these (canonical) ids belong to someone other than this user."""
+    mine = {i.id for i in vectors.get(ids, ScopeFilter(user_id=user_id, include_past=True))}
+    return vectors.existing_ids(ids) - mine
 
 
 def read_json(raw: bytes, name: str) -> Any:
