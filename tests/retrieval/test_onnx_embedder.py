@@ -77,3 +77,12 @@ def test_the_precision_setting_picks_the_export(tmp_path: Path) -> None:
         if (tmp_path / export).exists():  # made here, unless the process had loaded that export before
             assert [p.name.endswith("-int8.onnx") for p in (tmp_path / export).glob("*.onnx")] == [int8]
     assert make_embedder(EmbedderConfig()).precision == "int8"  # "auto", the default
+
+
+def test_a_vector_does_not_depend_on_the_texts_embedded_with_it(tmp_path: Path) -> None:
+    for precision in ("int8", "fp32"):
+        alone = OnnxEmbedder(EmbedderConfig(precision=precision), tmp_path)
+        batched = OnnxEmbedder(EmbedderConfig(precision=precision, batch_size=8), tmp_path)
+        a = np.array(alone.embed([TEXTS[0]]))[0]
+        b = np.array(batched.embed(TEXTS))[0]  # another instance: nothing cached
+        assert float(a @ b) > 0.99999, precision
