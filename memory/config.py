@@ -163,8 +163,8 @@ class RetrievalSettings:
     episodic_weight: float = 0.85
     question_weight: float = 0.6
     # A hit said by someone the query names ("what did Melanie paint?") counts this much more
-    # (1.3 with fp32 query vectors; 2.0 since the int8 default, chosen 2-fold: bench/RESULTS.md).
-    speaker_weight: float = Field(2.0, ge=0)
+    # (1.3 with fp32 vectors; 1.5 since the int8 default, chosen 2-fold: bench/RESULTS.md).
+    speaker_weight: float = Field(1.5, ge=0)
     # A hit found by the dense list alone, with a cosine below this, is noise: dropped.
     min_dense_similarity: float = 0.2
     recency_half_life_days: float | None = Field(None, gt=0)
