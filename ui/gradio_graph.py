@@ -11,6 +11,7 @@ import gradio as gr
 
 from memory import MemoryLayerError
 from memory.types import GraphEdge
+from ui.graph_window import graph_window
 
 EDGE_HEADERS = ["Subject", "Relation", "Object", "Since", "Until"]
 GRAPH_OFF = "The graph is off, so entities and relations are not kept (MEMORY_GRAPH_STORE__ENABLED=true)."
@@ -30,15 +31,19 @@ def graph_view(memory: Any, user_id: str, include_past: bool) -> tuple[str, list
     if memory.graph is None:
         return "", [], GRAPH_OFF
     try:
-        edges = memory.graph.edges(user_id, include_past=include_past)
-        entities = memory.graph.entities(user_id)
+        window = graph_window(memory.graph, user_id, include_past)
     except MemoryLayerError as exc:
         return "", [], f"⚠ {exc}"
+    edges = window.edges
     if not edges:
         return "", [], EMPTY_TEXT
     rows = [[e.subject, e.relation, e.object, day(e.valid_from), day(e.valid_to)] for e in edges]
-    status = f"{len(edges)} relation{'s' if len(edges) != 1 else ''}. Solid arrows hold now; dashed grey ones held in the past."
-    return render_svg(edges, [str(e["name"]) for e in entities]), rows, status
+    if window.partial:
+        head = f"The {len(edges)} newest of {window.total:,} relations"
+    else:
+        head = f"{len(edges)} relation{'s' if len(edges) != 1 else ''}"
+    status = f"{head}. Solid arrows hold now; dashed grey ones held in the past."
+    return render_svg(edges, [str(e["name"]) for e in window.entities]), rows, status
 
 
 def render_svg(edges: list[GraphEdge], names: list[str]) -> str:

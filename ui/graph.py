@@ -6,6 +6,7 @@ import streamlit as st
 
 from memory import Memory, MemoryLayerError
 from ui.graph_dot import render_dot
+from ui.graph_window import graph_window
 from ui.memory_view import escape, when
 
 GRAPH_OFF = (
@@ -26,16 +27,24 @@ def render_graph(memory: Memory, user_id: str, label: str) -> None:
         st.info(GRAPH_OFF)
         return
     include_past = st.toggle("Show relations that no longer hold", value=True, key="graph_past")
+    focus = st.text_input(
+        "Focus on", key="graph_focus", placeholder="a person, place or thing, e.g. Paris"
+    ).strip()
     try:
-        edges = graph.edges(user_id, include_past=include_past)
-        entities = graph.entities(user_id)
+        window = graph_window(graph, user_id, include_past, focus)
     except MemoryLayerError as exc:
         st.error(str(exc))
         return
+    edges = window.edges
     if not edges:
-        st.info(EMPTY_TEXT, icon=":material/hub:")
+        st.info(f"No relations around “{escape(focus)}”." if focus else EMPTY_TEXT, icon=":material/hub:")
         return
-    st.graphviz_chart(render_dot(edges, entities))
+    if window.partial:
+        st.caption(
+            f"Showing the {len(edges)} newest of {window.total:,} relations. Focus on an entity to see "
+            "the relations around it."
+        )
+    st.graphviz_chart(render_dot(edges, window.entities))
     st.caption("Solid arrows hold now; dashed grey arrows held in the past, with their dates.")
     with st.expander(f"{len(edges)} relations as a list"):
         for edge in edges:

@@ -735,14 +735,31 @@ class KuzuGraphStore:
             names = self._user_entities(user_id).names("name")
         return mentioned_entities(text, names)
 
-    def edges(self, user_id: str, include_past: bool = True) -> list[GraphEdge]:
+    def edges(self, user_id: str, include_past: bool = True, limit: int | None = None) -> list[GraphEdge]:
+        """The user's edges, oldest first; with ``limit``, only the newest ``limit`` of them."""
+        self._check_user(user_id)
+        match = "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u AND ($past OR r.valid_to IS NULL) "
+        params = {"u": user_id, "past": include_past}
+        if limit is None:
+            rows = self._run(f"{match} RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from, a.name, r.relation, b.name", params)
+        else:
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                raise InvalidInputError("limit must be a whole number of at least 1.")
+            rows = self._run(
+                f"{match} RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from DESC, a.name DESC, r.relation DESC, "
+                "b.name DESC LIMIT $n",
+                {**params, "n": limit},
+            )[::-1]
+        return [self._edge(row) for row in rows]
+
+    def count_edges(self, user_id: str, include_past: bool = True) -> int:
         self._check_user(user_id)
         rows = self._run(
-            "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u AND ($past OR r.valid_to IS NULL) "
-            f"RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from, a.name, r.relation, b.name",
+            "MATCH (:Entity)-[r:Rel]->(:Entity) WHERE r.user_id = $u AND ($past OR r.valid_to IS NULL) "
+            "RETURN count(r)",
             {"u": user_id, "past": include_past},
         )
-        return [self._edge(row) for row in rows]
+        return int(rows[0][0]) if rows else 0
 
     def entities(self, user_id: str) -> list[dict[str, Any]]:
         """The user's entities for the graph view: name, type, aliases, degree (all edges, past too)."""

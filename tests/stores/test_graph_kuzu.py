@@ -70,6 +70,19 @@ def test_is_a_graph_store(store: KuzuGraphStore) -> None:
     assert graph.edges("nobody") == []
 
 
+def test_the_newest_edges_and_the_count_for_a_large_graph(store: KuzuGraphStore) -> None:
+    mover(store)
+    store.add_relations("bob", "b1", [rel("user", "lives_in", "Oslo")], T3)
+    newest = store.edges("alice", limit=2)
+    assert [(e.object, e.valid_from) for e in newest] == [("Austin", T3), ("Globex", T3)]  # oldest first
+    assert [e.object for e in store.edges("alice", include_past=False, limit=1)] == ["Globex"]
+    assert store.edges("alice", limit=50) == store.edges("alice")
+    assert (store.count_edges("alice"), store.count_edges("alice", include_past=False)) == (5, 2)
+    assert store.count_edges("nobody") == 0
+    with pytest.raises(InvalidInputError):
+        store.edges("alice", limit=0)
+
+
 def test_moves_and_job_change_keep_history(store: KuzuGraphStore) -> None:
     mover(store)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from memory import Memory, MemoryConfig
+from memory.memory import MemoryInput
+from memory.types import Relation
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -129,6 +132,33 @@ def test_graph_page_draws_relations(app_env, reader):
     assert not at.exception, at.exception
     charts = at.get("graphviz_chart")
     assert charts and "Paris" in charts[0].proto.spec
+
+
+def test_a_large_graph_shows_its_newest_relations_and_one_entitys_neighbourhood(app_env, reader, monkeypatch):
+    monkeypatch.setattr("ui.graph_window.VIEW_EDGES", 3)
+    cities = ["Paris", "Lyon", "Nice", "Lille", "Brest"]
+    reader.add_batch(
+        [
+            MemoryInput(
+                text=f"I visited {city}.",
+                relations=[Relation(subject="user", relation="visited", object=city)],
+                occurred_at=datetime(2024, 1, 1 + i, tzinfo=UTC),
+            )
+            for i, city in enumerate(cities)
+        ],
+        user_id="ada",
+    )
+    at = start()
+    at.switch_page("ui/pages/graph.py").run()
+    assert not at.exception, at.exception
+    spec = at.get("graphviz_chart")[0].proto.spec
+    assert all(city in spec for city in ["Nice", "Lille", "Brest"]) and "Paris" not in spec
+    assert any("Showing the 3 newest of 5 relations" in c.value for c in at.caption)
+    at.text_input(key="graph_focus").input("paris").run()
+    spec = at.get("graphviz_chart")[0].proto.spec
+    assert "Paris" in spec and "Brest" not in spec
+    at.text_input(key="graph_focus").input("Atlantis").run()
+    assert any("No relations around" in i.value for i in at.info)
 
 
 def test_a_new_browser_session_reopens_earlier_chats(app_env):

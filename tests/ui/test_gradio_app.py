@@ -57,3 +57,25 @@ def test_replies_and_user_text_are_made_inert(memory):
     shown = history[0]["content"]
     assert "\\![x]" in shown and "&lt;img" in shown and "<img" not in shown
     assert model_history(history)[0]["content"].startswith("See ![x](http://127.0.0.1:9/p.png) <img")
+
+
+def test_the_graph_tab_draws_the_newest_relations_and_says_how_many_there_are(memory, monkeypatch):
+    from memory.memory import MemoryInput
+    from memory.types import Relation
+    from ui.gradio_graph import graph_view
+
+    monkeypatch.setattr("ui.graph_window.VIEW_EDGES", 2)
+    memory.add_batch(
+        [
+            MemoryInput(
+                text=f"I visited {c}.", relations=[Relation(subject="user", relation="visited", object=c)]
+            )
+            for c in ["Oslo", "Bergen", "Tromsø"]
+        ],
+        user_id="ada",
+    )
+    svg, rows, status = graph_view(memory, "ada", include_past=True)
+    assert len(rows) == 2 and status.startswith("The 2 newest of 3 relations")
+    assert "<svg" in svg and sum(city in svg for city in ["Oslo", "Bergen", "Tromsø"]) == 2
+    monkeypatch.setattr("ui.graph_window.VIEW_EDGES", 5)
+    assert graph_view(memory, "ada", include_past=True)[2].startswith("3 relations.")
