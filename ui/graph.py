@@ -46,7 +46,7 @@ def render_graph(memory: Memory, user_id: str, label: str) -> None:
         )
     st.graphviz_chart(render_dot(edges, window.entities))
     st.caption("Solid arrows hold now; dashed grey arrows held in the past, with their dates.")
-    with st.expander(f"{len(edges)} relations as a list"):
+    with st.expander(f"{len(edges)} relation{'s' if len(edges) != 1 else ''} as a list"):
         for edge in edges:
             since = when(edge.valid_from) if edge.valid_from else "?"
             until = f" until {when(edge.valid_to)}" if edge.valid_to else ""
