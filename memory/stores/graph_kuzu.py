@@ -741,7 +741,9 @@ class KuzuGraphStore:
         match = "MATCH (a:Entity)-[r:Rel]->(b:Entity) WHERE r.user_id = $u AND ($past OR r.valid_to IS NULL) "
         params = {"u": user_id, "past": include_past}
         if limit is None:
-            rows = self._run(f"{match} RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from, a.name, r.relation, b.name", params)
+            rows = self._run(
+                f"{match} RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from, a.name, r.relation, b.name", params
+            )
         else:
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
                 raise InvalidInputError("limit must be a whole number of at least 1.")
