@@ -92,6 +92,8 @@ def test_idioms_are_not_rules(memory):
         ("We moved to Rio de Janeiro in March.", ["User lives in Rio de Janeiro."]),
         ("I don't think I like sushi.", []),
         ("I'm 34 years old.", ["User is 34 years old."]),
+        ("I work as a nurse in Porto", ["User works as a nurse."]),
+        ("I work as a waiter on weekends", ["User works as a waiter."]),
     ],
 )
 def test_statements_read_as_a_person_would(memory, turn, expected):

@@ -145,7 +145,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         r"\bi (?:work as|am working as|'m working as|got a job as|became|got promoted to|was promoted to) "
-        r"(?P<v>.+?)(?= (?:at|for) |$)",
+        r"(?P<v>.+?)(?= (?:at|for|in|with|on) |$)",
         "User works as {a}.",
         "job_title",
         "works_as",
