@@ -104,23 +104,27 @@ class _Payloads:
                 self._insert(payloads)
 
     def drop(self, ids: list[str] | None = None) -> None:
-        """Forget ``ids`` (every payload when None) and turn away reads that began before."""
-        self.written(None if ids is None else dict.fromkeys(ids, None), None)
+        """A write has landed: forget ``ids`` (every payload when None) and turn away reads that
+        began before it."""
+        with self._lock:
+            self._forget(ids)
 
-    def written(self, payloads: dict[str, dict[str, Any] | None] | None, began: int | None) -> None:
-        """A write has landed: drop what it changed (everything when ``payloads`` is None), and keep
-        the payloads it wrote when no other write happened since it ``began`` (the memories a chat
-        has just stored are the ones its next search reads)."""
+    def written(self, payloads: dict[str, dict[str, Any]], began: int) -> None:
+        """An upsert has landed: like ``drop``, then keep the payloads it wrote when no other write
+        happened since it ``began`` (the memories a chat has just stored are the ones its next
+        search reads)."""
         with self._lock:
             alone = began == self.generation
-            self.generation += 1
-            if payloads is None:
-                self._payloads.clear()
-                return
-            for i in payloads:
-                self._payloads.pop(i, None)
+            self._forget(list(payloads))
             if alone:
-                self._insert({i: p for i, p in payloads.items() if p is not None})
+                self._insert(payloads)
+
+    def _forget(self, ids: list[str] | None) -> None:
+        self.generation += 1
+        if ids is None:
+            self._payloads.clear()
+        for i in ids or ():
+            self._payloads.pop(i, None)
 
     def _insert(self, payloads: dict[str, dict[str, Any]]) -> None:
         for i, payload in payloads.items():
@@ -258,16 +262,17 @@ class QdrantEdgeStore:
             )
             for item, vec in zip(items, dense, strict=True)
         ]
-        kept, landed = self._entry.payloads, False
+        kept = self._entry.payloads
         began = kept.generation
         try:
             for start in range(0, len(points), _PAGE):
                 self._call(
                     "upsert", "update", qe.UpdateOperation.upsert_points(points[start : start + _PAGE])
                 )
-            landed = True
-        finally:
-            kept.written(payloads if landed else dict.fromkeys(payloads, None), began)
+        except BaseException:
+            kept.drop(list(payloads))  # some pages may have landed
+            raise
+        kept.written(payloads, began)
         self._pending += len(points)
         if self._pending >= self._optimize_after and not self._optimizing.locked():
             threading.Thread(target=self.optimize, name="qdrant-edge-optimize", daemon=True).start()
