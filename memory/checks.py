@@ -69,6 +69,13 @@ def check_id(memory_id: Any) -> str:
     return canonical
 
 
+def check_limit(limit: Any) -> int:
+    """A count of results asked for: a whole number of at least 1."""
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise InvalidInputError("limit must be a whole number of at least 1.")
+    return limit
+
+
 def check_text(text: Any, max_chars: int) -> str:
     if not isinstance(text, str) or not text.strip():
         raise InvalidInputError("The text is empty.")

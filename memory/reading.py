@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from memory.agent_scope import Scope, agent_of, agent_scope_owner, check_agent, check_scope, is_agent_owner
-from memory.checks import check_id, check_owner, check_text, check_user
+from memory.checks import check_id, check_limit, check_owner, check_text, check_user
 from memory.config import MemoryConfig
 from memory.errors import InvalidInputError, NotFoundError
 from memory.provenance import drop_echoes
@@ -101,8 +101,7 @@ class Reading:
         which is which; ``config.agent`` says how agent rules rank), and a chat turn is not offered
         beside the rule or fact it stated (``memory.provenance``)."""
         query = check_text(query, self._config.max_text_chars)
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-            raise InvalidInputError("limit must be a whole number of at least 1.")
+        limit = check_limit(limit)
         past = asks_about_past(query) if include_past is None else include_past
         owner = owner_of(user_id, agent_id, scope)
         shared = scope == "user" and agent_id is not None

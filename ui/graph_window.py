@@ -34,5 +34,5 @@ def graph_window(
     else:
         edges = graph.edges(user_id, include_past=include_past, limit=limit)
         total = graph.count_edges(user_id, include_past) if len(edges) == limit else len(edges)
-    shown = {name for edge in edges for name in (edge.subject, edge.object)}
-    return GraphWindow(edges, total, [e for e in graph.entities(user_id) if e["name"] in shown])
+    shown = sorted({name for edge in edges for name in (edge.subject, edge.object)})
+    return GraphWindow(edges, total, graph.entities(user_id, names=shown) if shown else [])

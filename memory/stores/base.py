@@ -192,8 +192,9 @@ class GraphStore(Protocol):
 
     def count_edges(self, user_id: str, include_past: bool = True) -> int: ...
 
-    def entities(self, user_id: str) -> list[dict[str, Any]]:
-        """The user's entities for the graph view: name, type, aliases, degree."""
+    def entities(self, user_id: str, names: list[str] | None = None) -> list[dict[str, Any]]:
+        """The user's entities for the graph view: name, type, aliases, degree; with ``names``, only
+        the entities of those names."""
         ...
 
     def forget_memory(self, user_id: str, memory_id: str) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from memory.checks import check_limit
 from memory.errors import ConfigError, InvalidInputError, StoreError, StoreLockedError
 from memory.stores.base import GraphEdge
 from memory.stores.entity_names import (
@@ -745,12 +746,10 @@ class KuzuGraphStore:
                 f"{match} RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from, a.name, r.relation, b.name", params
             )
         else:
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-                raise InvalidInputError("limit must be a whole number of at least 1.")
             rows = self._run(
                 f"{match} RETURN {_EDGE_COLUMNS} ORDER BY r.valid_from DESC, a.name DESC, r.relation DESC, "
                 "b.name DESC LIMIT $n",
-                {**params, "n": limit},
+                {**params, "n": check_limit(limit)},
             )[::-1]
         return [self._edge(row) for row in rows]
 
@@ -763,13 +762,15 @@ class KuzuGraphStore:
         )
         return int(rows[0][0]) if rows else 0
 
-    def entities(self, user_id: str) -> list[dict[str, Any]]:
-        """The user's entities for the graph view: name, type, aliases, degree (all edges, past too)."""
+    def entities(self, user_id: str, names: list[str] | None = None) -> list[dict[str, Any]]:
+        """The user's entities for the graph view: name, type, aliases, degree (all edges, past too);
+        with ``names``, only the entities of those names."""
         self._check_user(user_id)
         rows = self._run(
-            "MATCH (e:Entity) WHERE e.user_id = $u OPTIONAL MATCH (e)-[r:Rel]-(:Entity) "
+            "MATCH (e:Entity) WHERE e.user_id = $u AND ($every OR list_contains($names, e.name)) "
+            "OPTIONAL MATCH (e)-[r:Rel]-(:Entity) "
             "RETURN e.name, e.type, e.aliases, count(r) AS degree ORDER BY degree DESC, e.name",
-            {"u": user_id},
+            {"u": user_id, "every": names is None, "names": list(names or [])},
         )
         return [
             {"name": r[0], "type": r[1] or "", "aliases": list(r[2] or []), "degree": int(r[3])} for r in rows

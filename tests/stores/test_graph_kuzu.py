@@ -79,6 +79,10 @@ def test_the_newest_edges_and_the_count_for_a_large_graph(store: KuzuGraphStore)
     assert store.edges("alice", limit=50) == store.edges("alice")
     assert (store.count_edges("alice"), store.count_edges("alice", include_past=False)) == (5, 2)
     assert store.count_edges("nobody") == 0
+    named = store.entities("alice", names=["Austin", "Globex", "Oslo"])  # Oslo is bob's
+    assert (
+        sorted(e["name"] for e in named) == ["Austin", "Globex"] and store.entities("alice", names=[]) == []
+    )
     with pytest.raises(InvalidInputError):
         store.edges("alice", limit=0)
 
