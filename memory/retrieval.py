@@ -2,7 +2,8 @@
 
 Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one engine call (BM25
 over each memory's index text: the memory, the turns before it, its date), fused as
-``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query), then a type prior, a
+``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query; the dense list is asked a
+second time with the query vector moved toward the best fused hits, pseudo-relevance feedback), then a type prior, a
 boost for memories said by someone the query names, memories linked to graph neighbours of the other
 entities the query names, and optional recency. Linear fusion beat the engine's weighted RRF and DBSF
 on the LoCoMo dev set; the weights were chosen 2-fold on it (bench/RESULTS.md).
@@ -14,6 +15,8 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import datetime
+
+import numpy as np
 
 from memory.config import RETRIEVAL_PRESETS, RetrievalSettings
 from memory.embeddings import Embedder
@@ -42,6 +45,28 @@ def _normalised(hits: list[VectorHit], shrink: int = 10) -> dict[str, float]:
     return {h.id: (h.score - lo) / span if span > 1e-9 else 1.0 for h in hits}
 
 
+def _fused(
+    dense: list[VectorHit], keyword: list[VectorHit], settings: RetrievalSettings
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Both lists min-max normalised, and their weighted sum per candidate."""
+    d_norm, k_norm = _normalised(dense), _normalised(keyword)
+    scores = {
+        mid: settings.keyword_weight * k_norm.get(mid, 0.0) + settings.dense_weight * d_norm.get(mid, 0.0)
+        for mid in {*d_norm, *k_norm}
+    }
+    return d_norm, k_norm, scores
+
+
+def _expanded(query: list[float], feedback: list[list[float]], weight: float) -> list[float] | None:
+    """Rocchio: the query vector plus ``weight`` times the mean of the feedback vectors, unit length
+    (None when there is no feedback)."""
+    if not feedback or weight <= 0:
+        return None
+    moved = np.asarray(query, dtype=np.float32) + weight * np.asarray(feedback, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(moved))
+    return (moved / norm).tolist() if norm > 1e-9 else None
+
+
 class Retriever:
     """Runs one search for one scope; never widens the scope it is given."""
 
@@ -57,11 +82,15 @@ class Retriever:
         text = query if settings.keyword_weight > 0 else None
         depth = max(limit, settings.candidates)
         dense, keyword = self._vectors.search(dense_vec, text, scope, depth)
-        d_norm, k_norm = _normalised(dense), _normalised(keyword)
-        scores = {
-            mid: settings.keyword_weight * k_norm.get(mid, 0.0) + settings.dense_weight * d_norm.get(mid, 0.0)
-            for mid in {*d_norm, *k_norm}
-        }
+        d_norm, k_norm, scores = _fused(dense, keyword, settings)
+        if dense_vec is not None and settings.feedback_hits and scores:
+            best = sorted(scores, key=scores.__getitem__, reverse=True)[: settings.feedback_hits]
+            expanded = _expanded(
+                dense_vec, self._vectors.dense_vectors(best, scope), settings.feedback_weight
+            )
+            if expanded is not None:
+                dense, _ = self._vectors.search(expanded, None, scope, depth)
+                d_norm, k_norm, scores = _fused(dense, keyword, settings)
         # Read payloads only for the best candidates; episodic ones may drop under the type prior,
         # so read a few more than asked.
         top = sorted(scores, key=scores.__getitem__, reverse=True)[: limit * 2 + 5]

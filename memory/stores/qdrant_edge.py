@@ -362,6 +362,14 @@ class QdrantEdgeStore:
             lists[kind] = [VectorHit(id=str(p.id), score=float(p.score)) for p in points]
         return lists["dense"], lists["keyword"]
 
+    def dense_vectors(self, ids: list[str], scope: ScopeFilter) -> list[list[float]]:
+        if not ids:
+            return []
+        flt = self._filter(scope, [qe.HasIdCondition(set(ids))])
+        req = qe.ScrollRequest(limit=len(ids), filter=flt, with_payload=False, with_vector=True)
+        records, _ = self._call("read", "scroll", req)
+        return [r.vector[DENSE] for r in records if r.vector and DENSE in r.vector]
+
     def existing_ids(self, ids: list[str]) -> set[str]:
         if not ids:
             return set()

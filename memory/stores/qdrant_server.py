@@ -231,6 +231,21 @@ class QdrantServerStore:
                 lists[kind] = [VectorHit(id=str(p.id), score=float(p.score)) for p in res.points]
         return lists["dense"], lists["keyword"]
 
+    def dense_vectors(self, ids: list[str], scope: ScopeFilter) -> list[list[float]]:
+        if not ids:
+            return []
+        flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
+        records, _ = self._call(
+            "read",
+            self._client.scroll,
+            self._collection,
+            scroll_filter=flt,
+            limit=len(ids),
+            with_payload=False,
+            with_vectors=[DENSE],
+        )
+        return [r.vector[DENSE] for r in records if isinstance(r.vector, dict) and DENSE in r.vector]
+
     def existing_ids(self, ids: list[str]) -> set[str]:
         if not ids:
             return set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -95,3 +96,29 @@ def test_a_wrong_retrieval_setting_is_refused_by_name(tmp_path, bad) -> None:
     with pytest.raises(ValidationError) as info:
         MemoryConfig(data_dir=tmp_path, retrieval=bad)
     assert next(iter(bad)) in str(info.value)
+
+
+@pytest.mark.parametrize("provider", ["edge", "qdrant"])
+def test_feedback_reads_only_the_callers_vectors(make_memory, provider) -> None:
+    from memory.stores.base import ScopeFilter
+
+    mem = make_memory(vector_store={"provider": provider})
+    ana = mem.add("I grow tomatoes on my balcony.", user_id="ana", infer=False).operations[0].memory_id
+    ben = mem.add("I grow tomatoes in my garden.", user_id="ben", infer=False).operations[0].memory_id
+    vectors = mem._vectors.dense_vectors([ana, ben], ScopeFilter(user_id="ana"))
+    assert len(vectors) == 1
+    own = np.asarray(mem.embedder.embed(["I grow tomatoes on my balcony."])[0])
+    assert float(np.dot(vectors[0], own)) > 0.999
+    hits = mem.search("tomatoes", user_id="ana", settings=RetrievalSettings(feedback_hits=3))
+    assert [h.memory.id for h in hits] == [ana]
+
+
+def test_feedback_moves_the_query_toward_the_best_hits() -> None:
+    from memory.retrieval import _expanded
+
+    query, hit = [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]
+    moved = _expanded(query, [hit], 1.0)
+    assert moved is not None and abs(float(np.linalg.norm(moved)) - 1.0) < 1e-6
+    assert float(np.dot(moved, hit)) > float(np.dot(query, hit))
+    assert _expanded(query, [], 1.0) is None
+    assert _expanded(query, [hit], 0.0) is None
