@@ -153,17 +153,17 @@ class QdrantServerStore:
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]:
         if not ids:
             return []
-        flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
-        records, _ = self._call(
-            "read",
-            self._client.scroll,
-            self._collection,
-            scroll_filter=flt,
-            limit=len(ids),
-            with_payload=True,
-        )
+        records = self._read_ids(ids, scope, with_payload=True)
         by_id = {str(r.id): from_payload(r.id, r.payload or {}) for r in records}
         return [by_id[i] for i in ids if i in by_id and in_scope(by_id[i], scope)]
+
+    def _read_ids(self, ids: list[str], scope: ScopeFilter, **what: Any) -> list[Any]:
+        """The points of ``ids`` within the scope (the engine filters by both), with ``what`` asked."""
+        flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
+        records, _ = self._call(
+            "read", self._client.scroll, self._collection, scroll_filter=flt, limit=len(ids), **what
+        )
+        return records
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
         flt = self._filter(scope)
@@ -234,16 +234,7 @@ class QdrantServerStore:
     def dense_vectors(self, ids: list[str], scope: ScopeFilter) -> list[list[float]]:
         if not ids:
             return []
-        flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
-        records, _ = self._call(
-            "read",
-            self._client.scroll,
-            self._collection,
-            scroll_filter=flt,
-            limit=len(ids),
-            with_payload=False,
-            with_vectors=[DENSE],
-        )
+        records = self._read_ids(ids, scope, with_payload=False, with_vectors=[DENSE])
         return [r.vector[DENSE] for r in records if isinstance(r.vector, dict) and DENSE in r.vector]
 
     def existing_ids(self, ids: list[str]) -> set[str]:
