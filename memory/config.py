@@ -169,8 +169,9 @@ class RetrievalSettings:
     min_dense_similarity: float = 0.2
     # Pseudo-relevance feedback on the dense side: the query vector moves toward the stored vectors of
     # the best `feedback_hits` fused hits (Rocchio, `feedback_weight` times their mean) and the dense
-    # list is asked again with it; 0 turns it off (chosen 2-fold: bench/RESULTS.md).
-    feedback_hits: int = Field(3, ge=0)
+    # list is asked again with it. Off (0) by default: 2-fold it gained nothing held-out on conv-30
+    # once similarity stays the query's own (bench/RESULTS.md).
+    feedback_hits: int = Field(0, ge=0)
     feedback_weight: float = Field(1.0, ge=0)
     recency_half_life_days: float | None = Field(None, gt=0)
     recency_weight: float = Field(0.2, ge=0, le=1)

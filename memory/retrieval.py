@@ -2,8 +2,8 @@
 
 Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one engine call (BM25
 over each memory's index text: the memory, the turns before it, its date), fused as
-``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query; the dense list is asked a
-second time with the query vector moved toward the best fused hits, pseudo-relevance feedback), then a type prior, a
+``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query; optionally the dense list is asked
+a second time with the query vector moved toward the best fused hits, pseudo-relevance feedback), then a type prior, a
 boost for memories said by someone the query names, memories linked to graph neighbours of the other
 entities the query names, and optional recency. Linear fusion beat the engine's weighted RRF and DBSF
 on the LoCoMo dev set; the weights were chosen 2-fold on it (bench/RESULTS.md).
@@ -83,6 +83,10 @@ class Retriever:
         depth = max(limit, settings.candidates)
         dense, keyword = self._vectors.search(dense_vec, text, scope, depth)
         d_norm, k_norm, scores = _fused(dense, keyword, settings)
+        # Similarity (shown beside an answer, and the floor for a hit found by meaning alone) is to the
+        # query as asked: the feedback pass only changes the ranking, and a hit it alone brings in
+        # must also be among the first dense candidates or match a keyword.
+        cosine = {h.id: h.score for h in dense}
         if dense_vec is not None and settings.feedback_hits and scores:
             best = sorted(scores, key=scores.__getitem__, reverse=True)[: settings.feedback_hits]
             expanded = _expanded(
@@ -94,7 +98,6 @@ class Retriever:
         # Read payloads only for the best candidates; episodic ones may drop under the type prior,
         # so read a few more than asked.
         top = sorted(scores, key=scores.__getitem__, reverse=True)[: limit * 2 + 5]
-        cosine = {h.id: h.score for h in dense}
         fused = {
             item.id: MemoryHit(
                 memory=item,

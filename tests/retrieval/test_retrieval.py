@@ -122,3 +122,12 @@ def test_feedback_moves_the_query_toward_the_best_hits() -> None:
     assert float(np.dot(moved, hit)) > float(np.dot(query, hit))
     assert _expanded(query, [], 1.0) is None
     assert _expanded(query, [hit], 0.0) is None
+
+
+def test_feedback_changes_the_ranking_not_the_similarity_or_what_passes_its_floor(memory) -> None:
+    for text in ["My dog is called Biscuit.", "I work as a nurse in Porto.", "I drive a blue Golf."]:
+        memory.add(text, user_id="ana", infer=False)
+    off = memory.search("where do I work?", user_id="ana", settings=RetrievalSettings(feedback_hits=0))
+    on = memory.search("where do I work?", user_id="ana", settings=RetrievalSettings(feedback_hits=3))
+    assert on[0].memory.text == "I work as a nurse in Porto."
+    assert {h.memory.id: h.similarity for h in on} == {h.memory.id: h.similarity for h in off}
