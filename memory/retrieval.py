@@ -2,10 +2,10 @@
 
 Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one engine call (BM25
 over each memory's index text: the memory, the turns before it, its date), fused as
-``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query; optionally the dense list is asked
-a second time with the query vector moved toward the best fused hits, pseudo-relevance feedback), then a type prior, a
-boost for memories said by someone the query names, memories linked to graph neighbours of the other
-entities the query names, and optional recency. Linear fusion beat the engine's weighted RRF and DBSF
+``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query; optionally the dense list
+is asked again with the query vector moved toward the best fused hits, pseudo-relevance feedback),
+then a type prior, a boost for memories said by someone the query names, memories linked to graph
+neighbours of the other entities the query names, and optional recency. Linear fusion beat the engine's weighted RRF and DBSF
 on the LoCoMo dev set; the weights were chosen 2-fold on it (bench/RESULTS.md).
 """
 
