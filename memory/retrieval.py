@@ -46,15 +46,13 @@ def _normalised(hits: list[VectorHit], shrink: int = 10) -> dict[str, float]:
 
 
 def _fused(
-    dense: list[VectorHit], keyword: list[VectorHit], settings: RetrievalSettings
-) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-    """Both lists min-max normalised, and their weighted sum per candidate."""
-    d_norm, k_norm = _normalised(dense), _normalised(keyword)
-    scores = {
+    d_norm: dict[str, float], k_norm: dict[str, float], settings: RetrievalSettings
+) -> dict[str, float]:
+    """The weighted sum of the two normalised lists, per candidate."""
+    return {
         mid: settings.keyword_weight * k_norm.get(mid, 0.0) + settings.dense_weight * d_norm.get(mid, 0.0)
         for mid in {*d_norm, *k_norm}
     }
-    return d_norm, k_norm, scores
 
 
 def _expanded(query: list[float], feedback: list[list[float]], weight: float) -> list[float] | None:
@@ -82,7 +80,8 @@ class Retriever:
         text = query if settings.keyword_weight > 0 else None
         depth = max(limit, settings.candidates)
         dense, keyword = self._vectors.search(dense_vec, text, scope, depth)
-        d_norm, k_norm, scores = _fused(dense, keyword, settings)
+        d_norm, k_norm = _normalised(dense), _normalised(keyword)
+        scores = _fused(d_norm, k_norm, settings)
         # Similarity (shown beside an answer, and the floor for a hit found by meaning alone) is to the
         # query as asked: the feedback pass only changes the ranking, and a hit it alone brings in
         # must also be among the first dense candidates or match a keyword.
@@ -94,7 +93,8 @@ class Retriever:
             )
             if expanded is not None:
                 dense, _ = self._vectors.search(expanded, None, scope, depth)
-                d_norm, k_norm, scores = _fused(dense, keyword, settings)
+                d_norm = _normalised(dense)  # the keyword list stands as it was
+                scores = _fused(d_norm, k_norm, settings)
         # Read payloads only for the best candidates; episodic ones may drop under the type prior,
         # so read a few more than asked.
         top = sorted(scores, key=scores.__getitem__, reverse=True)[: limit * 2 + 5]

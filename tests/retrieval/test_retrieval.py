@@ -105,8 +105,10 @@ def test_feedback_reads_only_the_callers_vectors(make_memory, provider) -> None:
     mem = make_memory(vector_store={"provider": provider})
     ana = mem.add("I grow tomatoes on my balcony.", user_id="ana", infer=False).operations[0].memory_id
     ben = mem.add("I grow tomatoes in my garden.", user_id="ben", infer=False).operations[0].memory_id
-    vectors = mem._vectors.dense_vectors([ana, ben], ScopeFilter(user_id="ana"))
+    vectors = mem._vectors.dense_vectors([ana, ben, ben.upper()], ScopeFilter(user_id="ana"))
     assert len(vectors) == 1
+    assert mem._vectors.dense_vectors([ana.upper(), ben], ScopeFilter(user_id="ben")) != []
+    assert len(mem._vectors.dense_vectors([ana.upper()], ScopeFilter(user_id="ben"))) == 0
     own = np.asarray(mem.embedder.embed(["I grow tomatoes on my balcony."])[0])
     assert float(np.dot(vectors[0], own)) > 0.999
     hits = mem.search("tomatoes", user_id="ana", settings=RetrievalSettings(feedback_hits=3))
