@@ -1,7 +1,8 @@
 """The offline extractor (no LLM): clauses and their mood, rules as data, names kept whole.
 
 ``clauses`` reads the sentence, ``rules`` is the table, ``interpreter`` runs it, ``retraction`` and
-``commands`` handle negated statements and requests, ``targets`` finds the memory a change is about.
+``commands`` handle negated statements and requests, ``targets`` finds the memory a change is about,
+``parse`` is the grammar (spaCy's small English parser) the clause reader and the generic facts lean on.
 """
 
 from memory.extraction.offline.extractor import OfflineExtractor

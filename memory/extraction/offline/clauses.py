@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from memory.extraction.offline import parse
 from memory.extraction.offline.rules import ATTRIBUTES
 
 
@@ -129,6 +130,13 @@ _PLAN = re.compile(
     r"\b(?:i|we) (?:will|plan to|intend to)\b|\b(?:i'll|we'll)\b",
     re.IGNORECASE,
 )
+# A time still to come: "taking my nephew to a game next weekend" is a plan, not a current fact.
+_FUTURE_TIME = re.compile(
+    r"\b(?:tomorrow|tmrw|next (?:week|weekend|month|year|time|spring|summer|fall|autumn|winter|semester|"
+    r"term|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this coming \w+|"
+    r"in (?:a|an|one|two|three|a few|\d+) (?:days?|weeks?|months?|years?)(?! ago)|after the holidays)\b",
+    re.IGNORECASE,
+)
 _RETRACTION = re.compile(
     r"\b(?:any ?more|no longer)\b|\b(?:i|we) (?:quit|left|stopped|divorced|broke up)\b|"
     r"\b(?:got|was|were) (?:laid off|fired|let go)\b|\bused to\b|\band i (?:divorced|split up|broke up)\b",
@@ -228,6 +236,20 @@ def _restore_subject(text: str) -> str:
     return text
 
 
+def _with_subject(clause: str, after_self: bool) -> str:
+    """A clause with the subject the user dropped put back, when the parser reads one ("gave the
+    trumpet up" -> "I gave the trumpet up"); word-listed elisions are restored later, as before."""
+    if (
+        _restore_subject(clause) != clause
+        or _SELF.match(clause)
+        or IDIOMS.match(clause)
+        or _IMPERATIVE.match(_POLITE.sub("", clause))
+    ):
+        return clause
+    subject = parse.elided_subject(clause, after_self)
+    return f"{subject} {clause}" if subject else clause
+
+
 def split(text: str) -> list[Clause]:
     """The clauses of a turn, each with its mood (see the module docstring)."""
     parts = sentences(normalise(text))
@@ -252,12 +274,16 @@ def split(text: str) -> list[Clause]:
             if _NO_LONGER.match(clause):
                 clause = "I " + clause  # "don't need glasses anymore": the user's, not a request
             uncased = lowercase or (casual and not _CAPITALISED.search(clause))
+            clause = _with_subject(clause, bool(clauses) and clauses[-1].mood in _SPOKE_OF_SELF)
+            if not uncased:
+                clause = parse.truecased(clause)
             clauses.append(Clause(clause, _mood(clause, question, reported, hypothetical), uncased))
     return [
         Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c for c in clauses
     ]
 
 
+_SPOKE_OF_SELF = (Mood.STATEMENT, Mood.RETRACTION)
 _CAPITALISED = re.compile(r"\b(?!I\b|I')[A-Z]")
 
 
@@ -300,7 +326,7 @@ def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mo
         return Mood.QUESTION
     if _HEDGE.search(clause):
         return Mood.POSSIBILITY
-    if _PLAN.search(clause):
+    if _PLAN.search(clause) or _FUTURE_TIME.search(clause):
         return Mood.PLAN
     subject = _restore_subject(clause)
     if not _SELF.match(subject):

@@ -66,14 +66,14 @@ def _doing(text: str, words: list[str]) -> Fact | None:
     verb, obj = words[0].lower(), " ".join(words[1:])
     if verb in THINKING_VERBS:
         return None
-    if person.is_past(verb) and (verb not in LIFE_EVENTS or not obj):
+    if person.is_past(verb, text) and (verb not in LIFE_EVENTS or not obj):
         return None
     head = re.sub(r"^(?:a|an|the|my|some)\s+", "", obj.lower()).split()[:1]
     if verb in {"have", "got"} and (not head or head[0] in NOT_KEPT | names.PRONOUNS):
         return None
     if obj and obj.lower().split()[0] in names.PRONOUNS:
         return None
-    return _fact(person.third_person(text), obj or verb, None, person.third_singular(verb))
+    return _fact(person.third_person(text), obj or verb, None, person.third_singular(verb, text))
 
 
 def _being(text: str, rest: str) -> Fact | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from memory.extraction.offline import parse
+
 # Past forms that do not end in -ed (a past verb keeps its form in the third person).
 IRREGULAR_PAST = set(
     """got bought sold had did went made took gave began became wore rode drove ran swam sang taught
@@ -34,15 +36,18 @@ _PRONOUNS = [
 ]
 
 
-def is_past(verb: str) -> bool:
-    verb = verb.lower()
-    return verb in IRREGULAR_PAST or (verb.endswith("ed") and len(verb) > 3)
+def is_past(verb: str, clause: str | None = None) -> bool:
+    """Whether a verb is a past form; with its clause, the parser also reads irregular ones."""
+    low = verb.lower()
+    if low in IRREGULAR_PAST or (low.endswith("ed") and len(low) > 3):
+        return True
+    return clause is not None and parse.is_past_verb(clause, verb)
 
 
-def third_singular(verb: str) -> str:
+def third_singular(verb: str, clause: str | None = None) -> str:
     """ "play" -> "plays", "teach" -> "teaches", "carry" -> "carries"; a past form is kept."""
     low = verb.lower()
-    if is_past(low):
+    if is_past(low, clause):
         return verb
     if low in _IRREGULAR_PRESENT:
         return _IRREGULAR_PRESENT[low]
@@ -70,7 +75,7 @@ def third_person(clause: str) -> str:
                 re.I,
             ):
                 adv = f"{m['adv']} " if m["adv"] else ""
-                text = f"User {adv}{third_singular(m['verb'])}{m['rest']}"
+                text = f"User {adv}{third_singular(m['verb'], text)}{m['rest']}"
     head, rest = text[:4], text[4:]
     for pattern, replacement in _PRONOUNS:
         rest = re.sub(pattern, replacement, rest, flags=re.I)

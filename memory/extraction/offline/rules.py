@@ -78,6 +78,13 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(
+        r"\b(?:i|we)(?:'ve| have) (?:always |now )?lived in (?P<v>.+?)(?= for\b| since\b|$)",
+        "User lives in {v}.",
+        "home_city",
+        "lives_in",
+        "home",
+    ),
+    Rule(
         r"\b(?:i|we)(?:'m| am|'re| are) (?:now )?in (?!(?:the|a|an|my|our|this|that)\b)(?P<v>.+?) "
         r"(?:these days|nowadays|now)$",
         "User lives in {v}.",
@@ -104,7 +111,7 @@ RULES: list[Rule] = [
         "place",
     ),
     Rule(
-        r"\bi (?:just |recently )?joined .+? as an? (?P<v>.+)",
+        r"\bi (?:just |recently )?(?:joined|work at|work for|'m working at|am working at) .+? as an? (?P<v>.+)",
         "User works as {a}.",
         "job_title",
         "works_as",
