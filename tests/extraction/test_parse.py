@@ -36,6 +36,8 @@ def test_a_present_verb_is_the_users_only_after_they_spoke_of_themselves():
         ("I work at Pfizer as a chemist", Mood.STATEMENT),
         ("I live in Leeds", Mood.STATEMENT),
     ]
+    assert split("work at globex now")[0].text == "I work at globex now"
+    assert [c.text for c in split("hey I'm Kai, 19, from perth")] == ["I'm Kai", "I'm 19", "I'm from perth"]
     # An order after a statement is not the user's statement.
     assert split("I have an iPhone 12. compare the iphone 15 for me")[-1].mood != Mood.STATEMENT
 

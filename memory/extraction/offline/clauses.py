@@ -246,6 +246,8 @@ def _with_subject(clause: str, after_self: bool) -> str:
         or _IMPERATIVE.match(_POLITE.sub("", clause))
     ):
         return clause
+    if after_self and _INTRODUCTION.match(clause):
+        return f"I'm {clause}"  # "hey I'm Kai, 19, from perth"
     subject = parse.elided_subject(clause, after_self)
     return f"{subject} {clause}" if subject else clause
 
@@ -283,6 +285,8 @@ def split(text: str) -> list[Clause]:
     ]
 
 
+# What follows a self-introduction without its "I'm": an age, where the user is from.
+_INTRODUCTION = re.compile(r"^(?:\d{1,2}|(?:originally )?from [a-z][\w .'-]*)$", re.IGNORECASE)
 _SPOKE_OF_SELF = (Mood.STATEMENT, Mood.RETRACTION)
 _CAPITALISED = re.compile(r"\b(?!I\b|I')[A-Z]")
 

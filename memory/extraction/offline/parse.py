@@ -14,6 +14,7 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
+_NOW = re.compile(r"\b(?:now|these days|nowadays)\b", re.IGNORECASE)
 _SUBJECTS = {"nsubj", "nsubjpass", "expl", "csubj"}
 # "tell me a joke", "fight me", "thank you": an order or a remark to someone, not a fact the user states.
 _ADDRESSED = re.compile(r"\b(?:me|you|your|yours|us|please)\b", re.IGNORECASE)
@@ -42,7 +43,8 @@ def elided_subject(text: str, after_self: bool = False) -> str | None:
     The clause must open with a verb (after adverbs) as parsed on its own, and "I" must parse as that
     verb's subject once put back. A present-tense verb could as well be an order ("compare these two"),
     so it is read as the user's only right after a clause in which the user spoke of themselves
-    ("I work at Pfizer as a chemist, live in Leeds").
+    ("I work at Pfizer as a chemist, live in Leeds") or when it says how things are now ("work at
+    globex now").
     """
     if not text or _ADDRESSED.search(text):
         return None
@@ -50,8 +52,14 @@ def elided_subject(text: str, after_self: bool = False) -> str | None:
     if len(doc) < 2 or any(c.dep_ in _SUBJECTS for c in _root(doc).children):
         return None
     head = next((t for t in doc if t.tag_ != "RB"), None)
-    if head is None or not (head.tag_.startswith("VB") or head.lower_.endswith(("ing", "ed"))):
-        return None  # alone, "swimming laps" parses as a noun and "uninstalled wow" as an adjective
+    if head is None or not (
+        head.tag_.startswith("VB")
+        or head.lower_.endswith(("ing", "ed"))
+        or (head.i + 1 < len(doc) and doc[head.i + 1].tag_ == "IN")
+    ):
+        return (
+            None  # alone, "swimming laps" and "work at globex" parse as nouns, "uninstalled" as an adjective
+        )
     for subject in ("I", "I'm"):
         put_back = _parse(f"{subject} {text}")
         root = put_back[0].head
@@ -61,8 +69,8 @@ def elided_subject(text: str, after_self: bool = False) -> str | None:
             return subject if root.tag_ == "VBG" else None  # "swimming laps instead"
         if root.tag_ == "VBD" or (root.tag_ == "VBN" and any(c.dep_ == "aux" for c in root.children)):
             return subject  # "gave the trumpet up", "haven't smoked in 6 months"
-        if root.tag_ == "VBP" and after_self:
-            return subject  # "..., live in leeds"
+        if root.tag_ == "VBP" and (after_self or _NOW.search(text)):
+            return subject  # "..., live in leeds", "work at globex now"
     return None
 
 
