@@ -87,6 +87,7 @@ def is_past_verb(clause: str, verb: str) -> bool:
 
 _NAMED = {"GPE", "LOC", "ORG", "FAC", "PERSON", "NORP", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "EVENT"}
 _PLACE_PREPOSITIONS = {"in", "at", "from", "to", "near"}
+_LOWER_AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|for|with)\s+[a-z]")
 _SMALL = {"of", "and", "de", "the", "la", "le", "du", "von", "van", "da", "&"}
 
 
@@ -94,8 +95,8 @@ def truecased(clause: str) -> str:
     """The clause with the names typed in lower case given their capitals, as the parser finds them:
     an entity ("moved to berlin", "at bank of america") or a proper noun after "in", "at", "from" or
     "to" ("I live in leeds"). Inner small words stay small ("Bank of America")."""
-    if clause == clause.upper() or not re.search(r"\b[a-z]", clause):
-        return clause
+    if clause == clause.upper() or not _LOWER_AFTER_PREPOSITION.search(clause):
+        return clause  # names typed in lower case sit after a preposition: "moved to berlin", "at acme"
     doc = _parse(clause)
     spans = [(e.start, e.end) for e in doc.ents if e.label_ in _NAMED]
     spans += [
