@@ -249,7 +249,12 @@ def _with_subject(clause: str, after_self: bool) -> str:
     if after_self and _INTRODUCTION.match(clause):
         return f"I'm {clause}"  # "hey I'm Kai, 19, from perth"
     subject = parse.elided_subject(clause, after_self)
-    return f"{subject} {clause}" if subject else clause
+    if subject is None:
+        return clause
+    first, rest = clause.split(" ", 1) if " " in clause else (clause, "")
+    if first[1:].islower():
+        first = first.lower()  # "Stepped down as treasurer" -> "I stepped down as treasurer"
+    return f"{subject} {first} {rest}".strip()
 
 
 def split(text: str) -> list[Clause]:

@@ -15,6 +15,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 _NOW = re.compile(r"\b(?:now|these days|nowadays)\b", re.IGNORECASE)
+# A verb read as the user's present must do something to something: the tagger calls any unknown
+# first word a verb ("pc only now", "radiohead still forever").
+_COMPLEMENTS = {"dobj", "prep", "prt", "attr", "xcomp", "dative"}
 _SUBJECTS = {"nsubj", "nsubjpass", "expl", "csubj"}
 # "tell me a joke", "fight me", "thank you": an order or a remark to someone, not a fact the user states.
 _ADDRESSED = re.compile(r"\b(?:me|you|your|yours|us|please)\b", re.IGNORECASE)
@@ -69,8 +72,12 @@ def elided_subject(text: str, after_self: bool = False) -> str | None:
             return subject if root.tag_ == "VBG" else None  # "swimming laps instead"
         if root.tag_ == "VBD" or (root.tag_ == "VBN" and any(c.dep_ == "aux" for c in root.children)):
             return subject  # "gave the trumpet up", "haven't smoked in 6 months"
-        if root.tag_ == "VBP" and (after_self or _NOW.search(text)):
-            return subject  # "..., live in leeds", "work at globex now"
+        if (
+            root.tag_ == "VBP"
+            and (after_self or _NOW.search(text))
+            and any(c.dep_ in _COMPLEMENTS for c in root.children)
+        ):
+            return subject  # "..., live in leeds", "work at globex now"; not "pc only now"
     return None
 
 
