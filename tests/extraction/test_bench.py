@@ -49,3 +49,34 @@ def test_the_second_tuning_set_is_its_own_split():
     assert [c.id for c in cases] == [f"d{i:03d}" for i in range(1, len(cases) + 1)]
     unchanged = [c for c in cases if not c.gold]
     assert len(unchanged) / len(cases) >= 0.4 and all(c.prior for c in unchanged)
+
+
+def test_a_key_word_matches_its_inflected_forms_but_not_another_word():
+    gold = GoldOp(event=Event.DELETE, old="coach")
+    assert matches(Operation(event=Event.DELETE, old_text="User coaches their son's soccer team."), gold)
+    assert not matches(Operation(event=Event.DELETE, old_text="User rides the coachella bus."), gold)
+    assert not matches(Operation(event=Event.DELETE, old_text="User is a stagecoach driver."), gold)
+    assert matches(
+        Operation(event=Event.DELETE, old_text="User lives at 190 Elm St."),
+        GoldOp(event=Event.DELETE, old="190"),
+    )
+    assert not matches(
+        Operation(event=Event.DELETE, old_text="User weighs 1900 g."), GoldOp(event=Event.DELETE, old="190")
+    )
+
+
+def test_plan_memories_are_counted_apart_from_facts(make_memory):
+    memory = make_memory(graph_store={"enabled": False})
+    cases = [
+        Case(id="p1", split="dev", mood="plan", turn="I'm going to move to Denver next spring", gold=[]),
+        Case(
+            id="p2",
+            split="dev",
+            mood="plan",
+            turn="I'm going to learn the cello",
+            gold=[GoldOp(event=Event.ADD, new="cello")],
+        ),
+    ]
+    result = run_cases(cases, memory)
+    assert result["plan_memories"] == {"plan_turns": 2, "on_plan_turns": 2, "elsewhere": 0}
+    assert result["ADD"]["tp"] == result["ADD"]["fp"] == result["ADD"]["fn"] == 0
