@@ -47,7 +47,9 @@ HOLDOUT2 = DATA / "holdout2.jsonl"
 # The third blind set, written while the parser was added by an author who saw neither the rules nor
 # the parser; committed before either extractor ran on it.
 HOLDOUT3 = DATA / "holdout3.jsonl"
-FILES = {"holdout": HOLDOUT, "dev2": DEV2, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3}
+# The fourth, written while holdout3's errors were read; committed before any extractor ran on it.
+HOLDOUT4 = DATA / "holdout4.jsonl"
+FILES = {"holdout": HOLDOUT, "dev2": DEV2, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4}
 NON_ASSERTIVE = {
     "question",
     "request",
