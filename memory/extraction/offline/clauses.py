@@ -108,10 +108,12 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _POLITE = re.compile(
-    r"^(?:please|kindly|can you|could you|would you|will you|would you mind|can u)\b[\s,]*", re.IGNORECASE
+    r"^(?:please|kindly|can you|could you|would you|will you|would you mind|can u|you can)\b[\s,]*",
+    re.IGNORECASE,
 )
 _IMPERATIVE = re.compile(
-    r"^(?:please\s+)?(?:remember|note|keep in mind|forget|delete|remove|erase|call|address|always|never|"
+    r"^(?:please\s+)?(?:remember|note|keep in mind|forget|delete|remove|erase|ignore|scratch|"
+    r"not (?:store|remember|keep|save)|call|address|always|never|"
     r"don't|do not|stop|only|answer|reply|respond|use|write|keep|help|give|tell|make|draft|translate|"
     r"recommend|suggest|explain|summari[sz]e|show|find|list|send|plan|book|check|from now on|"
     r"going forward|in (?:the )?future)\b",
@@ -149,8 +151,17 @@ _SELF = re.compile(
     r"^\w+(?:'s| is) (?:now )?my ex\b|^[\w' ]+? (?:laid me off|fired me|let me go|dumped me)\b",
     re.IGNORECASE,
 )
-# A clause that drops its subject: "Moved to NYC last week!", "not vegan anymore".
+# A clause that drops its subject: "Moved to NYC last week!", "not vegan anymore", "fav film is Up".
 _ELIDED = [
+    (re.compile(r"^(?=favorite [\w' -]+? (?:is|are)\b)", re.I), "my "),
+    (
+        re.compile(
+            r"^(?=(?:(?:huge|big|massive|lifelong|life-long|die-hard|diehard|proud|longtime|long-time|"
+            r"loyal|total)\s+)+[\w&.' -]+ (?:fan|supporter)$)",
+            re.I,
+        ),
+        "I'm a ",
+    ),
     (
         re.compile(
             r"^(?=(?:just |finally |recently )?(?:moved|left|started|joined|quit|got|became|went|"
@@ -170,6 +181,10 @@ _ELIDED = [
         "I'm ",
     ),
 ]
+# "My address is 14 Elm Street", "my ex is named Chris": a named or numbered value of the user's own.
+_MY_VALUE = re.compile(
+    r"^[Mm]y [\w'-]+(?: [\w'-]+){0,2} (?:is|are) (?:named |called )?(?=[^,]*?(?:\b[A-Z]|\d))"
+)
 _NO_LONGER = re.compile(
     r"^(?:don't|do not) (?:need|have|own|wear|eat|drink|smoke|play|use|take|work|live|drive|do|go)\b"
     r".*\bany ?more\b",
@@ -201,6 +216,7 @@ def normalise(text: str) -> str:
         text,
     )
     text = re.sub(r"\b(from now on|going forward|in (?:the )?future),\s*", r"\1 ", text, flags=re.I)
+    text = re.sub(r",\s*(always|from now on|going forward)\b", r" \1", text, flags=re.I)  # "use X, always"
     text = re.sub(r"\s+-\s+|\s+—\s+|:\s+", ". ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -338,7 +354,7 @@ def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mo
     if _PLAN.search(clause) or _FUTURE_TIME.search(clause):
         return Mood.PLAN
     subject = _restore_subject(clause)
-    if not _SELF.match(subject):
+    if not (_SELF.match(subject) or _MY_VALUE.match(subject)):
         return Mood.THIRD_PARTY
     if _RETRACTION.search(subject):
         return Mood.RETRACTION

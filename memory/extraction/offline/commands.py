@@ -14,12 +14,23 @@ from memory.extraction.offline.clauses import command_text
 from memory.types import Event, MemoryItem, MemoryType
 
 _FORGET = re.compile(
-    r"^(?:forget|delete|remove|erase)(?: (?:that|about|the fact that))?\s+(?P<v>.+)$", re.IGNORECASE
+    r"^(?:forget|delete|remove|erase|ignore|scratch|(?:don't|do not|not) (?:store|remember|keep|save)|"
+    r"stop remembering)(?: (?:that|about|the fact that|anything about|everything about|"
+    r"what i (?:said|told you) about))?\s+(?P<v>.+)$",
+    re.IGNORECASE,
 )
+# What a "forget ..." says around the thing to forget: "the scorpio thing i told you", "from your memory".
+_FORGET_WRAPPING = re.compile(
+    r"\b(?:from (?:your |the )?(?:memory|memories|notes|records?)|(?:that )?i (?:told|gave) you|"
+    r"i (?:said|mentioned)|any ?more|for good|please|thing|stuff|info|information|details?)\b",
+    re.IGNORECASE,
+)
+# "stop calling me Sunny", "you can stop answering in French": the end of a standing rule.
+_STOP_RULE = re.compile(r"^stop (?P<v>\w+ing\b.+)$", re.IGNORECASE)
 _REMEMBER = re.compile(r"^(?:remember|note|keep in mind)(?: that)?\s+(?P<v>.+)$", re.IGNORECASE)
 _RULE = re.compile(
     r"^(?:from now on\s*|going forward\s*|in (?:the )?future\s*)?(?:please\s+)?"
-    r"(?P<v>(?:(?:always|never)(?! (?:have|has|had|been|was|were|am|is|are|did|do)\b)|don't ever|do not ever|stop|only|call me|address me as|answer|reply|respond|use|"
+    r"(?P<v>(?:(?:always|never)(?! (?:have|has|had|been|was|were|am|is|are|did|do)\b)|don't ever|do not ever|stop|only|call me|address me as|answer|reply|respond|use|give me|"
     r"write|keep|(?:don't|do not) (?:use|call|mention|include|add|write|reply|respond|answer|send|give|show|"
     r"ask|recommend|suggest|bring up|talk about))\b.+)$",
     re.IGNORECASE,
@@ -27,11 +38,14 @@ _RULE = re.compile(
 # An imperative that may be about this turn only becomes a rule with "from now on" and the like, unless
 # it plainly speaks of the assistant's answers ("Keep your answers short").
 _NEEDS_MARKER = re.compile(
-    r"^(?:answer|reply|respond|use|write|keep(?! (?:your |the |all |my )?(?:answers|replies|responses)))\b",
+    r"^(?:answer|reply|respond|use|write|give me|"
+    r"keep(?! (?:your |the |all |my )?(?:answers|replies|responses)| it (?:short|brief|simple|concise)))\b",
     re.IGNORECASE,
 )
 _STANDING = re.compile(
-    r"^(?:from now on|going forward|in (?:the )?future)\b|\b(?:from now on|going forward)$", re.I
+    r"^(?:from now on|going forward|in (?:the )?future)\b|\b(?:from now on|going forward|always)$|"
+    r"\b(?:with|w) me$|\bwhen(?:ever)? you\b",
+    re.I,
 )
 _LANGUAGE = re.compile(
     r"\b(?:in|into)\s+(english|french|spanish|german|italian|portuguese|chinese|japanese|dutch|russian)\b",
@@ -43,6 +57,8 @@ def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
     text = command_text(clause)
     if m := _FORGET.match(text):
         return _forget(m["v"], lowercase, related)
+    if (m := _STOP_RULE.match(text)) and (ended := _rule_ended(m["v"], related)):
+        return ended
     if m := _REMEMBER.match(text):
         said = m["v"].strip(" .!")
         found = interpreter.facts(said, lowercase)
@@ -58,15 +74,28 @@ def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
     return []
 
 
+def _rule_ended(phrase: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """The held rule a "stop ...ing" names by its words ("calling me sunny" ends "Call me Sunny."); a name
+    the user goes by is held as a fact ("User goes by Sunny.")."""
+    sid = targets.about(phrase, related, MemoryType.PROCEDURAL)
+    if sid is None and re.match(r"^(?:calling|addressing) me\b", phrase, re.I):
+        sid = targets.about(phrase, related)
+    return [targets.delete(sid, None, phrase, targets.LIKELY, "asked to stop")] if sid else []
+
+
 def _forget(phrase: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     reason = "asked to forget"
-    phrase = phrase.strip(" .!?")
+    phrase = " ".join(_FORGET_WRAPPING.sub(" ", phrase).split()).strip(" .!?,")
+    if not phrase:
+        return []
+    if re.search(r"\brule\b", phrase, re.I):  # "forget the french rule"
+        return _rule_ended(re.sub(r"\brule\b", "", phrase, flags=re.I), related)
     found = interpreter.facts(phrase if re.match(r"^(?:i|my)\b", phrase, re.I) else f"I {phrase}", lowercase)
     proposals = targets.for_facts(found, related, reason) if found else []
     if not any(p.target for p in proposals):
         proposals = (
             targets.for_topic(phrase, related, reason)
-            if re.match(r"^(?:where|what|how)\b", phrase, re.I)
+            if re.match(r"^(?:where|what|how|my)\b", phrase, re.I)
             else []
         )
     return proposals or targets.for_words(phrase, related, reason)

@@ -14,6 +14,7 @@ from memory.extraction.offline import kinds, names, person
 from memory.extraction.offline.interpreter import Fact
 from memory.extraction.offline.rules import (
     ATTRIBUTES,
+    FAMILY,
     FEELINGS,
     IN_STATES,
     LASTING_ING,
@@ -28,6 +29,10 @@ _MEDICINE = re.compile(r"(?:in|ol|ine|am|ide|pril|statin|mab|one|ate)$")
 _SUBJECT = re.compile(r"^(?:i|we|my [\w' ]+? and i)\s+(?P<rest>.+)$", re.IGNORECASE)
 _BE = re.compile(r"^(?:i'm|i am|we're|we are|i've been|i have been)\s+(?P<rest>.+)$", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rf"^my (?P<a>{ATTRIBUTES})(?:'s| is| are) (?P<v>.+)$", re.IGNORECASE)
+# "my address is 14 Elm Street", "my ex is named Chris", "my favorite film is Paddington 2".
+_OWN_VALUE = re.compile(
+    r"^my (?P<a>[\w'-]+(?: [\w'-]+){0,2}) (?P<be>is|are) (?:named |called )?(?P<v>.+)$", re.IGNORECASE
+)
 _NEGATION = re.compile(r"\b(?:not|no|never|nothing|cannot)\b|n't\b", re.IGNORECASE)
 _ADVERBS = set(
     """just also still really actually usually mostly finally recently honestly literally totally
@@ -47,9 +52,18 @@ def fact(clause: str) -> Fact | None:
         attribute = names.key(m["a"]).replace("time_zone", "timezone")
         value = names.trim(m["v"])
         head = value.lower().split()[0] if value else ""
-        if not head or head in names.PRONOUNS or head in FEELINGS or head.endswith("ing"):
-            return None
+        if (
+            not head
+            or head in names.PRONOUNS
+            or head in FEELINGS
+            or head.endswith("ing")
+            or head in _PREPOSITIONS
+        ):
+            return None  # "my car's on its last legs": how the thing is, not which it is
         return _fact(f"User's {m['a'].lower()} is {value}.", value, attribute, f"{attribute}_is")
+    if (m := _OWN_VALUE.match(text)) and _named_value(m["a"], m["v"], "named" in text or "called" in text):
+        attribute, value = m["a"].lower(), names.trim(m["v"].split("(")[0]) or m["v"]
+        return _fact(f"User's {attribute} {m['be'].lower()} {value}.", value, names.key(attribute), "has")
     if m := _BE.match(text):
         return _being(text, m["rest"])
     if m := _SUBJECT.match(text):
@@ -102,6 +116,22 @@ def _being(text: str, rest: str) -> Fact | None:
     elif any(w.lower() in FEELINGS for w in words):
         return None
     return _fact(person.third_person(text), value or first, None, "is")
+
+
+def _named_value(attribute: str, value: str, named: bool) -> bool:
+    """A value worth keeping as the user's own: named or numbered ("14 Elm Street", "Chris"), short, not
+    a state ("on its last legs", "moving to Glasgow"); after "favorite", any short value ("my favorite
+    pokemon is gengar"). Of a relative, only the name ("my ex is named Chris", not "my son is 5")."""
+    words, about = value.split(), attribute.lower().split()
+    if not words or len(words) > 5 or words[0].lower() in _PREPOSITIONS | names.PRONOUNS | FEELINGS:
+        return False
+    if words[0].lower().endswith("ing") or _PREPOSITIONS & set(about):
+        return False
+    if re.fullmatch(FAMILY, about[-1], re.I) and not named:
+        return False
+    if attribute.lower().startswith("favorite"):
+        return True
+    return any(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def _life_event(text: str) -> bool:

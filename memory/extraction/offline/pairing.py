@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from memory.extraction import ProposedFact
-from memory.extraction.offline import changes, kinds, targets
+from memory.extraction.offline import changes, kinds, parse, targets
 from memory.extraction.offline.clauses import Clause, Mood
 from memory.types import Event, MemoryItem, MemoryType
 
@@ -27,6 +27,7 @@ Made = list[tuple[Clause, list[ProposedFact]]]
 def pair(made: Made, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
     """The proposals of a turn (clause by clause), each ended held fact paired with its replacement."""
     proposals = [p for _, found in made for p in found]
+    taken: set[str] = set()  # values already named as a replacement
     for clause, found in made:
         for gone in [p for p in found if p.event == Event.DELETE and p.target in ids]:
             if gone not in proposals:
@@ -46,6 +47,9 @@ def pair(made: Made, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
                         proposals.remove(fact)
                 continue
             added = _replacing_add(held, clause, made, proposals)
+            if added is None and (update := _marked_update(gone, clause, made, ids, taken)):
+                proposals[proposals.index(gone)] = update  # "ditched windows, on linux mint now"
+                continue
             if added is not None:
                 fact, sure = added
                 proposals[proposals.index(fact)] = fact.model_copy(
@@ -94,6 +98,64 @@ def _successor(held: MemoryItem, ended: Clause, made: Made) -> tuple[str, list[P
             continue
         if _same_kind(value, held.text) or _same_kind(clause.text, held.text):  # "a gym called X"
             return value, found, changes.SURE_CHANGE
+    return None
+
+
+# Moods in which a clause states nothing: it can name no replacement.
+_SAYS_NOTHING = (
+    Mood.QUESTION,
+    Mood.HYPOTHETICAL,
+    Mood.POSSIBILITY,
+    Mood.PLAN,
+    Mood.QUOTE,
+    Mood.REQUEST,
+    Mood.IDIOM,
+)
+_MARKERS = re.compile(r"\b(?:now|instead|these days|nowadays|for me|full[- ]time|only|too|mostly)\b", re.I)
+_VALUE_LEAD = re.compile(
+    r"^(?:(?:i'm|i am|i|it's|it is|we're|we are|we)\s+)?(?:using\s+)?"
+    r"(?:(?:on|at|with|using|got|get|have|use|switched to|moved to|to|into)\s+)?(?:(?:a|an|the)\s+)?",
+    re.I,
+)
+_PREPOSITIONS = {"in", "at", "on", "with", "for", "from", "to", "into", "of", "by", "about"}
+_VALUE_END = re.compile(r"\s+(?:in|at|for|with|on|from|because|since|and|but|so)\b.*$", re.I)
+
+
+def _marked_update(
+    gone: ProposedFact, ended: Clause, made: Made, ids: dict[str, MemoryItem], taken: set[str]
+) -> ProposedFact | None:
+    """The ended fact with its value swapped for the one the turn has "now", when the fact keeps its verb
+    ("User works at Keg." -> "User works at wine bar."; "User vapes." has no value to swap)."""
+    value = _marked_value(ended, made)
+    if value is None or value.lower() in taken or gone.target is None:
+        return None
+    sure = min(targets.LIKELY, gone.confidence or 1.0)
+    update = changes.replace(gone.target, ended.text, value, ended.lowercase, ids, sure)
+    if (update.text or "").split()[:2] != ids[gone.target].text.split()[:2]:
+        return None
+    taken.add(value.lower())
+    return update
+
+
+def _marked_value(ended: Clause, made: Made) -> str | None:
+    """The thing the turn names as what the user has "now" or "instead", in a clause that made nothing
+    else of it ("ditched windows, on linux mint full time now"; "used to be a leafs fan but these days
+    it's the Canucks"; "canceled netflix and got Disney+ instead"): a noun, never a state ("unemployed")."""
+    parts = []
+    tail = re.search(r"\b(?:but|and)\s+(?P<rest>.+)$", ended.text, re.I)
+    if tail and _MARKED.search(tail["rest"]):
+        parts.append(tail["rest"])
+    parts += [c.text for c, found in made if c is not ended and not found and c.mood not in _SAYS_NOTHING]
+    for part in parts:
+        if not _MARKED.search(part):
+            continue
+        value = _VALUE_LEAD.sub("", " ".join(_MARKERS.sub(" ", part).split()))
+        value = _VALUE_END.sub("", value).strip(" .,!")
+        first = value.split()[0].lower() if value else ""
+        if first.endswith("ing") or first in _PREPOSITIONS or len(value.split()) > 4:
+            continue  # "cooking at a restaurant", "in an apartment": another fact, not the held one's value
+        if parse.names_a_thing(value):
+            return value
     return None
 
 

@@ -92,6 +92,14 @@ def is_past_verb(clause: str, verb: str) -> bool:
     return False
 
 
+def names_a_thing(phrase: str) -> bool:
+    """Whether ``phrase`` ends in a noun or a name ("linux mint", "the Canucks", "Disney+"), not a state
+    or a feeling ("unemployed", "so much happier") or a pronoun. Read as the object of "I have", where
+    a bare "pc" is a noun, not a verb."""
+    words = [t for t in _parse(f"I have {phrase}")[2:] if any(c.isalnum() for c in t.text)]
+    return bool(words) and words[-1].pos_ in {"NOUN", "PROPN"} and not any(t.pos_ == "PRON" for t in words)
+
+
 _NAMED = {"GPE", "LOC", "ORG", "FAC", "PERSON", "NORP", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "EVENT"}
 _PLACE_PREPOSITIONS = {"in", "at", "from", "to", "near"}
 _LOWER_AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|for|with)\s+[a-z]")

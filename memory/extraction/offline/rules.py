@@ -20,11 +20,11 @@ class Rule:
     slot: str | None
     relation: str | None
     value: str = (
-        "phrase"  # place | home | name | phrase | list | job | trait | number | language | raw | field
+        "phrase"  # place | home | name | phrase | list | job | role | trait | number | language | raw | field
     )
 
 
-_FAMILY = (
+FAMILY = (
     r"wife|husband|partner|girlfriend|boyfriend|fianc[eé]e?|son|daughter|mom|mother|dad|father|brother|"
     r"sister|dog|cat|puppy|kitten|boss|manager|best friend|roommate"
 )
@@ -151,6 +151,14 @@ RULES: list[Rule] = [
         "place",
     ),
     Rule(
+        r"\bi (?:work|am working|'m working|got a job|have a job|found a job) as an? (?P<v>[\w -]+?)"
+        r"(?= (?:at|for|in|with|on|since|and)\b|$)",
+        "User works as {a}.",
+        "job_title",
+        "works_as",
+        "role",
+    ),
+    Rule(
         r"\bi (?:work as|am working as|'m working as|got a job as|became|got promoted to|was promoted to) "
         r"(?P<v>.+?)(?= (?:at|for|in|with|on) |$)",
         "User works as {a}.",
@@ -193,14 +201,14 @@ RULES: list[Rule] = [
     ),
     # Family and pets.
     Rule(
-        rf"\b(?i:my) (?P<r>(?i:{_FAMILY})) (?P<v>{_NAME})",
+        rf"\b(?i:my) (?P<r>(?i:{FAMILY})) (?P<v>{_NAME})",
         "User's {r} is named {v}.",
         "{f}",
         "has_{r}",
         "name",
     ),
     Rule(
-        rf"\bmy (?P<r>{_FAMILY})(?:'s name is| is (?:named|called)| named | called )(?P<v>.+)",
+        rf"\bmy (?P<r>{FAMILY})(?:'s name is| is (?:named|called)| named | called )(?P<v>.+)",
         "User's {r} is named {v}.",
         "{f}",
         "has_{r}",

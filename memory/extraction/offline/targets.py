@@ -115,22 +115,24 @@ def content(text: str) -> set[str]:
     return {stem(w) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
 
 
-def about(phrase: str, related: dict[str, MemoryItem]) -> str | None:
-    """The one held fact ``phrase`` is about: sharing most content words with it, and more than any other
-    (none shared, or a tie: None)."""
-    ranked = ranked_about(phrase, related)
+def about(phrase: str, related: dict[str, MemoryItem], kind: MemoryType = MemoryType.SEMANTIC) -> str | None:
+    """The one held fact (or rule) ``phrase`` is about: sharing most content words with it, and more than
+    any other (none shared, or a tie: None)."""
+    ranked = ranked_about(phrase, related, kind)
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]
 
 
-def ranked_about(phrase: str, related: dict[str, MemoryItem]) -> list[tuple[str, int]]:
+def ranked_about(
+    phrase: str, related: dict[str, MemoryItem], kind: MemoryType = MemoryType.SEMANTIC
+) -> list[tuple[str, int]]:
     """Held facts sharing content words with ``phrase``, most shared first (ties in the shown order)."""
     want = content(phrase)
     scored = [
         (sid, len(want & content(item.text)))
         for sid, item in related.items()
-        if item.type == MemoryType.SEMANTIC and item.valid_to is None
+        if item.type == kind and item.valid_to is None
     ]
     return sorted((s for s in scored if s[1] > 0), key=lambda s: -s[1])
 

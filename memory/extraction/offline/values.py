@@ -24,9 +24,14 @@ _JOBS = set(
     professor programmer psychiatrist psychologist realtor receptionist recruiter reporter researcher
     salesman saleswoman scientist secretary singer soldier student supervisor surgeon tailor teacher
     technician tech therapist trainer translator tutor veterinarian vet waiter waitress welder writer
-    youtuber streamer paramedic housewife homemaker retiree sailor dev sre pm""".split()
+    youtuber streamer paramedic housewife homemaker retiree sailor dev sre pm worker porter server
+    associate coordinator owner operator handler carer caregiver aide attendant consultant rn cna lpn
+    emt medic trucker contractor inspector dispatcher adjuster underwriter estimator foreman
+    apprentice""".split()
 )
-_JOB_SUFFIX = re.compile(r"(?:ologist|ician|ographer|ineer|iatrist|smith|wright)$")
+_JOB_SUFFIX = re.compile(r"(?:ologist|ician|ographer|ineer|iatrist|smith|wright|\w{3}ist)$")
+# Words in -ist that name no occupation.
+_NOT_JOBS = {"assist", "insist", "persist", "resist", "exist", "consist", "twist", "wrist", "checklist"}
 _NOT_TRAIT_START = {
     "bit",
     "little",
@@ -78,7 +83,7 @@ def _strip_article(value: str) -> str:
 
 def is_job(value: str) -> bool:
     last = value.lower().split()[-1] if value.split() else ""
-    return last in _JOBS or bool(_JOB_SUFFIX.search(last))
+    return last in _JOBS or (bool(_JOB_SUFFIX.search(last)) and last not in _NOT_JOBS)
 
 
 def read(kind: str, raw: str, lowercase: bool) -> list[str]:
@@ -100,6 +105,12 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
     if kind == "job":
         value = _strip_article(names.trim(raw))
         if not value or len(value.split()) > 4 or not is_job(value):
+            return []
+        return [value]
+    if kind == "role":  # named a job by its construction ("I work as a dental hygienist")
+        value = _strip_article(names.trim(raw))
+        words = value.lower().split()
+        if not words or len(words) > 4 or any(w in names.PRONOUNS for w in words):
             return []
         return [value]
     if kind == "trait":
