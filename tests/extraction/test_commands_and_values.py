@@ -70,3 +70,17 @@ def test_a_thing_named_with_now_replaces_what_ended_but_a_state_or_another_activ
     memory.add("I do CrossFit five days a week.", user_id="w")
     result = memory.add("stopped going to crossfit. swimming laps instead", user_id="w")
     assert not any("Laps" in (op.new_text or "") for op in result.by_event(Event.UPDATE))
+
+
+def test_an_email_is_one_value_and_forgotten_by_name(memory):
+    memory.add("my email is lena.k@example.org", user_id="u")
+    assert facts(memory) == ["User's email is lena.k@example.org."]
+    memory.add("forget my email", user_id="u")
+    assert facts(memory) == []
+
+
+def test_stop_with_the_thing_a_rule_asks_for_ends_it(memory):
+    memory.add("from now on answer in bullet points with me", user_id="u")
+    result = memory.add("you can stop with the bullet points now", user_id="u")
+    assert [op.old_text for op in result.by_event(Event.DELETE)] == ["Answer in bullet points with me."]
+    assert rules(memory) == []

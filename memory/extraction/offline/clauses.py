@@ -183,7 +183,7 @@ _ELIDED = [
 ]
 # "My address is 14 Elm Street", "my ex is named Chris": a named or numbered value of the user's own.
 _MY_VALUE = re.compile(
-    r"^[Mm]y [\w'-]+(?: [\w'-]+){0,2} (?:is|are) (?:named |called )?(?=[^,]*?(?:\b[A-Z]|\d))"
+    r"^[Mm]y [\w'-]+(?: [\w'-]+){0,2} (?:is|are) (?:named |called )?(?=[^,]*?(?:\b[A-Z]|\d|\w@\w))"
 )
 _NO_LONGER = re.compile(
     r"^(?:don't|do not) (?:need|have|own|wear|eat|drink|smoke|play|use|take|work|live|drive|do|go)\b"
@@ -222,8 +222,9 @@ def normalise(text: str) -> str:
 
 
 def sentences(text: str) -> list[tuple[str, str]]:
-    """(sentence, terminator) pairs; abbreviations like "St." do not end a sentence."""
-    protected = _ABBREV.sub(lambda m: m.group(1) + "\x00 ", text)
+    """(sentence, terminator) pairs; abbreviations like "St." and a dot inside a word ("lena.k@example.org",
+    "v2.1") do not end a sentence."""
+    protected = re.sub(r"(?<=\w)\.(?=\w)", "\x00", _ABBREV.sub(lambda m: m.group(1) + "\x00 ", text))
     out = []
     for m in _SENTENCE.finditer(protected):
         chunk = m.group(0).replace("\x00", ".").strip()

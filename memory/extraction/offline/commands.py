@@ -26,7 +26,7 @@ _FORGET_WRAPPING = re.compile(
     re.IGNORECASE,
 )
 # "stop calling me Sunny", "you can stop answering in French": the end of a standing rule.
-_STOP_RULE = re.compile(r"^stop (?P<v>\w+ing\b.+)$", re.IGNORECASE)
+_STOP_RULE = re.compile(r"^stop (?:with )?(?P<v>(?:\w+ing|the)\b.+)$", re.IGNORECASE)
 _REMEMBER = re.compile(r"^(?:remember|note|keep in mind)(?: that)?\s+(?P<v>.+)$", re.IGNORECASE)
 _RULE = re.compile(
     r"^(?:from now on\s*|going forward\s*|in (?:the )?future\s*)?(?:please\s+)?"

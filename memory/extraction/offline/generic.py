@@ -131,7 +131,7 @@ def _named_value(attribute: str, value: str, named: bool) -> bool:
         return False
     if attribute.lower().startswith("favorite"):
         return True
-    return any(w[:1].isupper() or w[:1].isdigit() for w in words)
+    return any(w[:1].isupper() or w[:1].isdigit() or "@" in w for w in words)
 
 
 def _life_event(text: str) -> bool:
