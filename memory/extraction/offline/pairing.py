@@ -125,7 +125,7 @@ def _marked_update(
     gone: ProposedFact, ended: Clause, made: Made, ids: dict[str, MemoryItem], taken: set[str]
 ) -> ProposedFact | None:
     """The ended fact with its value swapped for the one the turn has "now", when the fact keeps its verb
-    ("User works at Keg." -> "User works at wine bar."; "User vapes." has no value to swap)."""
+    ("User uses Windows." -> "User uses Linux Mint."; "User vapes." has no value to swap)."""
     value = _marked_value(ended, made)
     if value is None or value.lower() in taken or gone.target is None:
         return None
