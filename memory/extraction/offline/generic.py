@@ -51,14 +51,7 @@ def fact(clause: str) -> Fact | None:
     if m := _ATTRIBUTE.match(text):
         attribute = names.key(m["a"]).replace("time_zone", "timezone")
         value = names.trim(m["v"])
-        head = value.lower().split()[0] if value else ""
-        if (
-            not head
-            or head in names.PRONOUNS
-            or head in FEELINGS
-            or head.endswith("ing")
-            or head in _PREPOSITIONS
-        ):
+        if _no_value(value):
             return None  # "my car's on its last legs": how the thing is, not which it is
         return _fact(f"User's {m['a'].lower()} is {value}.", value, attribute, f"{attribute}_is")
     if (m := _OWN_VALUE.match(text)) and _named_value(m["a"], m["v"], "named" in text or "called" in text):
@@ -118,14 +111,19 @@ def _being(text: str, rest: str) -> Fact | None:
     return _fact(person.third_person(text), value or first, None, "is")
 
 
+def _no_value(value: str) -> bool:
+    """Whether what follows "my X is" says how things are rather than which value: nothing, a pronoun, a
+    feeling, an -ing verb or a preposition first ("on its last legs", "moving to Glasgow")."""
+    head = value.lower().split()[0] if value.split() else ""
+    return not head or head in names.PRONOUNS | FEELINGS | _PREPOSITIONS or head.endswith("ing")
+
+
 def _named_value(attribute: str, value: str, named: bool) -> bool:
     """A value worth keeping as the user's own: named or numbered ("14 Elm Street", "Chris"), short, not
     a state ("on its last legs", "moving to Glasgow"); after "favorite", any short value ("my favorite
     pokemon is gengar"). Of a relative, only the name ("my ex is named Chris", not "my son is 5")."""
     words, about = value.split(), attribute.lower().split()
-    if not words or len(words) > 5 or words[0].lower() in _PREPOSITIONS | names.PRONOUNS | FEELINGS:
-        return False
-    if words[0].lower().endswith("ing") or _PREPOSITIONS & set(about):
+    if _no_value(value) or len(words) > 5 or _PREPOSITIONS & set(about):
         return False
     if re.fullmatch(FAMILY, about[-1], re.I) and not named:
         return False
