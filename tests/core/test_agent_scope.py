@@ -12,8 +12,9 @@ from memory.types import MemoryInput
 
 A, B = "shop-bot", "bank-bot"
 CUSTOMERS = {"c1": A, "c2": A, "c3": B}
+# The order number checked for leaks carries letters that are not hex digits: no random id can spell it.
 SAID = {
-    "c1": "My order number is 4471 and the blender arrived broken.",
+    "c1": "My order number is QX-4471 and the blender arrived broken.",
     "c2": "My order number is 9902 and the kettle leaks.",
     "c3": "My card number ends in 5150 and it was declined.",
 }
@@ -127,7 +128,7 @@ def test_export_and_import_stay_in_their_scope(shop):
     assert {m["scope"] for m in mine["memories"]} == {"user"} and "returns" not in str(mine).lower()
     playbook = shop.export(agent_id=A, scope="agent")
     assert {m["agent_id"] for m in playbook["memories"]} == {A}
-    assert "replacement" in str(playbook) and "4471" not in str(playbook)
+    assert "replacement" in str(playbook) and "QX-4471" not in str(playbook)
     # A customer importing the agent's export gets copies of their own; the agent's stay as they were.
     n = shop.import_(playbook, user_id="c3")
     assert n == len(playbook["memories"])
@@ -244,11 +245,11 @@ def test_cli_takes_agent_alone_for_the_agent_shared_memory(tmp_path, capsys):
         return code, out.out, out.err
 
     assert cli("add", "--agent", A, "Always offer a replacement before a refund.")[0] == 0
-    assert cli("add", "--user", "c1", "--agent", A, "My order number is 4471.")[0] == 0
+    assert cli("add", "--user", "c1", "--agent", A, "My order number is QX-4471.")[0] == 0
     code, out, _ = cli("list", "--user", "c1", "--agent", A)
-    assert code == 0 and "(agent) Always offer a replacement" in out and "4471" in out
+    assert code == 0 and "(agent) Always offer a replacement" in out and "QX-4471" in out
     code, out, _ = cli("list", "--agent", A)
-    assert "replacement" in out and "4471" not in out
+    assert "replacement" in out and "QX-4471" not in out
     code, _, err = cli("list")
     assert code == 1 and "--agent alone" in err
     rule_id = cli("list", "--agent", A)[1].split()[0]
