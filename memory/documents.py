@@ -221,7 +221,7 @@ class Documents:
         user_id = check_owner(user_id)
         items = [item_from_input(e, user_id, self._max_text_chars) for e in entries]
         since = self._epoch(user_id)
-        vectors = self._stores.embedder.embed([i.text for i in items]) if items else []
+        vectors = self._stores.embed([i.text for i in items])
         with self._writing(user_id, since) as uow:
             if uow is None:
                 return []

@@ -182,7 +182,7 @@ def write_imported(
     user_id = check_owner(user_id)
     if is_agent_owner(user_id):
         items = [i.model_copy(update={"agent_id": agent_of(user_id)}) for i in items]
-    vectors = stores.embedder.embed([i.text for i in items]) if items else []
+    vectors = stores.embed([i.text for i in items])
     with writing(user_id) as uow:
         assert uow is not None
         owned = {

@@ -12,6 +12,7 @@ from typing import Any
 from memory.agent_scope import Scope, agent_of, check_agent
 from memory.checks import check_id, check_text, is_question, normalise_messages
 from memory.config import MemoryConfig
+from memory.embeddings.parts import embed_texts
 from memory.errors import InvalidInputError
 from memory.extraction import Extraction, Extractor, Turn
 from memory.llm.usage import recording, summarise
@@ -140,7 +141,7 @@ class Remembering:
             earlier = self._earlier_turns(turn)
             if earlier:
                 episode.metadata[INDEX_CONTEXT] = earlier
-            vector = self._embedder.embed([episode.text])
+            vector = embed_texts(self._embedder, [episode.text])
             with self._writing(turn.user_id, since) as uow:
                 if uow is None:
                     return AddResult(warnings=[DELETED_MEANWHILE], extractor="none")
@@ -221,7 +222,7 @@ class Remembering:
             entries = [_agent_entry(e, agent_of(user_id) or "") for e in entries]
         items = [item_from_input(e, user_id, self._config.max_text_chars) for e in entries]
         since = self._epoch(user_id)
-        vectors = self._embedder.embed([i.text for i in items]) if items else []
+        vectors = embed_texts(self._embedder, [i.text for i in items])
         with self._writing(user_id, since) as uow:
             if uow is None:
                 return []

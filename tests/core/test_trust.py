@@ -12,6 +12,7 @@ import uuid
 import pytest
 
 from memory import Memory, MemoryConfig
+from memory.embeddings.parts import embed_texts
 from memory.errors import InvalidInputError, IsolationError, NotFoundError, StoreError
 from memory.stores.base import ScopeFilter
 from memory.types import Event, MemoryItem, MemoryType
@@ -59,7 +60,7 @@ def test_the_store_itself_refuses_to_write_over_another_users_point(memory):
     secret = fact_of(memory, "alice", "User lives in Paris.")
     forged = secret.model_copy(update={"user_id": "bob", "text": "hijacked"})
     with pytest.raises(IsolationError):
-        memory._vectors.upsert([forged], memory.embedder.embed([forged.text]))
+        memory._vectors.upsert([forged], embed_texts(memory.embedder, [forged.text]))
     assert memory.get(secret.id, user_id="alice").text == "User lives in Paris."
 
 
