@@ -13,6 +13,7 @@ import re
 from datetime import datetime
 
 from memory.embeddings import Embedder
+from memory.embeddings.parts import embed_texts
 from memory.extraction import Extraction, ProposedFact, Turn, short_ids
 from memory.questions import ask
 from memory.stores.base import ScopeFilter, VectorStore
@@ -240,7 +241,10 @@ class Reconciler:
 
     def _near_duplicate(self, turn: Turn, kind: MemoryType, text: str) -> MemoryItem | None:
         scope = self._scope(turn, types=[kind])
-        dense, _ = self._vectors.search(self._embedder.embed_query(text), None, scope, 1)
+        # The vector the store would keep for this text (a long one's is its sentences' mean), so the
+        # same text again scores 1.0 against what was stored.
+        vector = embed_texts(self._embedder, [text])[0].dense
+        dense, _ = self._vectors.search(vector, None, scope, 1)
         if dense and dense[0].score >= self._dedupe:
             found = self._vectors.get([dense[0].id], scope)
             return found[0] if found else None

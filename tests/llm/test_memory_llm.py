@@ -122,3 +122,19 @@ def test_invented_ids_and_other_users_ids_are_refused(mem, server):
     # m1 was a real memory shown to the model (u's own), so that DELETE is the only change allowed.
     changed = [o for o in result.operations if o.type != MemoryType.EPISODIC and o.event != Event.NONE]
     assert all(o.event == Event.DELETE and o.old_text == "User likes tea." for o in changed)
+
+
+def test_a_long_fact_told_again_is_not_stored_twice(mem, server):
+    fact = (  # several sentences on several things: its stored vector is the mean of theirs
+        "User works long hours and the quarterly report is due on Friday. "
+        "User's manager keeps moving the deadlines around. "
+        "User painted a sunset over the lake last weekend."
+    )
+    server.responder = lambda body: {"operations": [op("ADD", fact)]}
+    first = mem.add(
+        "I volunteer at the shelter on Saturdays, three years now; fostering next spring!", user_id="u"
+    )
+    again = mem.add("Like I said, Saturdays at the shelter, three years, fostering in spring.", user_id="u")
+    facts = [o for o in first.operations + again.operations if o.type == MemoryType.SEMANTIC]
+    assert [o.event for o in facts] == [Event.ADD, Event.NONE]
+    assert [m.text for m in mem.get_all(user_id="u", types=[MemoryType.SEMANTIC])] == [fact]
