@@ -30,7 +30,7 @@ _STOP_RULE = re.compile(r"^stop (?:with )?(?P<v>(?:\w+ing|the)\b.+)$", re.IGNORE
 _REMEMBER = re.compile(r"^(?:remember|note|keep in mind)(?: that)?\s+(?P<v>.+)$", re.IGNORECASE)
 _RULE = re.compile(
     r"^(?:from now on\s*|going forward\s*|in (?:the )?future\s*)?(?:please\s+)?"
-    r"(?P<v>(?:(?:always|never)(?! (?:have|has|had|been|was|were|am|is|are|did|do)\b)|don't ever|do not ever|stop|only|call me|address me as|answer|reply|respond|use|give me|"
+    r"(?P<v>(?:(?:always|never)(?! (?:have|has|had|been|was|were|am|is|are|did|do)\b)|don't ever|do not ever|stop|only (?=(?:use|reply|answer|respond|write|speak|talk|give|show|recommend|suggest|tell|send|include|list|mention|ask|text|email)\b)|call me|address me as|answer|reply|respond|use|give me|"
     r"write|keep|(?:don't|do not) (?:use|call|mention|include|add|write|reply|respond|answer|send|give|show|"
     r"ask|recommend|suggest|bring up|talk about))\b.+)$",
     re.IGNORECASE,

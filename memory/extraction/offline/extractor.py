@@ -22,6 +22,7 @@ from memory.extraction.offline import (
     kinds,
     pairing,
     retraction,
+    substitution,
     targets,
 )
 from memory.extraction.offline.clauses import Mood
@@ -55,6 +56,8 @@ class OfflineExtractor:
             made.append(previous)
         kept = [(c, [p for p in found if p in proposals]) for c, found in made]
         result.facts = _merge(pairing.pair(kept, ids), ids)
+        if not turn.from_document:
+            result.facts = substitution.apply(turn.text, result.facts, ids)
         return result
 
     def _clause(

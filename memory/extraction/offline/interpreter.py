@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from memory.extraction import ProposedFact
-from memory.extraction.offline import names, values
+from memory.extraction.offline import names, person, values
 from memory.extraction.offline.rules import ING, PLAN, PLAN_MOVING, PLAN_VERBS, RULES, SINGLE_FAMILY, Rule
 from memory.types import Event, Relation
 
@@ -56,11 +56,17 @@ def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
     }
     relation = rule.relation.format(**fields) if rule.relation else None
     return Fact(
-        text=rule.template.format(**fields),
+        text=rule.template.format(
+            **{**fields, "v": person.pronouns(value), "a": person.pronouns(fields["a"])}
+        ),
         slot=rule.slot.format(**fields) if rule.slot else None,
         relation=Relation(subject="User", relation=relation, object=value) if relation else None,
         value=value,
     )
+
+
+_NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
+_NEGATIVE_RULE = re.compile(r"not|n'?t\b|never|no longer|can'?t|stand|hate")  # the rule reads the negation
 
 
 def facts(clause: str, lowercase: bool, only_family: bool = False) -> list[Fact]:
@@ -72,6 +78,9 @@ def facts(clause: str, lowercase: bool, only_family: bool = False) -> list[Fact]
         if only_family and rule.slot != "{f}":
             continue
         for match in pattern.finditer(clause):
+            said = clause[match.start() : match.start("v")] + " ".join(match["v"].split()[:1])
+            if _NEGATION.search(said) and not _NEGATIVE_RULE.search(rule.pattern):
+                continue  # "i am NOT becoming a red sox fan": a positive rule read through a negation
             found = values.read(rule.value, match["v"], lowercase)
             span = _span(match, found)
             if not found or any(span[0] < e and s < span[1] for s, e in taken):

@@ -92,6 +92,11 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit()
 
 
+_AFTER_NAME = set(
+    "in at on for since near with by from to downtown now since until till last this these every as".split()
+)
+
+
 def name_span(value: str) -> str:
     """The whole name at the start of ``value``: capitalised words and the connectors between them.
 
@@ -111,7 +116,10 @@ def name_span(value: str) -> str:
         else:
             break
         i += 1
-    if "and" in out and i < len(words) and words[i][:1].islower():
+    # "Google and Anna works at Meta": a lower-case verb after the name means "and" joined two subjects;
+    # a preposition or a time word after it ("Barnes and Noble in the kids section") ends the name.
+    following = words[i].lower().strip(".,!?") if i < len(words) else ""
+    if "and" in out and following[:1].islower() and following not in _AFTER_NAME:
         out = out[: out.index("and")]
     return " ".join(out).strip(_EDGE)
 

@@ -26,6 +26,11 @@ _CONTRACTIONS = [
     (r"^we're\b", "User is"),
     (r"^we've\b", "User has"),
 ]
+# Adverbs between the subject and its verb: "I now train at..." -> "User now trains at...".
+_ADVERBS = (
+    r"just|also|still|really|actually|usually|mostly|now|always|often|sometimes|never|finally|recently|"
+    r"currently|mainly|only|even|already|officially|basically|regularly|occasionally|rarely|generally"
+)
 _PRONOUNS = [
     (r"\bmyself\b", "themselves"),
     (r"\bmine\b", "theirs"),
@@ -70,13 +75,18 @@ def third_person(clause: str) -> str:
                 break
         else:
             if m := re.match(
-                r"^(?:i|we) (?:(?P<adv>just|also|still|really|actually|usually|mostly) )?(?P<verb>[\w-]+)(?P<rest>.*)$",
+                r"^(?:i|we) (?:(?P<adv>" + _ADVERBS + r") )?(?P<verb>[\w-]+)(?P<rest>.*)$",
                 text,
                 re.I,
             ):
                 adv = f"{m['adv']} " if m["adv"] else ""
                 text = f"User {adv}{third_singular(m['verb'], text)}{m['rest']}"
-    head, rest = text[:4], text[4:]
-    for pattern, replacement in _PRONOUNS:
-        rest = re.sub(pattern, replacement, rest, flags=re.I)
+    head, rest = text[:4], pronouns(text[4:])
     return (head + rest).rstrip(" .!?,") + "."
+
+
+def pronouns(text: str) -> str:
+    """The user's own words about themselves said of the user: "my job" -> "their job"."""
+    for pattern, replacement in _PRONOUNS:
+        text = re.sub(pattern, replacement, text, flags=re.I)
+    return text

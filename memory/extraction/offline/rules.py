@@ -462,6 +462,19 @@ LANGUAGES = set(
     hebrew thai vietnamese indonesian malay tagalog swahili persian farsi czech hungarian romanian
     ukrainian catalan irish welsh latin asl sign""".split()
 )
+# Capitalised words that say who someone is, not what they are called: "I'm Deaf", "I'm Canadian".
+IDENTITIES = LANGUAGES | set(
+    """american canadian mexican brazilian argentinian chilean colombian peruvian venezuelan cuban british
+    scottish english irish welsh french german dutch belgian swiss austrian italian spanish portuguese
+    swedish norwegian danish finnish icelandic polish czech slovak hungarian romanian bulgarian greek
+    turkish russian ukrainian serbian croatian bosnian albanian israeli lebanese syrian iraqi iranian
+    egyptian moroccan algerian tunisian nigerian ghanaian kenyan ethiopian somali ugandan south african
+    indian pakistani bangladeshi sri lankan nepali chinese japanese korean vietnamese thai filipino
+    indonesian malaysian singaporean australian kiwi european asian african latino latina latinx hispanic
+    black white native indigenous deaf blind catholic protestant jewish muslim hindu buddhist
+    sikh mormon atheist agnostic pagan gay lesbian bisexual bi queer trans transgender nonbinary
+    non-binary autistic dyslexic""".split()
+)
 # Kinds of value: a new value of the same kind may replace a held one. A single-valued kind is also the
 # slot of a generic fact about it (one phone, one car, one time zone), so the reconciler supersedes it.
 KINDS: dict[str, tuple[bool, set[str]]] = {

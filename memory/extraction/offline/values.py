@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from memory.extraction.offline import kinds, names
-from memory.extraction.offline.rules import LANGUAGES
+from memory.extraction.offline.rules import IDENTITIES, LANGUAGES
 
 _JOBS = set(
     """accountant actor actress administrator analyst architect artist assistant attorney auditor baker
@@ -100,6 +100,8 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
         if len(value) > 3 and value.isupper():  # "I'M ENGAGED": shouting, not a name
             return []
         if not value or value.lower() in _NOT_NAMES or value.lower() in names.PRONOUNS:
+            return []
+        if value.lower() in IDENTITIES:  # "I'm Deaf", "I'm Canadian": who the user is, not a name
             return []
         return [value[:1].upper() + value[1:]]
     if kind == "job":

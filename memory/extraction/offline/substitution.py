@@ -1,0 +1,167 @@
+"""A held value swapped for a new one, read across a whole sentence: "we relocated from salt lake city to
+boise", "left kaiser for Sutter Health", "guitar's out, cello's in", "its PwC not Deloitte", "new job:
+Siemens", "my new number is 555-0199".
+
+Each reading is anchored on what the user already told: the old value must name one held fact (or, for
+"new X", the topic X must), so a sentence that only looks like a change ("drove from Boston to NYC",
+"my sister moved from Leeds to York") changes nothing unless it is the user's own and names the held
+value with a verb that says the value changed. Questions, plans, hypotheticals, possibilities, quotes and
+requests never change a fact; the turn is still kept as an episode by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.extraction import ProposedFact
+from memory.extraction.offline import changes, clauses, names, targets
+from memory.extraction.offline.clauses import Mood
+from memory.extraction.offline.rules import TOPICS
+from memory.types import Event, MemoryItem
+
+_NOT_ASSERTED = {
+    Mood.QUESTION,
+    Mood.HYPOTHETICAL,
+    Mood.POSSIBILITY,
+    Mood.PLAN,
+    Mood.QUOTE,
+    Mood.REQUEST,
+    Mood.IDIOM,
+}
+_VALUE = r"[\w&'./+-]+(?: [\w&'./+-]+){0,3}?"
+# Who may say a change of their own: the user, "we", or the user with someone ("my wife and i").
+# A clause starts at the sentence's start or after a comma, a semicolon or a joining word.
+_OWN = (
+    r"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\bso )|(?<=\bthen )|(?<=\bbut ))"
+    r"(?:(?:so|and|but|ok|okay|well|also|then|oh|anyway|big update|update|news)[,:!]?\s+)*"
+    r"(?:(?P<who>i|we|i've|we've|i have|we have|(?:my |our )?\w+ and i|me and (?:my )?\w+)\s+)?"
+    r"(?:just |recently |finally |also |officially |have |had )?"
+)
+_FROM_TO = re.compile(
+    _OWN + r"(?:moved|relocated|transferred|switched|changed|upgraded|downgraded|converted|shifted)\b"
+    r"(?: [\w' ]{1,30}?)? (?:from|out of) (?:the |my |our |a |an )?(?P<x>"
+    + _VALUE
+    + r") (?:to|into|over to) "
+    r"(?:the |a |an |my |our )?(?P<y>" + _VALUE + r")(?=$|[,;]| (?:in|on|at|last|this|since|because|"
+    r"and|but|so|which|after|before|a|about|back)\b)",
+    re.IGNORECASE,
+)
+_FOR = re.compile(
+    _OWN + r"(?:traded|swapped|exchanged|replaced|ditched|left|sold|quit|dropped)(?: in)? "
+    r"(?:the |my |our |a |an )?(?P<x>" + _VALUE + r") (?:for|with) (?:a |an |the )?(?P<y>" + _VALUE + r")"
+    r"(?=$|[,;]| (?:in|on|at|last|this|since|because|and|but|so|which|after|before|now|a|about)\b)",
+    re.IGNORECASE,
+)
+_OUT_IN = re.compile(
+    r"(?:^|[,:;] ?)(?P<x>"
+    + _VALUE
+    + r")(?:'s| is| are) out[,;]? (?:and )?(?P<y>"
+    + _VALUE
+    + r")(?:'s| is| are) in\b"
+    r"|out with (?:the |my )?(?P<x2>" + _VALUE + r"),? in with (?:the |a |an )?(?P<y2>" + _VALUE + r")\b",
+    re.IGNORECASE,
+)
+_CORRECTED = re.compile(
+    r"(?:^|\b(?:no|wait|sorry|oops|actually)[,!]? )(?:it'?s|its|it is|i'?m|im|i am|i work at|i live in) "
+    r"(?:actually |really )?(?:a |an |the )?(?P<y>" + _VALUE + r"),? (?:now,? )?not (?:a |an |the |at |in )?"
+    r"(?P<x>" + _VALUE + r")(?=$|[,;!]| (?:anymore|any more|lol|haha|i|my|sorry)\b)",
+    re.IGNORECASE,
+)
+_NEW = re.compile(
+    r"(?:^|^(?:so|and|also|oh|ok|okay|update)[,:]? |\b(?:my|our) )new (?P<what>[a-z]+(?: [a-z]+)?)"
+    r"(?::| is|'s| =) (?:a |an |the |at |in )?(?P<y>[^,;!?]+?)(?=$|[,;!?]| (?:and|but|so|lol|haha|btw)\b)",
+    re.IGNORECASE,
+)
+# Not a value: a reason, a price, a time ("quit my job for my health", "sold it for $300").
+_NO_VALUE = re.compile(
+    r"^(?:my|his|her|their|our|your|it|that|this|them|him|good|now|a while|reasons?|health|family|"
+    r"personal|free|cash|money|less|more|\$|\d+ ?(?:bucks|dollars|euros|pounds|k)\b)",
+    re.IGNORECASE,
+)
+
+
+def updates(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """The UPDATEs a turn's sentences make of held facts, one per held fact at most."""
+    found: dict[str, ProposedFact] = {}
+    lowercase = text == text.lower()
+    for sentence, end in clauses.sentences(_plain(text)):
+        if end.startswith("?"):
+            continue
+        for sid, old, new in _swaps(sentence, related):
+            if sid not in found and new.lower() not in related[sid].text.lower():
+                found[sid] = changes.replace(sid, old, new, lowercase, related)
+    return list(found.values())
+
+
+def apply(text: str, proposals: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """``proposals`` with the turn's substitutions in place of whatever else was read about the same held
+    facts or new values (an ending of the old value, the new value as a plain fact)."""
+    found = updates(text, related)
+    if not found:
+        return proposals
+    changed = {u.target for u in found}
+    new_words = [targets.content(u.entities[0]) for u in found if u.entities]
+    kept = [
+        p
+        for p in proposals
+        if p.target not in changed
+        and not (p.event == Event.ADD and any(w and w <= targets.content(p.text or "") for w in new_words))
+    ]
+    return kept + found
+
+
+def _plain(text: str) -> str:
+    """The turn with straight quotes and emoji as sentence ends (the clause splitter's normalisation
+    would also break "new job: Siemens" at its colon)."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return clauses.EMOJI.sub(". ", text)
+
+
+def _moods(sentence: str) -> set[Mood]:
+    return {c.mood for c in clauses.split(sentence)}
+
+
+def _swaps(sentence: str, related: dict[str, MemoryItem]) -> list[tuple[str, str, str]]:
+    """(held fact, old value, new value) for each substitution the sentence states."""
+    out = []
+    moods = _moods(sentence)
+    if moods & _NOT_ASSERTED:
+        return []
+    for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED):
+        for m in pattern.finditer(sentence):
+            old, new = m.group("x") or m.groupdict().get("x2"), m.group("y") or m.groupdict().get("y2")
+            if not old or not new:
+                continue
+            if Mood.THIRD_PARTY in moods and "who" in m.groupdict() and not m["who"]:
+                continue  # "Priya on my team moved from Denver to Boston": someone else's change
+            new = names.trim(new) or new
+            sid = targets.about(old, related)
+            if sid is None or _NO_VALUE.match(new) or not targets.content(new):
+                continue
+            if targets.content(new) <= targets.content(old):
+                continue
+            out.append((sid, old, new))
+    for m in _NEW.finditer(sentence):
+        new = names.trim(m["y"]) or m["y"]
+        sid = targets.about(m["what"], related) or _by_topic(m["what"], related)
+        if sid is None or _NO_VALUE.match(new) or not targets.content(new):
+            continue
+        old = _held_value(related[sid].text)
+        if old:
+            out.append((sid, old, new))
+    return out
+
+
+def _by_topic(what: str, related: dict[str, MemoryItem]) -> str | None:
+    """The held fact of the slot a topic word names ("job" -> the employer)."""
+    for pattern, slot in TOPICS.items():
+        if re.search(pattern, what, re.I):
+            holders = [sid for sid, m in related.items() if m.slot == slot and m.valid_to is None]
+            return holders[0] if len(holders) == 1 else None
+    return None
+
+
+def _held_value(text: str) -> str:
+    """The value a held fact names: its capitalised or numbered words after the subject."""
+    tokens = [t.strip(".,!?") for t in text.split()[1:]]
+    return " ".join(t for t in tokens if t[:1].isupper() or any(ch.isdigit() for ch in t))

@@ -1,0 +1,41 @@
+"""Details of a sentence that change what is stored, on a real Memory (real stores): a name's inner "and",
+who the user is versus what they are called, an adverb before the verb, a negation before a positive
+reading, the user's "my" said of the user, and a fragment that is no instruction."""
+
+from __future__ import annotations
+
+import pytest
+
+from memory.types import MemoryType
+
+
+def stored(memory, user: str = "u") -> list[str]:
+    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        ("I work at Barnes and Noble in the kids section", ["User works at Barnes and Noble."]),
+        ("I'm Deaf and I use ASL", ["User is Deaf.", "User uses ASL."]),
+        ("I'm Canadian and I love hockey", ["User is Canadian.", "User loves hockey."]),
+        ("I'm Julian, nice to meet you", ["User's name is Julian."]),
+        (
+            "I now train at a CrossFit box near my office instead of the Y.",
+            ["User now trains at a CrossFit box near their office instead of the Y."],
+        ),
+        ("don't get me wrong, I love my job, it's just a lot right now", ["User loves their job."]),
+        ("i am NOT becoming a red sox fan, yankees forever", []),
+        ("I don't speak Portuguese, only Spanish", []),
+    ],
+)
+def test_what_a_sentence_stores(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert stored(memory) == facts
+
+
+def test_an_instruction_with_only_is_still_a_rule(memory):
+    memory.add("only reply in English from now on", user_id="u")
+    assert [m.text for m in memory.get_all(user_id="u", types=[MemoryType.PROCEDURAL])] == [
+        "Only reply in English."
+    ]
