@@ -34,6 +34,21 @@ def facts(memory, user: str = "u") -> list[str]:
             "survived!! back at work part time, we traded the odyssey for a kia carnival, and the baby sleeps",
             "User drives a Kia Carnival.",
         ),
+        (  # a held name typed in lower case: the new one is a name too
+            "I drive a Honda Odyssey.",
+            "Oh, and we finally traded the odyssey for a kia carnival, the kids love it!",
+            "User drives a Kia Carnival.",
+        ),
+        (  # the whole held name is replaced, inner "and" included
+            "I work at Barnes and Noble.",
+            "wait no, it's Thalia not Barnes and Noble, i always mix them up",
+            "User works at Thalia.",
+        ),
+        (  # the name, not the verb that shares its word
+            "I bank with Bank of America.",
+            "Switched from Bank of America to Chase last month.",
+            "User banks with Chase.",
+        ),
     ],
 )
 def test_a_stated_swap_of_a_held_value_is_one_update(memory, held, said, now):

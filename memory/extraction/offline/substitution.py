@@ -89,7 +89,9 @@ def updates(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
             continue
         for sid, old, new in _swaps(sentence, related):
             if sid not in found and new.lower() not in related[sid].text.lower():
-                found[sid] = changes.replace(sid, old, new, lowercase, related)
+                # a held name typed in lower case ("the odyssey") says the new one was typed so too
+                casual = lowercase or old == old.lower()
+                found[sid] = changes.replace(sid, old, new, casual, related)
     return list(found.values())
 
 

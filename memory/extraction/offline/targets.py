@@ -145,6 +145,9 @@ def covered(text: str, related: dict[str, MemoryItem]) -> bool:
     )
 
 
+_INNER = {"and", "&", "of", "de", "du", "la", "del", "von", "van"}
+
+
 def substitute(old_text: str, old_words: set[str], new_value: str) -> str | None:
     """``old_text`` with the value named by ``old_words`` (stems) replaced by ``new_value``:
     ("User has an iPhone 12.", {"iphone"}, "Pixel 8") -> "User has a Pixel 8."; None if not found."""
@@ -152,13 +155,19 @@ def substitute(old_text: str, old_words: set[str], new_value: str) -> str | None
     hits = [i for i, t in enumerate(tokens) if i and stem(re.sub(r"[^\w'+-]", "", t)) in old_words]
     if not hits:
         return None
+    # A name's word before a common one: "Bank" of "User banks with Bank of America." is the value.
+    hits = [i for i in hits if tokens[i][:1].isupper() or tokens[i][:1].isdigit()] or hits
     start, end = hits[0], hits[0] + 1
     while start > 1 and (tokens[start - 1][:1].isupper() or tokens[start - 1][:1].isdigit()):
         start -= 1
-    while end < len(tokens) and (
-        tokens[end][:1].isdigit() or tokens[end][:1].isupper() or stem(tokens[end]) in old_words
-    ):
-        end += 1
+
+    def named(i: int) -> bool:
+        return i < len(tokens) and (
+            tokens[i][:1].isdigit() or tokens[i][:1].isupper() or stem(tokens[i]) in old_words
+        )
+
+    while named(end) or (tokens[end : end + 1] and tokens[end].lower() in _INNER and named(end + 1)):
+        end += 1  # a name runs on through "and", "&", "of", "de" ("Barnes and Noble", "Bank of America")
     if start > 1 and tokens[start - 1].lower() in {"a", "an"}:
         start -= 1
         new_value = ("an " if new_value[:1].lower() in "aeiou" else "a ") + new_value
