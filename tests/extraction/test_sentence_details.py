@@ -39,3 +39,16 @@ def test_an_instruction_with_only_is_still_a_rule(memory):
     assert [m.text for m in memory.get_all(user_id="u", types=[MemoryType.PROCEDURAL])] == [
         "Only reply in English."
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "plan"),
+    [
+        ("we are going to move to denver next year", "User plans to move to Denver next year."),
+        ("im moving to salt lake city in june", "User plans to move to Salt Lake City in June."),
+        ("going to visit my mom next week", "User plans to visit their mom next week."),
+    ],
+)
+def test_a_plan_typed_in_lower_case_keeps_its_names_capitalised(memory, said, plan):
+    memory.add(said, user_id="u")
+    assert stored(memory) == [plan]

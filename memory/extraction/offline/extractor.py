@@ -87,7 +87,7 @@ class OfflineExtractor:
             ended = changes.ending(text, ids)
             return ended if ended and any(p.target for p in ended) else found or ended or []
         if clause.mood == Mood.PLAN:
-            plan = interpreter.plan(text)
+            plan = interpreter.plan(text, low)
             return [plan.added("a plan of the user's", targets.LIKELY)] if plan else []
         if clause.mood == Mood.THIRD_PARTY:
             return [f.added("stated by the user") for f in interpreter.facts(text, low, only_family=True)]

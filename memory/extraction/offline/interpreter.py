@@ -100,8 +100,21 @@ def _span(match: re.Match[str], found: list[str]) -> tuple[int, int]:
     return start + min(h for h, _ in hits), start + max(h + n for h, n in hits)
 
 
-def plan(clause: str) -> Fact | None:
-    """A future plan as its own memory ("User plans to move to Denver."), never a current fact."""
+_DESTINATION = re.compile(
+    r"\b(?P<to>(?:move|relocate|go|fly|travel|head|get) (?:back )?to|visit) (?!(?:a|an|the|my|their|our|some)\b)"
+    r"(?P<p>[a-z][a-z' ]*?)(?=(?: next| this| in| on| at| after| before| by| for| with| soon| later| when| once)\b|$)"
+)
+
+
+_CALENDAR = re.compile(
+    r"\b(?:january|february|march|april|june|july|august|september|october|november|december|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+
+
+def plan(clause: str, lowercase: bool = False) -> Fact | None:
+    """A future plan as its own memory ("User plans to move to Denver."), never a current fact; in a
+    lower-case turn the place it names is capitalised ("move to denver" -> "move to Denver")."""
     match = re.search(PLAN_MOVING, clause, re.I) or re.search(PLAN, clause, re.I)
     if match is None:
         return None
@@ -113,6 +126,9 @@ def plan(clause: str) -> Fact | None:
         return None
     phrase = re.sub(r"\bmy\b", "their", " ".join(words), flags=re.I)
     phrase = re.sub(r"\s+(?:lol|haha|btw|!+)$", "", phrase)
+    if lowercase:
+        phrase = _DESTINATION.sub(lambda m: f"{m['to']} {names.place(m['p'], True) or m['p']}", phrase)
+        phrase = _CALENDAR.sub(lambda m: m[0].capitalize(), phrase)
     core = names.trim(phrase) or phrase
     return Fact(
         text=f"User plans to {phrase}.",
