@@ -29,6 +29,12 @@ class Mood(StrEnum):
     IDIOM = "idiom"
 
 
+# Moods in which a clause states nothing: it makes no fact, names no replacement and swaps no value.
+SAYS_NOTHING = frozenset(
+    {Mood.QUESTION, Mood.HYPOTHETICAL, Mood.POSSIBILITY, Mood.PLAN, Mood.QUOTE, Mood.REQUEST, Mood.IDIOM}
+)
+
+
 @dataclass(frozen=True)
 class Clause:
     text: str  # normalised, discourse markers stripped, elided "I" restored

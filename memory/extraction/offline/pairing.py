@@ -13,7 +13,7 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, kinds, parse, targets
-from memory.extraction.offline.clauses import Clause, Mood
+from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
 from memory.types import Event, MemoryItem, MemoryType
 
 _MARKED = re.compile(r"\b(?:now|instead|these days|nowadays)\b", re.IGNORECASE)
@@ -101,16 +101,6 @@ def _successor(held: MemoryItem, ended: Clause, made: Made) -> tuple[str, list[P
     return None
 
 
-# Moods in which a clause states nothing: it can name no replacement.
-_SAYS_NOTHING = (
-    Mood.QUESTION,
-    Mood.HYPOTHETICAL,
-    Mood.POSSIBILITY,
-    Mood.PLAN,
-    Mood.QUOTE,
-    Mood.REQUEST,
-    Mood.IDIOM,
-)
 _MARKERS = re.compile(r"\b(?:now|instead|these days|nowadays|for me|full[- ]time|only|too|mostly)\b", re.I)
 _VALUE_LEAD = re.compile(
     r"^(?:(?:i'm|i am|i|it's|it is|we're|we are|we)\s+)?(?:using\s+)?"
@@ -145,7 +135,7 @@ def _marked_value(ended: Clause, made: Made) -> str | None:
     tail = re.search(r"\b(?:but|and)\s+(?P<rest>.+)$", ended.text, re.I)
     if tail and _MARKED.search(tail["rest"]):
         parts.append(tail["rest"])
-    parts += [c.text for c, found in made if c is not ended and not found and c.mood not in _SAYS_NOTHING]
+    parts += [c.text for c, found in made if c is not ended and not found and c.mood not in SAYS_NOTHING]
     for part in parts:
         if not _MARKED.search(part):
             continue

@@ -15,19 +15,10 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, clauses, names, targets
-from memory.extraction.offline.clauses import Mood
+from memory.extraction.offline.clauses import SAYS_NOTHING, Mood
 from memory.extraction.offline.rules import TOPICS
 from memory.types import Event, MemoryItem
 
-_NOT_ASSERTED = {
-    Mood.QUESTION,
-    Mood.HYPOTHETICAL,
-    Mood.POSSIBILITY,
-    Mood.PLAN,
-    Mood.QUOTE,
-    Mood.REQUEST,
-    Mood.IDIOM,
-}
 _VALUE = r"[\w&'./+-]+(?: [\w&'./+-]+){0,3}?"
 # Who may say a change of their own: the user, "we", or the user with someone ("my wife and i").
 # A clause starts at the sentence's start or after a comma, a semicolon or a joining word.
@@ -127,7 +118,7 @@ def _swaps(sentence: str, related: dict[str, MemoryItem]) -> list[tuple[str, str
     """(held fact, old value, new value) for each substitution the sentence states."""
     out = []
     moods = _moods(sentence)
-    if moods & _NOT_ASSERTED:
+    if moods & SAYS_NOTHING:
         return []
     for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED):
         for m in pattern.finditer(sentence):
