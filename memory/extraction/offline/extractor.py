@@ -17,6 +17,7 @@ from memory.extraction.offline import (
     changes,
     clauses,
     commands,
+    ended,
     generic,
     interpreter,
     kinds,
@@ -58,6 +59,7 @@ class OfflineExtractor:
         result.facts = _merge(pairing.pair(kept, ids), ids)
         if not turn.from_document:
             result.facts = substitution.apply(turn.text, result.facts, ids)
+            result.facts = ended.apply(turn.text, result.facts, ids)
         return result
 
     def _clause(
