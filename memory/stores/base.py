@@ -55,8 +55,9 @@ class VectorHit(NamedTuple):
 
 class VectorStore(Protocol):
     def upsert(self, items: list[MemoryItem], vectors: list[Vectors]) -> None:
-        """Write points (each memory's whole-text vector, and its sentences' vectors where the store
-        keeps them). Refuses (IsolationError) an id that belongs to another user, whoever asks."""
+        """Write points (each memory's own vector, and its sentences' vectors where the store keeps
+        them: ``memory.embeddings.parts``). Refuses (IsolationError) an id that belongs to another
+        user, whoever asks."""
         ...
 
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]: ...
@@ -78,7 +79,7 @@ class VectorStore(Protocol):
         parts_weight: float = 0.0,
     ) -> tuple[list[VectorHit], list[VectorHit]]:
         """(dense ids scored by cosine, keyword ids scored by BM25), each best first, within the scope.
-        ``parts_weight`` > 0: a memory's dense score is the better of its whole-text cosine and that
+        ``parts_weight`` > 0: a memory's dense score is the better of its own vector's cosine and that
         weight times its best sentence's cosine."""
         ...
 

@@ -30,7 +30,7 @@ def make_bm25() -> qe.Bm25:
 
 
 def best_of(dense: list[VectorHit], parts: list[VectorHit], weight: float) -> list[VectorHit]:
-    """The dense candidates, each scored by the better of its whole-text cosine and ``weight`` times
+    """The dense candidates, each scored by the better of its own vector's cosine and ``weight`` times
     its best sentence's cosine, best first (a sentence hit may bring in a memory of its own)."""
     if not parts:
         return dense

@@ -197,7 +197,7 @@ def _edge_config(dims: int) -> qe.EdgeConfig:
 
 def _has_parts(path: Path) -> bool:
     """Whether the shard keeps sentence vectors (one made before they existed does not: its searches
-    use the whole-text vectors alone)."""
+    use each memory's own vector alone)."""
     try:
         return PARTS in json.loads((path / "edge_config.json").read_text())["vectors"]
     except (OSError, ValueError, KeyError, TypeError):

@@ -56,7 +56,7 @@ class QdrantServerStore:
             if config.url:  # local mode has no payload indexes
                 self._index_fields(set(info.payload_schema or {}))
             vector_params = info.config.params.vectors
-            # A collection made before sentence vectors existed searches whole-text vectors alone.
+            # A collection made before sentence vectors existed searches each memory's own vector alone.
             self._has_parts = isinstance(vector_params, dict) and PARTS in vector_params
             sparse_params = info.config.params.sparse_vectors or {}
             modifier = getattr(sparse_params.get(SPARSE), "modifier", None)
