@@ -154,11 +154,6 @@ class RetrievalSettings:
     dense_weight: float = Field(0.6, ge=0)
     keyword_weight: float = Field(1.0, ge=0)
     candidates: int = Field(60, ge=1)  # per list, before fusion
-    # A long memory of several sentences is stored with each sentence's vector too (its own vector is
-    # their mean: memory.embeddings.parts). With a weight > 0 its dense score is the better of its own
-    # cosine and this weight times its best sentence's (MaxSim). Off: 2-fold on LoCoMo it gained
-    # nothing on both folds over the mean vector alone, and cost ~0.6 ms a search (bench/RESULTS.md).
-    sentence_weight: float = Field(0.0, ge=0, le=1)
     graph: bool = True
     graph_weight: float = 0.3  # added to the fused score of memories linked to entities the query names
     # The people a conversation is between touch every memory: they seed no graph lookup.

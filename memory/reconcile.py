@@ -243,7 +243,7 @@ class Reconciler:
         scope = self._scope(turn, types=[kind])
         # The vector the store would keep for this text (a long one's is its sentences' mean), so the
         # same text again scores 1.0 against what was stored.
-        vector = embed_texts(self._embedder, [text])[0].dense
+        vector = embed_texts(self._embedder, [text])[0]
         dense, _ = self._vectors.search(vector, None, scope, 1)
         if dense and dense[0].score >= self._dedupe:
             found = self._vectors.get([dense[0].id], scope)

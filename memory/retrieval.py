@@ -1,8 +1,7 @@
 """The search pipeline; its knobs are ``memory.config.RetrievalSettings`` (named presets + overrides).
 
 Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one engine call (BM25
-over each memory's index text: the memory, the turns before it, its date; with ``sentence_weight``,
-a long memory's dense score is also its best sentence's, MaxSim), fused as
+over each memory's index text: the memory, the turns before it, its date), fused as
 ``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query; optionally the dense list
 is asked again with the query vector moved toward the best fused hits, pseudo-relevance feedback),
 then a type prior, a boost for memories said by someone the query names, memories linked to graph
@@ -80,7 +79,7 @@ class Retriever:
         dense_vec = self._embedder.embed_query(query) if settings.dense_weight > 0 else None
         text = query if settings.keyword_weight > 0 else None
         depth = max(limit, settings.candidates)
-        dense, keyword = self._vectors.search(dense_vec, text, scope, depth, settings.sentence_weight)
+        dense, keyword = self._vectors.search(dense_vec, text, scope, depth)
         d_norm, k_norm = _normalised(dense), _normalised(keyword)
         scores = _fused(d_norm, k_norm, settings)
         # Similarity (shown beside an answer, and the floor for a hit found by meaning alone) is to the
@@ -93,7 +92,7 @@ class Retriever:
                 dense_vec, self._vectors.dense_vectors(best, scope), settings.feedback_weight
             )
             if expanded is not None:
-                dense, _ = self._vectors.search(expanded, None, scope, depth, settings.sentence_weight)
+                dense, _ = self._vectors.search(expanded, None, scope, depth)
                 d_norm = _normalised(dense)  # the keyword list stands as it was
                 scores = _fused(d_norm, k_norm, settings)
         # Read payloads only for the best candidates; episodic ones may drop under the type prior,

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from memory.embeddings import Embedder
-from memory.embeddings.parts import Vectors, embed_texts
+from memory.embeddings.parts import embed_texts
 from memory.stores.base import GraphStore, HistoryStore, ScopeFilter, VectorStore
 from memory.types import Event, GraphEdge, MemoryItem, PendingChange, Relation, utcnow
 
@@ -54,8 +54,8 @@ class Stores:
         self.embedder = embedder
         self.remove_media = remove_media
 
-    def embed(self, texts: list[str]) -> list[Vectors]:
-        """Each text's vectors (whole text and sentences); each distinct text embedded once."""
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """Each text's vector (a long text's is its sentences' mean); each distinct text embedded once."""
         return embed_texts(self.embedder, texts)
 
 
@@ -75,7 +75,7 @@ class UnitOfWork:
         self._rows: list[HistoryRow] = []
         self._erase_messages: list[str] = []
         self._media: list[str] = []
-        self._vectors: dict[str, Vectors] = {}
+        self._vectors: dict[str, list[float]] = {}
         # The operation the rows staged now belong to (``Memory.undo`` finds them by it).
         self.operation_id: str | None = None
         self._row_ops: list[str | None] = []
@@ -94,7 +94,7 @@ class UnitOfWork:
         *,
         actor: str = "system",
         reason: str | None = None,
-        vectors: list[Vectors] | None = None,
+        vectors: list[list[float]] | None = None,
         link: bool = True,
         record: bool = True,
     ) -> None:

@@ -1,23 +1,24 @@
-"""A memory's vectors: one for the memory, plus one per sentence when it is long and has several.
+"""A memory's vector: a long memory of several sentences is embedded sentence by sentence, and its
+vector is the normalised mean of theirs.
 
-A long chat turn or a document chunk says several things, and one vector of it blurs them: a question
-about one of them matches it weakly. The store keeps each sentence's vector as well (a multivector)
-and a search takes the best of them (MaxSim), so "what did Caroline paint?" finds the sentence about
-the painting inside a turn that was mostly about something else. Such a memory's own vector is the
-mean of its sentences' vectors, so it costs no more to embed than before: on LoCoMo this kept ingest
-as fast as whole-text vectors alone, and recalled as well as adding them (bench/RESULTS.md).
+A long chat turn or a document chunk says several things. Run whole through the model, its vector is
+pulled toward what dominates the text (and past 256 tokens the rest is cut off), so a question about
+one of its sentences matches it weakly. Each sentence embedded alone, then averaged, gives every
+sentence its say. It costs no more than embedding the whole text (the same tokens), and on LoCoMo it
+raised held-out recall@10 on both folds (bench/RESULTS.md). Keeping the sentences' vectors too and
+matching the best of them (MaxSim) gained nothing more on either fold, and cost search time and storage
+even when unused, so they are not kept.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 import numpy as np
 
 from memory.embeddings import Embedder
 
-MAX_PARTS = 16  # sentences beyond this are grouped, so a long chunk keeps at most 16 vectors
+MAX_PARTS = 16  # sentences beyond this are grouped, so a long chunk is at most 16 runs of the model
 MIN_WORDS = 3  # a shorter sentence ("Wow!", "Thanks.") joins the one before it
 # A shorter text is matched whole: its sentences added noise on LoCoMo (chosen 2-fold, bench/RESULTS.md).
 MIN_TEXT_WORDS = 20
@@ -30,16 +31,9 @@ _ABBREVIATION = re.compile(r"\b(?:St|Dr|Mr|Mrs|Ms|Prof|Mt|Jr|Sr|vs|etc|e\.g|i\.e
 _BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|\s+(?=\[image: )")
 
 
-class Vectors(NamedTuple):
-    """What the vector store keeps for one memory."""
-
-    dense: list[float]
-    parts: list[list[float]]  # one per sentence of a text of several; empty for a single sentence
-
-
 def sentence_parts(text: str) -> list[str]:
-    """The sentences a text's parts are embedded from (each with the text's speaker label); empty when
-    the text is short or a single sentence."""
+    """The sentences a text's vector is the mean of (each with the text's speaker label); empty when the
+    text is short or a single sentence, and then it is embedded whole."""
     if len(text.split()) < MIN_TEXT_WORDS:
         return []
     return sentences(text)
@@ -69,9 +63,9 @@ def sentences(text: str) -> list[str]:
     return [prefix + p for p in pieces]
 
 
-def embed_texts(embedder: Embedder, texts: list[str]) -> list[Vectors]:
-    """Each text's vectors, in order: a text with parts is embedded sentence by sentence (its own vector
-    is their normalised mean), any other text whole. Every distinct text is embedded once, in one call."""
+def embed_texts(embedder: Embedder, texts: list[str]) -> list[list[float]]:
+    """Each text's vector, in order: a text with sentence parts is the normalised mean of theirs, any
+    other text is embedded whole. Every distinct text or sentence is embedded once, in one call."""
     parts = {t: sentence_parts(t) for t in texts}
     unique = list(dict.fromkeys(p for t in texts for p in parts[t] or [t]))
     if not unique:
@@ -80,9 +74,8 @@ def embed_texts(embedder: Embedder, texts: list[str]) -> list[Vectors]:
     out = []
     for text in texts:
         if not parts[text]:
-            out.append(Vectors(vector[text], []))
+            out.append(vector[text])
             continue
-        each = [vector[p] for p in parts[text]]
-        mean = np.mean(np.asarray(each, dtype=np.float32), axis=0)
-        out.append(Vectors((mean / max(float(np.linalg.norm(mean)), 1e-12)).tolist(), each))
+        mean = np.mean(np.asarray([vector[p] for p in parts[text]], dtype=np.float32), axis=0)
+        out.append((mean / max(float(np.linalg.norm(mean)), 1e-12)).tolist())
     return out

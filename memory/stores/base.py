@@ -9,7 +9,6 @@ from typing import Any, NamedTuple, Protocol
 from pydantic import BaseModel, model_validator
 
 from memory.agent_scope import agent_owner
-from memory.embeddings.parts import Vectors
 from memory.types import Event, GraphEdge, HistoryEntry, MemoryItem, MemoryType, Relation, SessionSummary
 
 
@@ -54,10 +53,8 @@ class VectorHit(NamedTuple):
 
 
 class VectorStore(Protocol):
-    def upsert(self, items: list[MemoryItem], vectors: list[Vectors]) -> None:
-        """Write points (each memory's own vector, and its sentences' vectors where the store keeps
-        them: ``memory.embeddings.parts``). Refuses (IsolationError) an id that belongs to another
-        user, whoever asks."""
+    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
+        """Write points. Refuses (IsolationError) an id that belongs to another user, whoever asks."""
         ...
 
     def get(self, ids: list[str], scope: ScopeFilter) -> list[MemoryItem]: ...
@@ -71,16 +68,9 @@ class VectorStore(Protocol):
     def count(self, scope: ScopeFilter) -> int: ...
 
     def search(
-        self,
-        dense: list[float] | None,
-        text: str | None,
-        scope: ScopeFilter,
-        limit: int,
-        parts_weight: float = 0.0,
+        self, dense: list[float] | None, text: str | None, scope: ScopeFilter, limit: int
     ) -> tuple[list[VectorHit], list[VectorHit]]:
-        """(dense ids scored by cosine, keyword ids scored by BM25), each best first, within the scope.
-        ``parts_weight`` > 0: a memory's dense score is the better of its own vector's cosine and that
-        weight times its best sentence's cosine."""
+        """(dense ids scored by cosine, keyword ids scored by BM25), each best first, within the scope."""
         ...
 
     def dense_vectors(self, ids: list[str], scope: ScopeFilter) -> list[list[float]]:

@@ -12,12 +12,11 @@ from typing import Any
 
 import qdrant_edge as qe
 
-from memory.stores.base import ScopeFilter, VectorHit
+from memory.stores.base import ScopeFilter
 from memory.types import MemoryItem, MemoryType
 
 DENSE = "dense"
 SPARSE = "bm25"
-PARTS = "parts"  # a multivector: one vector per sentence of a memory of several (memory.embeddings.parts)
 # Payload fields with an index: the scope fields every query filters on, plus the filters of the manager.
 KEYWORD_FIELDS = ("user_id", "agent_id", "session_id", "type", "slot", "source_kind", "file_sha256", "state")
 PAST = "past"  # ``state`` of a superseded or retracted memory; current ones say "current"
@@ -27,17 +26,6 @@ FLOAT_FIELDS = ("created_ts",)
 def make_bm25() -> qe.Bm25:
     """The BM25 sparse encoder both stores use (English stemming and stop words; chat-sized documents)."""
     return qe.Bm25(qe.Bm25Config(language="english", avg_len=24.0))
-
-
-def best_of(dense: list[VectorHit], parts: list[VectorHit], weight: float) -> list[VectorHit]:
-    """The dense candidates, each scored by the better of its own vector's cosine and ``weight`` times
-    its best sentence's cosine, best first (a sentence hit may bring in a memory of its own)."""
-    if not parts:
-        return dense
-    best = {h.id: h.score for h in dense}
-    for hit in parts:
-        best[hit.id] = max(best.get(hit.id, -1.0), weight * hit.score)
-    return [VectorHit(i, s) for i, s in sorted(best.items(), key=lambda kv: kv[1], reverse=True)]
 
 
 INDEX_CONTEXT = "index_context"  # metadata key: text that helps find a memory without being part of it

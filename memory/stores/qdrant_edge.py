@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import shutil
 import threading
 from collections import OrderedDict
@@ -14,16 +13,13 @@ from typing import Any
 
 import qdrant_edge as qe
 
-from memory.embeddings.parts import Vectors
 from memory.errors import IsolationError, StoreError, StoreLockedError
 from memory.stores.base import ScopeFilter, VectorHit
 from memory.stores.payload import (
     DENSE,
     FLOAT_FIELDS,
     KEYWORD_FIELDS,
-    PARTS,
     SPARSE,
-    best_of,
     foreign_ids,
     from_payload,
     in_scope,
@@ -153,9 +149,8 @@ class _SharedShard:
     registry: dict[str, _SharedShard] = {}
     lock = threading.Lock()
 
-    def __init__(self, shard: qe.EdgeShard, path: Path) -> None:
+    def __init__(self, shard: qe.EdgeShard) -> None:
         self.shard = shard
-        self.has_parts = _has_parts(path)
         self.users = 0
         self.gate = _Gate()
         self.payloads = _Payloads()
@@ -165,7 +160,7 @@ class _SharedShard:
         key = str(path.resolve())
         with cls.lock:
             if key not in cls.registry:
-                cls.registry[key] = cls(_open_shard(path, dims), path)
+                cls.registry[key] = cls(_open_shard(path, dims))
             entry = cls.registry[key]
             entry.users += 1
             return entry
@@ -185,23 +180,10 @@ class _SharedShard:
 
 
 def _edge_config(dims: int) -> qe.EdgeConfig:
-    maxsim = qe.MultiVectorConfig(qe.MultiVectorComparator.MaxSim)
     return qe.EdgeConfig(
-        vectors={
-            DENSE: qe.EdgeVectorParams(size=dims, distance=qe.Distance.Cosine),
-            PARTS: qe.EdgeVectorParams(size=dims, distance=qe.Distance.Cosine, multivector_config=maxsim),
-        },
+        vectors={DENSE: qe.EdgeVectorParams(size=dims, distance=qe.Distance.Cosine)},
         sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
     )
-
-
-def _has_parts(path: Path) -> bool:
-    """Whether the shard keeps sentence vectors (one made before they existed does not: its searches
-    use each memory's own vector alone)."""
-    try:
-        return PARTS in json.loads((path / "edge_config.json").read_text())["vectors"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
 
 
 def _open_shard(path: Path, dims: int) -> qe.EdgeShard:
@@ -267,20 +249,19 @@ class QdrantEdgeStore:
             self._entry.payloads.drop()
 
     # -- VectorStore -------------------------------------------------------------------------
-    def upsert(self, items: list[MemoryItem], vectors: list[Vectors]) -> None:
+    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
         for user_id in {i.user_id for i in items}:
             ids = [i.id for i in items if i.user_id == user_id]
             taken = foreign_ids(self._call("read", "retrieve", ids, True, False), user_id)
             if taken:
                 raise IsolationError(f"Memory id {taken[0]} belongs to someone else; nothing was written.")
         payloads = {item.id: to_payload(item) for item in items}
-        parts = self._entry.has_parts
-        points = []
-        for item, vec in zip(items, vectors, strict=True):
-            named: dict[str, Any] = {DENSE: vec.dense, SPARSE: self._bm25.embed_document(index_text(item))}
-            if parts and vec.parts:
-                named[PARTS] = vec.parts
-            points.append(qe.Point(item.id, named, payloads[item.id]))
+        points = [
+            qe.Point(
+                item.id, {DENSE: vec, SPARSE: self._bm25.embed_document(index_text(item))}, payloads[item.id]
+            )
+            for item, vec in zip(items, dense, strict=True)
+        ]
         kept = self._entry.payloads
         began = kept.generation
         try:
@@ -342,29 +323,23 @@ class QdrantEdgeStore:
         return self._call("count", "count", qe.CountRequest(filter=self._filter(scope), exact=True))
 
     def search(
-        self,
-        dense: list[float] | None,
-        text: str | None,
-        scope: ScopeFilter,
-        limit: int,
-        parts_weight: float = 0.0,
+        self, dense: list[float] | None, text: str | None, scope: ScopeFilter, limit: int
     ) -> tuple[list[VectorHit], list[VectorHit]]:
         """Dense and BM25 candidate ids for the scope in one engine call (a query batch), without
         payloads: the caller fuses them and reads only the winners with ``get`` (scope-checked)."""
         flt = self._filter(scope)
         requests, kinds = [], []
-        using = [DENSE, PARTS] if parts_weight > 0 and self._entry.has_parts else [DENSE]
-        for name in using if dense is not None else []:
+        if dense is not None:
             requests.append(
                 qe.QueryRequest(
                     limit=limit,
-                    query=qe.Query.Nearest(dense, using=name),
+                    query=qe.Query.Nearest(dense, using=DENSE),
                     filter=flt,
                     params=qe.SearchParams(hnsw_ef=self._ef),
                     with_payload=False,
                 )
             )
-            kinds.append(name)
+            kinds.append("dense")
         sparse = self._bm25.embed_query(text) if text else None
         if sparse is not None and sparse.indices:
             # IDF over this owner's memories only (and the agent's shared ones when included): other users' words never shape the ranking.
@@ -382,10 +357,10 @@ class QdrantEdgeStore:
         if not requests:
             return [], []
         results = self._call("search", "query_batch", qe.QueryBatchRequest(requests))
-        lists: dict[str, list[VectorHit]] = {DENSE: [], PARTS: [], "keyword": []}
+        lists: dict[str, list[VectorHit]] = {"dense": [], "keyword": []}
         for kind, points in zip(kinds, results, strict=True):
             lists[kind] = [VectorHit(id=str(p.id), score=float(p.score)) for p in points]
-        return best_of(lists[DENSE], lists[PARTS], parts_weight)[:limit], lists["keyword"]
+        return lists["dense"], lists["keyword"]
 
     def dense_vectors(self, ids: list[str], scope: ScopeFilter) -> list[list[float]]:
         if not ids:
@@ -453,7 +428,6 @@ class QdrantEdgeStore:
             fresh_dir.rename(self._path)
             shutil.rmtree(stale, ignore_errors=True)
             self._entry.shard = qe.EdgeShard.load(str(self._path))
-            self._entry.has_parts = _has_parts(self._path)
             self._entry.payloads.drop()
 
     def close(self) -> None:

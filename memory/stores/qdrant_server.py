@@ -11,7 +11,6 @@ import qdrant_edge as qe
 from qdrant_client import QdrantClient, models
 
 from memory.config import VectorStoreConfig
-from memory.embeddings.parts import Vectors
 from memory.errors import IsolationError, StoreError
 from memory.stores.base import ScopeFilter, VectorHit
 from memory.stores.keyword_stats import KeywordStats
@@ -19,9 +18,7 @@ from memory.stores.payload import (
     DENSE,
     FLOAT_FIELDS,
     KEYWORD_FIELDS,
-    PARTS,
     SPARSE,
-    best_of,
     foreign_ids,
     from_payload,
     in_scope,
@@ -55,9 +52,6 @@ class QdrantServerStore:
             info = self._client.get_collection(self._collection)
             if config.url:  # local mode has no payload indexes
                 self._index_fields(set(info.payload_schema or {}))
-            vector_params = info.config.params.vectors
-            # A collection made before sentence vectors existed searches each memory's own vector alone.
-            self._has_parts = isinstance(vector_params, dict) and PARTS in vector_params
             sparse_params = info.config.params.sparse_vectors or {}
             modifier = getattr(sparse_params.get(SPARSE), "modifier", None)
         except StoreError:
@@ -92,16 +86,7 @@ class QdrantServerStore:
     def _create(self, dims: int) -> None:
         self._client.create_collection(
             self._collection,
-            vectors_config={
-                DENSE: models.VectorParams(size=dims, distance=models.Distance.COSINE),
-                PARTS: models.VectorParams(
-                    size=dims,
-                    distance=models.Distance.COSINE,
-                    multivector_config=models.MultiVectorConfig(
-                        comparator=models.MultiVectorComparator.MAX_SIM
-                    ),
-                ),
-            },
+            vectors_config={DENSE: models.VectorParams(size=dims, distance=models.Distance.COSINE)},
             sparse_vectors_config={SPARSE: models.SparseVectorParams()},  # IDF per user: KeywordStats
         )
 
@@ -132,7 +117,7 @@ class QdrantServerStore:
     def _sparse(self, vec: qe.SparseVector) -> models.SparseVector:
         return models.SparseVector(indices=list(vec.indices), values=list(vec.values))
 
-    def upsert(self, items: list[MemoryItem], vectors: list[Vectors]) -> None:
+    def upsert(self, items: list[MemoryItem], dense: list[list[float]]) -> None:
         for user_id in {i.user_id for i in items}:
             ids = [i.id for i in items if i.user_id == user_id]
             records = self._call(
@@ -151,15 +136,14 @@ class QdrantServerStore:
                     list(r.vector[SPARSE].indices) for r in records if r.vector and SPARSE in r.vector
                 ]
                 self._keywords.change(user_id, removed=replaced)
-        points = []
-        for item, vec in zip(items, vectors, strict=True):
-            named: dict[str, Any] = {
-                DENSE: vec.dense,
-                SPARSE: self._sparse(self._bm25.embed_document(index_text(item))),
-            }
-            if self._has_parts and vec.parts:
-                named[PARTS] = vec.parts
-            points.append(models.PointStruct(id=item.id, vector=named, payload=to_payload(item)))
+        points = [
+            models.PointStruct(
+                id=item.id,
+                vector={DENSE: vec, SPARSE: self._sparse(self._bm25.embed_document(index_text(item)))},
+                payload=to_payload(item),
+            )
+            for item, vec in zip(items, dense, strict=True)
+        ]
         for start in range(0, len(points), _PAGE):
             self._call("upsert", self._client.upsert, self._collection, points=points[start : start + _PAGE])
         if self._keywords is not None:
@@ -216,27 +200,21 @@ class QdrantServerStore:
         ).count
 
     def search(
-        self,
-        dense: list[float] | None,
-        text: str | None,
-        scope: ScopeFilter,
-        limit: int,
-        parts_weight: float = 0.0,
+        self, dense: list[float] | None, text: str | None, scope: ScopeFilter, limit: int
     ) -> tuple[list[VectorHit], list[VectorHit]]:
         flt = self._filter(scope)
         requests, kinds = [], []
-        using = [DENSE, PARTS] if parts_weight > 0 and self._has_parts else [DENSE]
-        for name in using if dense is not None else []:
+        if dense is not None:
             requests.append(
                 models.QueryRequest(
-                    query=dense if name == DENSE else [dense],
-                    using=name,
+                    query=dense,
+                    using=DENSE,
                     filter=flt,
                     limit=limit,
                     params=models.SearchParams(hnsw_ef=self._ef),
                 )
             )
-            kinds.append(name)
+            kinds.append("dense")
         sparse = self._bm25.embed_query(text) if text else None
         if sparse is not None and sparse.indices:
             query = self._sparse(sparse)
@@ -244,14 +222,14 @@ class QdrantServerStore:
                 query.values = self._keywords.weights(scope.user_id, list(query.indices))
             requests.append(models.QueryRequest(query=query, using=SPARSE, filter=flt, limit=limit))
             kinds.append("keyword")
-        lists: dict[str, list[VectorHit]] = {DENSE: [], PARTS: [], "keyword": []}
+        lists: dict[str, list[VectorHit]] = {"dense": [], "keyword": []}
         if requests:
             results = self._call(
                 "search", self._client.query_batch_points, self._collection, requests=requests
             )
             for kind, res in zip(kinds, results, strict=True):
                 lists[kind] = [VectorHit(id=str(p.id), score=float(p.score)) for p in res.points]
-        return best_of(lists[DENSE], lists[PARTS], parts_weight)[:limit], lists["keyword"]
+        return lists["dense"], lists["keyword"]
 
     def dense_vectors(self, ids: list[str], scope: ScopeFilter) -> list[list[float]]:
         if not ids:
