@@ -24,7 +24,7 @@ def current(memory, user: str = "u") -> list[str]:
         ("I have a Netflix subscription.", "cost of living cuts: netflix is gone. what's a cheap hobby?"),
         ("I take Lexapro.", "weaned off lexapro (done!!)"),
         ("I sing in the Riverside Choir.", "I have left the Riverside Choir after nine years."),
-        ("I joined a book club.", "the book club fizzled out, so thats over"),
+        ("I'm in a book club.", "the book club fizzled out, so thats over"),
     ],
 )
 def test_an_ending_of_a_held_fact_is_a_delete_kept_as_the_past(memory, held, said):

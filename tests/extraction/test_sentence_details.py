@@ -27,6 +27,9 @@ def stored(memory, user: str = "u") -> list[str]:
         ("don't get me wrong, I love my job, it's just a lot right now", ["User loves their job."]),
         ("i am NOT becoming a red sox fan, yankees forever", []),
         ("I don't speak Portuguese, only Spanish", []),
+        ("I'm in a band called The Lilacs.", ["User is in a band called The Lilacs."]),
+        ("I'm in a book club.", ["User is in a book club."]),
+        ("I'm in Boston this week", []),  # a place for now, not a group
     ],
 )
 def test_what_a_sentence_stores(memory, said, facts):

@@ -176,6 +176,16 @@ RULES: list[Rule] = [
         "member_of",
         "phrase",
     ),
+    # "I'm in a book club", "i sing in a choir": a group by what it is (not "I'm in Boston", "in bed").
+    Rule(
+        r"\bi(?:'m| am| play| sing| dance| row| run| swim) in (?P<v>(?:a|an|the|our|my) [\w' -]*?\b(?:club|choir|band|"
+        r"league|team|group|society|orchestra|ensemble|crew|troupe|guild|union)(?: (?:called|named) [\w'&.-]+"
+        r"(?: (?-i:[A-Z])[\w'&.-]*)*)?)(?=$|[,;.!?]| (?:on|at|in|every|since|for|with|and|but)\b)",
+        "User is in {v}.",
+        "member:{k}",
+        "member_of",
+        "phrase",
+    ),
     Rule(
         r"\bi'm an? (?:proud |new |paying )?member of (?P<v>.+)",
         "User is a member of {v}.",
