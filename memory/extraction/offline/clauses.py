@@ -196,7 +196,7 @@ _NO_LONGER = re.compile(
     r".*\bany ?more\b",
     re.IGNORECASE,
 )
-EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]+")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]+")
 _ABBREV = re.compile(r"\b(St|Dr|Mr|Mrs|Ms|Prof|Mt|Ft|Jr|Sr)\.\s", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?:;]|$)")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?]+|;|\n|$)")
@@ -212,10 +212,15 @@ _CLAUSE = re.compile(
 )
 
 
-def normalise(text: str) -> str:
-    """Straight quotes, emoji as sentence breaks, casual spellings fixed, spaces collapsed."""
+def plain(text: str) -> str:
+    """Straight quotes, and emoji as sentence breaks."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = EMOJI.sub(". ", text)
+    return _EMOJI.sub(". ", text)
+
+
+def normalise(text: str) -> str:
+    """``plain``, then casual spellings fixed, spaces collapsed."""
+    text = plain(text)
     text = re.sub(
         r"\b[A-Za-z]+\b",
         lambda m: TYPOS.get(m.group(0).lower(), m.group(0)) if m.group(0) != "I" else "I",

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from memory.extraction import ProposedFact
-from memory.extraction.offline import clauses, names, targets
-from memory.extraction.offline.clauses import SAYS_NOTHING, Mood
+from memory.extraction.offline import names, targets
+from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
 from memory.types import Event, MemoryItem
 
 REASON = "no longer true"
@@ -60,10 +60,10 @@ _OWN_MOODS = (Mood.STATEMENT, Mood.RETRACTION)
 _OTHERS = re.compile(r"\b(?:\w+'s|his|her|their|your) (?:\w+ )?$", re.IGNORECASE)
 
 
-def endings(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
-    """DELETEs of the held facts the turn says have ended, one per held fact."""
+def endings(said: list[Clause], related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """DELETEs of the held facts a turn's clauses say have ended, one per held fact."""
     found: dict[str, ProposedFact] = {}
-    for clause in clauses.split(text):
+    for clause in said:
         if clause.mood in SAYS_NOTHING:
             continue
         for pattern in _TOLD + (_DONE if clause.mood in _OWN_MOODS else []):
@@ -76,11 +76,14 @@ def endings(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     return list(found.values())
 
 
-def apply(text: str, proposals: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:
-    """``proposals`` with the turn's endings of held facts added, where nothing else was read about the
-    same fact; an ending restated as a plain fact ("User has left the Riverside Choir.") is dropped."""
+def apply(
+    said: list[Clause], proposals: list[ProposedFact], related: dict[str, MemoryItem]
+) -> list[ProposedFact]:
+    """``proposals`` with the endings of held facts in a turn's clauses added, where nothing else was
+    read about the same fact; an ending restated as a plain fact ("User has left the Riverside Choir.")
+    is dropped."""
     touched = {p.target for p in proposals if p.target}
-    ended = [d for d in endings(text, related) if d.target not in touched]
+    ended = [d for d in endings(said, related) if d.target not in touched]
     if not ended:
         return proposals
     gone = [targets.content(" ".join(d.entities)) for d in ended]

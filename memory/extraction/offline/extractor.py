@@ -48,7 +48,8 @@ class OfflineExtractor:
         proposals: list[ProposedFact] = []
         made: list[tuple[clauses.Clause, list[ProposedFact]]] = []
         previous: tuple[clauses.Clause, list[ProposedFact]] | None = None
-        for clause in clauses.split(turn.text):
+        said = clauses.split(turn.text)
+        for clause in said:
             found = self._clause(clause, ids, turn.from_document)
             if not turn.from_document:
                 found = _follow_up(clause, found, previous, proposals, ids)
@@ -59,7 +60,7 @@ class OfflineExtractor:
         result.facts = _merge(pairing.pair(kept, ids), ids)
         if not turn.from_document:
             result.facts = substitution.apply(turn.text, result.facts, ids)
-            result.facts = ended.apply(turn.text, result.facts, ids)
+            result.facts = ended.apply(said, result.facts, ids)
         return result
 
     def _clause(

@@ -16,7 +16,6 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, clauses, names, targets
 from memory.extraction.offline.clauses import SAYS_NOTHING, Mood
-from memory.extraction.offline.rules import TOPICS
 from memory.types import Event, MemoryItem
 
 _VALUE = r"[\w&'./+-]+(?: [\w&'./+-]+){0,3}?"
@@ -75,7 +74,8 @@ def updates(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     """The UPDATEs a turn's sentences make of held facts, one per held fact at most."""
     found: dict[str, ProposedFact] = {}
     lowercase = text == text.lower()
-    for sentence, end in clauses.sentences(_plain(text)):
+    # ``plain``, not ``normalise``: that would also break "new job: Siemens" at its colon.
+    for sentence, end in clauses.sentences(clauses.plain(text)):
         if end.startswith("?"):
             continue
         for sid, old, new in _swaps(sentence, related):
@@ -101,13 +101,6 @@ def apply(text: str, proposals: list[ProposedFact], related: dict[str, MemoryIte
         and not (p.event == Event.ADD and any(w and w <= targets.content(p.text or "") for w in new_words))
     ]
     return kept + found
-
-
-def _plain(text: str) -> str:
-    """The turn with straight quotes and emoji as sentence ends (the clause splitter's normalisation
-    would also break "new job: Siemens" at its colon)."""
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return clauses.EMOJI.sub(". ", text)
 
 
 def _moods(sentence: str) -> set[Mood]:
@@ -146,12 +139,10 @@ def _swaps(sentence: str, related: dict[str, MemoryItem]) -> list[tuple[str, str
 
 
 def _by_topic(what: str, related: dict[str, MemoryItem]) -> str | None:
-    """The held fact of the slot a topic word names ("job" -> the employer)."""
-    for pattern, slot in TOPICS.items():
-        if re.search(pattern, what, re.I):
-            holders = [sid for sid, m in related.items() if m.slot == slot and m.valid_to is None]
-            return holders[0] if len(holders) == 1 else None
-    return None
+    """The one current held fact of the slot a topic word names ("job" -> the employer)."""
+    slot = targets.topic_slot(what)
+    holders = [sid for sid, m in related.items() if slot and m.slot == slot and m.valid_to is None]
+    return holders[0] if len(holders) == 1 else None
 
 
 def _held_value(text: str) -> str:

@@ -57,13 +57,16 @@ def for_facts(found: list[Fact], related: dict[str, MemoryItem], reason: str) ->
     return out
 
 
+def topic_slot(phrase: str) -> str | None:
+    """The slot a phrase names by its topic, with no value ("where I work" -> "employer")."""
+    return next((slot for pattern, slot in TOPICS.items() if re.search(pattern, phrase, re.I)), None)
+
+
 def for_topic(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[ProposedFact]:
     """ "forget where I work": the memory of the slot the phrase is about."""
-    for pattern, slot in TOPICS.items():
-        if re.search(pattern, phrase, re.I):
-            holders = [sid for sid, m in related.items() if m.slot == slot]
-            return [delete(holders[0], slot, phrase, LIKELY, reason)] if holders else []
-    return []
+    slot = topic_slot(phrase)
+    holders = [sid for sid, m in related.items() if slot and m.slot == slot]
+    return [delete(holders[0], slot, phrase, LIKELY, reason)] if holders else []
 
 
 def for_words(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[ProposedFact]:
