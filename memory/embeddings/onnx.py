@@ -75,13 +75,17 @@ class OnnxEmbedder:
         self._workers = config.threads or min(4, os.cpu_count() or 1)
         # A query runs alone on all the threads; a long int8 list runs on a single-threaded session
         # (made on first use) from as many workers at once: LoCoMo's turns went 1.3x faster.
-        self._session = _session(ort, self._model, self._workers)
+        model = Path(self._model).read_bytes()
+        self._session = _session(ort, model, self._workers)
         self._bulk: Any = None
         self._bulk_lock = threading.Lock()
         # int8 quantises each run's activations with one scale for the whole batch, so a text's vector
         # would depend on the texts batched with it (cosine down to 0.967 on LoCoMo turns): one text per
         # run keeps every vector the same wherever it is made, at ~1.3x the batched time.
         self._batch = 1 if self.precision == "int8" else max(1, config.batch_size)
+        # The bulk session is made from the model read here, not from the file: the export lives in the
+        # first caller's data directory, which may be gone when another Memory of the process needs it.
+        self._bulk_model: bytes | None = model if self._batch == 1 and self._workers > 1 else None
         self.dims = int(self._session.get_outputs()[0].shape[-1] or config.dims)
         self._inputs = [i.name for i in self._session.get_inputs() if i.name in INPUTS]
         self._cache = VectorCache()
@@ -124,7 +128,8 @@ class OnnxEmbedder:
 
         with self._bulk_lock:
             if self._bulk is None:
-                self._bulk = _session(ort, self._model, 1)
+                self._bulk = _session(ort, self._bulk_model, 1)
+                self._bulk_model = None
             return self._bulk
 
     def _run(self, texts: list[str], session: Any) -> np.ndarray:
@@ -141,7 +146,7 @@ class OnnxEmbedder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-def _session(ort: Any, model: str, threads: int) -> Any:
+def _session(ort: Any, model: str | bytes, threads: int) -> Any:
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1

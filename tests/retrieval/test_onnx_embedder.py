@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -86,3 +88,21 @@ def test_a_vector_does_not_depend_on_the_texts_embedded_with_it(tmp_path: Path) 
         a = np.array(alone.embed([TEXTS[0]]))[0]
         b = np.array(batched.embed(TEXTS))[0]  # another instance: nothing cached
         assert float(a @ b) > 0.99999, precision
+
+
+def test_a_long_list_still_embeds_after_the_export_is_gone(tmp_path: Path) -> None:
+    """The process shares one embedder, whose export sits in the first caller's data directory: a
+    later Memory must still embed a long list (run on the bulk session, made on first use) when that
+    directory has been removed."""
+    shared = Path(os.environ["MEMORY_EMBEDDER__CACHE_DIR"])  # the test session's export, made once
+    export = exported_model(packaged_weights(), shared, "all-MiniLM-L6-v2", "int8")
+    shutil.copy(export, tmp_path / export.name)
+    embedder = OnnxEmbedder(EmbedderConfig(threads=2), tmp_path)
+    alone = [embedder.embed_query(t) for t in TEXTS]
+    for f in tmp_path.iterdir():
+        f.unlink()
+    texts = [f"{t} ({n})" for n in range(3) for t in TEXTS]  # enough for the bulk session
+    vectors = embedder.embed(texts)
+    assert len(vectors) == len(texts)
+    again = embedder.embed(TEXTS + [f"{TEXTS[0]} more"] * 4)
+    assert min(float(np.dot(a, b)) for a, b in zip(alone, again[: len(TEXTS)], strict=True)) > 0.9999
