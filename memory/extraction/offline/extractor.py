@@ -21,6 +21,7 @@ from memory.extraction.offline import (
     generic,
     interpreter,
     kinds,
+    naming,
     pairing,
     retraction,
     substitution,
@@ -48,7 +49,7 @@ class OfflineExtractor:
         proposals: list[ProposedFact] = []
         made: list[tuple[clauses.Clause, list[ProposedFact]]] = []
         previous: tuple[clauses.Clause, list[ProposedFact]] | None = None
-        said = clauses.split(turn.text)
+        said = naming.attach(clauses.split(turn.text))
         for clause in said:
             found = self._clause(clause, ids, turn.from_document)
             if not turn.from_document:
@@ -143,6 +144,8 @@ def _follow_up(
     if sid is None:
         return found
     added = [p for p in made if p.event == Event.ADD and p.type == MemoryType.SEMANTIC]
+    # "I speak English and Dutch, not French" while English is held: Dutch is the correction.
+    added = [p for p in added if not targets.covered(p.text or "", ids)] or added
     if added:
         for p in added:
             if p in proposals:

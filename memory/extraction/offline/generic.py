@@ -41,6 +41,11 @@ _ADVERBS = set(
 _PREPOSITIONS = {"in", "on", "at", "off", "with", "for", "from", "of", "to", "about"}
 
 
+def _someone_elses(attribute: str) -> bool:
+    """ "my friend's dog": a thing of someone else's ("my sister's name" still names the user's sister)."""
+    return bool(re.search(r"'s\s+(?!name\b)\w", attribute, re.I))
+
+
 def fact(clause: str) -> Fact | None:
     """The generic fact of one assertive clause, or None when it says nothing lasting."""
     text = clause.strip(" .!?,")
@@ -54,7 +59,11 @@ def fact(clause: str) -> Fact | None:
         if _no_value(value):
             return None  # "my car's on its last legs": how the thing is, not which it is
         return _fact(f"User's {m['a'].lower()} is {value}.", value, attribute, f"{attribute}_is")
-    if (m := _OWN_VALUE.match(text)) and _named_value(m["a"], m["v"], "named" in text or "called" in text):
+    if (
+        (m := _OWN_VALUE.match(text))
+        and not _someone_elses(m["a"])
+        and _named_value(m["a"], m["v"], "named" in text or "called" in text)
+    ):
         attribute, value = m["a"].lower(), names.trim(m["v"].split("(")[0]) or m["v"]
         return _fact(f"User's {attribute} {m['be'].lower()} {value}.", value, names.key(attribute), "has")
     if m := _BE.match(text):

@@ -12,7 +12,16 @@ from functools import cache
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import names, person, values
-from memory.extraction.offline.rules import ING, PLAN, PLAN_MOVING, PLAN_VERBS, RULES, SINGLE_FAMILY, Rule
+from memory.extraction.offline.rules import (
+    ALIASES,
+    ING,
+    PLAN,
+    PLAN_MOVING,
+    PLAN_VERBS,
+    RULES,
+    SINGLE_FAMILY,
+    Rule,
+)
 from memory.types import Event, Relation
 
 SURE = 0.9  # the confidence of a proposal read straight from a rule
@@ -44,7 +53,9 @@ def _compiled() -> list[tuple[re.Pattern[str], Rule]]:
 
 
 def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
-    r = (match.groupdict().get("r") or "").lower().strip()
+    groups = match.groupdict()
+    r = (groups.get("r") or groups.get("r2") or "").lower().strip()
+    r = ALIASES.get(r, r)
     fields = {
         "v": value,
         "k": names.key(value),

@@ -19,15 +19,23 @@ class Rule:
     template: str
     slot: str | None
     relation: str | None
-    value: str = (
-        "phrase"  # place | home | name | phrase | list | job | role | trait | number | language | raw | field
-    )
+    value: str = "phrase"  # place | home | name | names | phrase | list | job | role | trait | number | language | raw | field
 
 
 FAMILY = (
     r"wife|husband|partner|girlfriend|boyfriend|fianc[eé]e?|son|daughter|mom|mother|dad|father|brother|"
-    r"sister|dog|cat|puppy|kitten|boss|manager|best friend|roommate"
+    r"sister|dog|cat|puppy|kitten|boss|manager|best friend|roommate|bf|gf|hubby"
 )
+# Casual or plural words for a relative, and the word a fact says instead.
+ALIASES = {
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "hubby": "husband",
+    "kids": "child",
+    "children": "child",
+    "sons": "son",
+    "daughters": "daughter",
+}
 SINGLE_FAMILY = {
     "wife",
     "husband",
@@ -45,11 +53,27 @@ SINGLE_FAMILY = {
     "roommate",
 }
 _PETS = r"dog|cat|puppy|kitten|parrot|rabbit|hamster|horse|pet|turtle|snake|fish"
+# Pets by what they are, breeds included ("a rescue greyhound called Pippa").
+ANIMALS = (
+    _PETS + r"|pup|kitty|bunny|guinea pig|gecko|lizard|ferret|budgie|goldfish|tortoise|hedgehog|pony|"
+    r"corgi|tabby|labrador|lab|poodle|beagle|husky|terrier|retriever|dachshund|pug|chihuahua|spaniel|"
+    r"collie|shepherd|bulldog|greyhound|whippet|schnauzer|doodle|labradoodle|cockapoo|maine coon|siamese"
+)
+# Conditions a person has ("I've got asthma"); "diagnosed with" takes any.
+_CONDITIONS = (
+    r"(?:type [12] )?diabetes|asthma|eczema|adhd|autism|celiac disease|coeliac disease|crohn's(?: disease)?|"
+    r"ibs|arthritis|rheumatoid arthritis|migraines|epilepsy|anxiety|depression|ptsd|ocd|bipolar(?: disorder)?|"
+    r"insomnia|sleep apnea|high blood pressure|hypertension|lupus|multiple sclerosis|fibromyalgia|psoriasis|"
+    r"tinnitus|scoliosis|dyslexia|pcos|endometriosis|hypothyroidism|gout|long covid|a heart condition"
+)
 _COUNT = r"one|two|three|four|five|six|\d+"
 _COUNTED = r"kids|children|sons|daughters|son|daughter|brothers|sisters|brother|sister|dogs|cats|dog|cat"
 _NAME = r"(?-i:[A-Z][\w'-]+)"
 _DIETS = r"vegetarian|vegan|pescatarian|omnivore|keto|paleo|carnivore"
-_HEALTH = r"lactose intolerant|gluten[- ]free|diabetic|celiac|coeliac|pregnant|asthmatic|epileptic"
+_HEALTH = (
+    r"lactose intolerant|gluten[- ]free|diabetic|celiac|coeliac|pregnant|asthmatic|epileptic|hard of hearing|"
+    r"deaf in (?:one|my left|my right|both) ears?|colou?r ?blind|partially sighted|legally blind"
+)
 _POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
 
 RULES: list[Rule] = [
@@ -93,7 +117,15 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "home"),
-    Rule(r"\bi'm (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
+    Rule(r"\bi(?:'m| am) (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
+    Rule(r"\bi was born in (?P<v>(?:19|20)\d\d)\b", "User was born in {v}.", "birth_year", "born_in", "raw"),
+    Rule(
+        r"\bi was born (?:and raised )?in (?P<v>.+)",
+        "User was born in {v}.",
+        "birthplace",
+        "born_in",
+        "place",
+    ),
     # Study: "I'm a law student at NYU", "I'm a biology major at UC Davis" (a school, not an employer).
     Rule(
         r"\bi(?:'m| am) (?:now |also )?an? (?P<r>[\w -]+? (?:student|major)) (?:at|in) (?P<v>.+)",
@@ -211,7 +243,7 @@ RULES: list[Rule] = [
     ),
     # Family and pets.
     Rule(
-        rf"\b(?i:my) (?P<r>(?i:{FAMILY})) (?P<v>{_NAME})",
+        rf"\b(?i:my|our) (?P<r>(?i:{FAMILY})) (?P<v>{_NAME})",
         "User's {r} is named {v}.",
         "{f}",
         "has_{r}",
@@ -224,15 +256,30 @@ RULES: list[Rule] = [
         "has_{r}",
         "name",
     ),
+    # "I have a cat named Miso", "we adopted a rescue greyhound called Pippa", "got a puppy last week
+    # named Biscuit" (a name said in the next clause is joined to this one: ``naming.attach``).
     Rule(
-        rf"\b(?:i (?:also )?have|i've (?:also )?got|and) (?:a|an|one) (?P<r>{_PETS}) (?:named|called) (?P<v>\w[\w'-]*)",
+        rf"\b(?:(?:i|we)(?:'ve| have)? (?:also |just |finally |recently )?(?:have|got|adopted|rescued|bought|"
+        rf"brought home|took in|picked up)|i've (?:also )?got|and) (?:a|an|one|another|our|my|the) "
+        rf"(?:[\w-]+ ){{0,3}}?(?P<r>{ANIMALS})\b(?: [\w ]{{0,24}}?)?,? (?:and )?(?:named|called)(?: (?:him|her|it))? "
+        rf"(?P<v>\w[\w'-]*)",
         "User's {r} is named {v}.",
         "family:{r}:{k}",
         "has_{r}",
         "name",
     ),
+    # Children by name: "my kids are Maya and Theo", "we have two kids named Jonah (7) and Ruth (4)".
     Rule(
-        rf"\bi(?: have|'ve got| got) (?P<v>(?:{_COUNT}) (?P<r>{_COUNTED}))\b",
+        r"\b(?:(?:my|our) (?P<r>kids|children|sons|daughters)(?: are(?: named| called)?| named| called)|"
+        r"(?:i|we)(?: have|'ve got| have got) (?:two|three|four|five|six|\d) (?P<r2>kids|children|sons|daughters) "
+        r"(?:named|called)) (?P<v>.+)",
+        "User has a {r} named {v}.",
+        "family:{r}:{k}",
+        "has_{r}",
+        "names",
+    ),
+    Rule(
+        rf"\b(?:i|we)(?: have|'ve got| got| have got) (?P<v>(?:{_COUNT}) (?P<r>{_COUNTED}))\b",
         "User has {v}.",
         "count:{r}",
         "has",
@@ -244,6 +291,13 @@ RULES: list[Rule] = [
         "family:spouse",
         "married_to",
         "name",
+    ),
+    Rule(
+        r"\bi(?:'m| am|'ve been| have been) (?:now )?an? (?P<v>widow|widower)\b",
+        "User is {a}.",
+        "relationship status",
+        "is",
+        "raw",
     ),
     Rule(
         rf"\bi have (?:a|an) (?P<v>{_POSSESSIONS}|{_NAME}(?: (?:{_NAME}|\d\w*))*)\b",
@@ -293,6 +347,21 @@ RULES: list[Rule] = [
     ),
     Rule(rf"\bi went (?:fully )?(?P<v>{_DIETS})\b", "User is {v}.", "diet", "diet_is", "raw"),
     Rule(rf"\bi(?:'m| am) (?:also |now )?(?P<v>{_HEALTH})\b", "User is {v}.", "health:{k}", "health", "raw"),
+    Rule(
+        r"\bi (?:was|got|have been|'ve been) (?:just |recently |finally |officially )?diagnosed with (?P<v>.+)",
+        "User has {v}.",
+        "health:{k}",
+        "has_condition",
+        "list",
+    ),
+    Rule(
+        rf"\b(?:i(?:'ve got| have got| have|'ve| live with| suffer from)) (?P<v>(?:(?:mild|severe|chronic|bad) )?"
+        rf"(?:{_CONDITIONS})(?:(?:,|,? and) (?:(?:mild|severe|chronic|bad) )?(?:{_CONDITIONS}))*)\b",
+        "User has {v}.",
+        "health:{k}",
+        "has_condition",
+        "list",
+    ),
     Rule(
         r"\bi (?:don't|do not|never|no longer) eat (?P<v>.+)",
         "User doesn't eat {v}.",
@@ -346,7 +415,13 @@ RULES: list[Rule] = [
         "favorite_{rk}",
         "raw",
     ),
-    Rule(r"\bi speak (?P<v>.+)", "User speaks {v}.", "speaks:{k}", "speaks", "language"),
+    Rule(
+        r"(?:\bi (?:also |can )?speak|\bi(?:'m| am) (?:also )?fluent in|^speaking) (?P<v>.+)",
+        "User speaks {v}.",
+        "speaks:{k}",
+        "speaks",
+        "language",
+    ),
     Rule(
         r"\bi(?:'m| am) (?:currently |now |also )?(?:learning|studying) (?P<v>.+)",
         "User is learning {v}.",

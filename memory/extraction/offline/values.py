@@ -123,11 +123,22 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
         if any(w in names.PRONOUNS for w in words) or re.search(r"\b(?:fan|member)\b", value, re.I):
             return []
         return [value]
+    if kind == "names":  # "Jonah (7) and Ruth (4)", "maya and theo"
+        raw = re.sub(r"\s*\([^)]*\)", "", raw)
+        items = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", names.trim(raw))
+        found = [
+            read("name", re.sub(r"^(?:baby|little|our|my)\s+", "", i, flags=re.I), lowercase) for i in items
+        ]
+        return [n[0] for n in found if n]
     if kind == "number":
         return [raw] if raw.isdigit() and 0 < int(raw) < 120 else []
-    if kind == "language":
-        items = names.split_list(names.trim(raw))
-        return [i for i in items if i.lower() in LANGUAGES]
+    if kind == "language":  # "Spanish and Portuguese", "hindi, english and a bit of french"
+        items = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", names.trim(raw))
+        items = [
+            re.sub(r"^(?:a little|a bit of|some|basic|conversational|also)\s+", "", i, flags=re.I)
+            for i in items
+        ]
+        return [i.upper() if len(i) <= 3 else i[:1].upper() + i[1:] for i in items if i.lower() in LANGUAGES]
     if kind == "field":
         value = names.trim(raw).lower()
         return [value] if value in _FIELDS else []

@@ -1,0 +1,56 @@
+"""A name said in the clause after the one that brought in who it names is read with that clause.
+
+"we got a puppy, her name is Biscuit", "adopted a second cat, a tabby called Miso", "we have two kids:
+Jonah (7) and Ruth (4)": the splitter makes two clauses of each, and the second alone is about someone
+else. Joined ("we got a puppy named Biscuit"), the rule table reads the pet or the children by name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from memory.extraction.offline.clauses import Clause, Mood
+from memory.extraction.offline.rules import ANIMALS, FAMILY
+
+_NAME = r"(?P<v>[A-Za-z][\w'-]*)"
+# "her name is Biscuit", "he's called Otis", "named him Pickles", "a tabby called Miso".
+_NAMED = re.compile(
+    rf"^(?:and |also |so )?(?:(?:his|her|its|their) names? (?:is|are|'s)|(?:he|she|it)(?:'s| is) (?:named|called)|"
+    rf"(?:i|we) (?:named|called) (?:him|her|it|them)|(?:a|an) (?:[\w-]+ ){{0,2}}?(?:named|called)) "
+    rf"{_NAME}[\s.!?]*$",
+    re.IGNORECASE,
+)
+# A list of names, each perhaps with an age: "Jonah (7) and Ruth (4)", "Ellie, Sam and baby Rosa".
+_NAMES = re.compile(
+    r"^(?:(?:baby|little) )?[A-Z][\w'-]*(?: \(\d+\))?(?:(?:,| and|, and|&) (?:(?:baby|little) )?[A-Z][\w'-]*"
+    r"(?: \(\d+\))?)*[\s.!?]*$"
+)
+# What a list of names can follow: "we have two kids", "my three daughters".
+_COUNTED = re.compile(r"\b(?:kids|children|sons|daughters)$", re.IGNORECASE)
+_ASSERTIVE = (Mood.STATEMENT, Mood.RETRACTION)
+# Whom a name can follow: a pet or a relative ("I play bass, a band called The Lilacs" joins nothing).
+_WHO = re.compile(rf"\b(?:{ANIMALS}|{FAMILY}|baby)\b", re.IGNORECASE)
+
+
+def attach(said: list[Clause]) -> list[Clause]:
+    """The clauses of a turn, each naming clause joined to the assertive clause before it."""
+    out: list[Clause] = []
+    listing = False  # the clause before took a list of names, which may go on ("Ellie (9), Sam (6)")
+    for clause in said:
+        before = out[-1] if out else None
+        text = clause.text.strip()
+        if before is not None and before.mood in _ASSERTIVE:
+            named = _NAMED.match(text)
+            if named and _WHO.search(before.text):
+                out[-1] = replace(before, text=f"{before.text.rstrip(' ,.!')} named {named['v']}")
+                continue
+            several = listing or bool(re.search(r" and |&|,|\(", text))  # "Seriously." alone is no name
+            if _NAMES.match(text) and several and (listing or _COUNTED.search(before.text.rstrip(" ,.!:"))):
+                joiner = ", " if listing else " named "
+                out[-1] = replace(before, text=f"{before.text.rstrip(' ,.!:')}{joiner}{text}")
+                listing = True
+                continue
+        listing = False
+        out.append(clause)
+    return out

@@ -1,0 +1,59 @@
+"""The personal details a user tells an assistant in passing, on a real Memory (real stores): a pet's or
+a child's name wherever it is said, where the user was born and comes from, health conditions,
+languages, and a partner named by a casual word. What only sounds like one stores nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from memory.types import MemoryType
+
+
+def stored(memory, user: str = "u") -> list[str]:
+    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        # A pet named in the next clause, by a breed, or by "our".
+        ("we got a puppy last week, her name is Biscuit", ["User's puppy is named Biscuit."]),
+        ("I adopted a rescue greyhound called Pippa", ["User's greyhound is named Pippa."]),
+        ("got a kitten yesterday and named him Pickles", ["User's kitten is named Pickles."]),
+        ("our cat Mochi knocked my coffee over again", ["User's cat is named Mochi."]),
+        (
+            "so tired today lol. also fyi i got a corgi!! his name is Noodle",
+            ["User's corgi is named Noodle."],
+        ),
+        # Children by name.
+        (
+            "We have two kids: Jonah (7) and Ruth (4).",
+            ["User has a child named Jonah.", "User has a child named Ruth.", "User has two kids."],
+        ),
+        ("my kids are Maya and Theo", ["User has a child named Maya.", "User has a child named Theo."]),
+        # Origin and birth.
+        ("I am from Ghana originally", ["User is from Ghana."]),
+        ("I was born in 1984", ["User was born in 1984."]),
+        ("i was born in lagos but grew up in leeds", ["User was born in Lagos."]),
+        ("I've been a widower since 2019", ["User is a widower."]),
+        # Health.
+        ("I have type 1 diabetes", ["User has type 1 diabetes."]),
+        ("I was diagnosed with ADHD last year", ["User has ADHD."]),
+        ("I've got asthma and eczema, fyi", ["User has asthma.", "User has eczema."]),
+        ("I'm hard of hearing", ["User is hard of hearing."]),
+        # Languages.
+        ("I'm fluent in Spanish and Portuguese", ["User speaks Portuguese.", "User speaks Spanish."]),
+        # A partner by a casual word.
+        ("me and my bf Devin are doing a cooking class", ["User's boyfriend is named Devin."]),
+        # Only sounds like one.
+        ("I have a meeting at 3", []),
+        ("I have a feeling it'll rain", []),
+        ("my friend's dog is called Rex", []),
+        ("I was born to do this job lol", []),
+        ("I have two kids. Seriously.", ["User has two kids."]),
+        ("I play bass, a band called The Lilacs", ["User plays bass."]),
+    ],
+)
+def test_what_a_detail_stores(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert stored(memory) == facts
