@@ -205,11 +205,14 @@ class Remembering:
 
     def _related(self, turn: Turn) -> list[MemoryItem]:
         """Existing facts and rules near the turn, shown to the extractor as m1..mN (graph-free: the
-        extractor needs the memories themselves)."""
+        extractor needs the memories themselves). The nearest ten, however far: the floor that keeps an
+        unrelated memory out of an answer would hide "User lives with their parents." from "got my own
+        flat in Sheffield", and the extractor judges for itself what a turn is about."""
         scope = ScopeFilter(
             user_id=turn.user_id, agent_id=turn.agent_id, types=[MemoryType.SEMANTIC, MemoryType.PROCEDURAL]
         )
-        hits = self._retriever.search(turn.text, scope, 10, replace(PRESETS["hybrid"], graph=False))
+        settings = replace(PRESETS["hybrid"], graph=False, min_dense_similarity=0.0)
+        hits = self._retriever.search(turn.text, scope, 10, settings)
         return [h.memory for h in hits]
 
     def add_batch(

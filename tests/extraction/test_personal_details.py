@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from memory.types import MemoryType
+from memory.types import Event, MemoryType
 
 
 def stored(memory, user: str = "u") -> list[str]:
@@ -57,3 +57,54 @@ def stored(memory, user: str = "u") -> list[str]:
 def test_what_a_detail_stores(memory, said, facts):
     memory.add(said, user_id="u")
     assert stored(memory) == facts
+
+
+def semantic(memory, user: str = "u") -> list[str]:
+    return sorted(m.text for m in memory.get_all(user_id=user) if m.type == MemoryType.SEMANTIC)
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "now"),
+    [
+        # A new home named inside what the user moved into.
+        (
+            "I live in Tucson.",
+            "We sold the house and moved to a retirement community in Green Valley.",
+            "User lives in Green Valley.",
+        ),
+        ("I live in Leeds.", "we moved out of leeds to a village near york", "User lives in York."),
+        ("I live with my parents.", "finally got my own flat in Sheffield!!", "User lives in Sheffield."),
+        (
+            "I live in Austin.",
+            "Austin → Denver as of last week, the altitude is no joke",
+            "User lives in Denver.",
+        ),
+        ("I live in Denver.", "moved. denver -> boise. boxes everywhere", "User lives in Boise."),
+        # An age said without "I'm".
+        ("I'm 34.", "had my birthday yesterday, officially 35 😬", "User is 35 years old."),
+        ("I'm 28.", "29 as of today, cheers", "User is 29 years old."),
+    ],
+)
+def test_a_new_home_or_age_said_casually_updates_the_held_one(memory, held, said, now):
+    memory.add(held, user_id="u")
+    before = semantic(memory)
+    result = memory.add(said, user_id="u")
+    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
+    assert now in semantic(memory) and before[0] not in semantic(memory)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "we drove Austin → Denver last weekend, what a trip",  # a trip, not a move
+        "my sister moved to a flat in Glasgow",  # someone else's
+        "I'm officially 35 minutes late lol",
+        "29 as of today, the count of unread emails",
+    ],
+)
+def test_what_only_looks_like_a_move_or_an_age_changes_nothing(memory, said):
+    memory.add("I live in Austin.", user_id="u")
+    memory.add("I'm 34.", user_id="u")
+    before = semantic(memory)
+    memory.add(said, user_id="u")
+    assert semantic(memory) == before

@@ -104,6 +104,7 @@ def test_invented_ids_and_other_users_ids_are_refused(mem, server):
     server.responder = lambda body: {"operations": [op("ADD", "User lives in Oslo.")]}
     mem.add("I live in Oslo.", user_id="victim")
     victim_id = mem.get_all(user_id="victim", types=[MemoryType.SEMANTIC])[0].id
+    server.responder = lambda body: {"operations": [op("ADD", "User likes tea.")]}
     mem.add("I like tea.", user_id="u")
     server.responder = lambda body: (
         {
@@ -121,7 +122,7 @@ def test_invented_ids_and_other_users_ids_are_refused(mem, server):
     assert result.warnings
     # m1 was a real memory shown to the model (u's own), so that DELETE is the only change allowed.
     changed = [o for o in result.operations if o.type != MemoryType.EPISODIC and o.event != Event.NONE]
-    assert all(o.event == Event.DELETE and o.old_text == "User likes tea." for o in changed)
+    assert [(o.event, o.old_text) for o in changed] == [(Event.DELETE, "User likes tea.")]
 
 
 def test_a_long_fact_told_again_is_not_stored_twice(mem, server):

@@ -102,6 +102,14 @@ def correction_value(clause: str) -> str | None:
     return None
 
 
+# Whom the user lives with: moving out of their place gives a home, not a new housemate.
+_LIVES_WITH = re.compile(r"^User lives with (?:their )?(?:parents|mom|mum|dad|folks|family|grandparents)\b")
+
+
+def lives_with_family(held: str) -> bool:
+    return bool(_LIVES_WITH.match(held))
+
+
 def replace(
     sid: str,
     old: str,
@@ -123,6 +131,8 @@ def replace(
     ):
         new = " ".join(w[:1].upper() + w[1:] for w in new.split())
     text = targets.substitute(held, words, new) if words else None
+    if lives_with_family(held) and new[:1].isupper():
+        text = f"User lives in {new}."  # "moved out of my parents' place into my own flat in St Paul"
     return ProposedFact(
         event=Event.UPDATE,
         target=sid,

@@ -117,6 +117,16 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "home"),
+    # "got my own flat in Sheffield", "we bought a house in Dover": a home of one's own is where one lives.
+    Rule(
+        r"\b(?:i|we)(?:'ve| have)? (?:just |finally |recently )?(?:got|bought|found|rented|moved into) "
+        r"(?:a|an|my|our) (?:own |new |first |little )*(?:place|flat|apartment|studio|house|condo|home|"
+        r"townhouse|bungalow|cottage)(?: together)? (?:in|near) (?P<v>.+)",
+        "User lives in {v}.",
+        "home_city",
+        "lives_in",
+        "home",
+    ),
     Rule(r"\bi(?:'m| am) (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
     Rule(r"\bi was born in (?P<v>(?:19|20)\d\d)\b", "User was born in {v}.", "birth_year", "born_in", "raw"),
     Rule(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from memory.extraction import ProposedFact
-from memory.extraction.offline import changes, clauses, names, targets
+from memory.extraction.offline import changes, clauses, names, targets, values
 from memory.extraction.offline.clauses import SAYS_NOTHING, Mood
 from memory.types import Event, MemoryItem
 
@@ -62,6 +62,19 @@ _NEW = re.compile(
     r"(?::| is|'s| =) (?:a |an |the |at |in )?(?P<y>[^,;!?]+?)(?=$|[,;!?]| (?:and|but|so|lol|haha|btw)\b)",
     re.IGNORECASE,
 )
+# "Austin → Denver as of last week", "moved. denver -> boise": the held value first, then the new one.
+_ARROW = re.compile(
+    r"^(?:(?:moved|update|news|so|ok|okay|big news)[,:!.]?\s+)?(?P<x>" + _VALUE + r")\s*(?:→|->|=>|—>|⟶)\s*"
+    r"(?P<y>" + _VALUE + r")(?=$|[,;.!]| (?:as of|since|now|last|this|in|on|finally)\b)",
+    re.IGNORECASE,
+)
+# An age said without "I'm", once one is held: "officially 35", "29 as of today", "just turned 41".
+_AGE = re.compile(
+    r"(?:^|[,;:] |\b(?:i'm|i am|im) )(?:now |officially |finally |just turned |turned )+(?P<y>\d{1,2})"
+    r"(?: years old| yo)?(?=$|[,;.!]| (?:today|now|lol|haha|yesterday|woo)\b)"
+    r"|^(?P<y2>\d{1,2}) as of (?:today|yesterday|this week)\b",
+    re.IGNORECASE,
+)
 # Not a value: a reason, a price, a time ("quit my job for my health", "sold it for $300").
 _NO_VALUE = re.compile(
     r"^(?:my|his|her|their|our|your|it|that|this|them|him|good|now|a while|reasons?|health|family|"
@@ -91,7 +104,7 @@ def apply(text: str, proposals: list[ProposedFact], related: dict[str, MemoryIte
     facts or new values (an ending of the old value, the new value as a plain fact)."""
     found = updates(text, related)
     if not found:
-        return proposals
+        return _own_home(text, proposals, related)
     changed = {u.target for u in found}
     new_words = [targets.content(u.entities[0]) for u in found if u.entities]
     kept = [
@@ -113,20 +126,23 @@ def _swaps(sentence: str, related: dict[str, MemoryItem]) -> list[tuple[str, str
     moods = _moods(sentence)
     if moods & SAYS_NOTHING:
         return []
-    for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED):
+    for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED, _ARROW):
         for m in pattern.finditer(sentence):
             old, new = m.group("x") or m.groupdict().get("x2"), m.group("y") or m.groupdict().get("y2")
             if not old or not new:
                 continue
             if Mood.THIRD_PARTY in moods and "who" in m.groupdict() and not m["who"]:
                 continue  # "Priya on my team moved from Denver to Boston": someone else's change
-            new = names.trim(new) or new
+            new = names.trim(_dwelling_place(new, sentence[m.end() :])) or new
             sid = targets.about(old, related)
+            if pattern is _ARROW and sid and not targets.content(old) <= targets.content(related[sid].text):
+                continue  # "we drove Austin → Denver": a trip, not the held value
             if sid is None or _NO_VALUE.match(new) or not targets.content(new):
                 continue
             if targets.content(new) <= targets.content(old):
                 continue
             out.append((sid, old, new))
+    out += _age(sentence, related)
     for m in _NEW.finditer(sentence):
         new = names.trim(m["y"]) or m["y"]
         sid = targets.about(m["what"], related) or _by_topic(m["what"], related)
@@ -149,3 +165,47 @@ def _held_value(text: str) -> str:
     """The value a held fact names: its capitalised or numbered words after the subject."""
     tokens = [t.strip(".,!?") for t in text.split()[1:]]
     return " ".join(t for t in tokens if t[:1].isupper() or any(ch.isdigit() for ch in t))
+
+
+def _age(sentence: str, related: dict[str, MemoryItem]) -> list[tuple[str, str, str]]:
+    """The held age and the one the sentence gives, a few years on at most ("officially 35")."""
+    m = _AGE.search(sentence)
+    held = [(sid, item) for sid, item in related.items() if item.slot == "age" and item.valid_to is None]
+    if m is None or len(held) != 1:
+        return []
+    sid, item = held[0]
+    old = next((t for t in item.text.split() if t.isdigit()), None)
+    new = m["y"] or m["y2"]
+    if old is None or not 0 < int(new) - int(old) <= 5:
+        return []
+    return [(sid, old, new)]
+
+
+_DWELLING_ONLY = re.compile(rf"^(?:[\w'-]+ ){{0,2}}?(?:{values.DWELLING})s?$", re.IGNORECASE)
+_WHERE = re.compile(
+    r"^ (?:just )?(?:in|near|outside(?: of)?) (?P<p>" + _VALUE + r")(?=$|[,;.!]| (?:in|on|last|this)\b)"
+)
+
+
+def _dwelling_place(new: str, rest: str) -> str:
+    """The place of a dwelling moved into: "a village near york" -> "york"; "a retirement community" said
+    before "in Sun City" -> "Sun City"."""
+    if _DWELLING_ONLY.match(new) and (where := _WHERE.match(rest)):
+        return where["p"]
+    return values.home_in(new)
+
+
+_OWN_PLACE = re.compile(
+    r"\b(?:my|our) own (?:place|flat|apartment|studio|house|condo|home)\b|\bmoved out\b", re.I
+)
+
+
+def _own_home(text: str, proposals: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """A home of the user's own ("got my own flat in Sheffield") replaces the held fact that they live with
+    their parents; any other home is one more fact."""
+    held = [sid for sid, m in related.items() if changes.lives_with_family(m.text) and m.valid_to is None]
+    home = next((p for p in proposals if p.event == Event.ADD and p.slot == "home_city"), None)
+    if len(held) != 1 or home is None or not _OWN_PLACE.search(text):
+        return proposals
+    update = home.model_copy(update={"event": Event.UPDATE, "target": held[0], "reason": changes.CHANGED})
+    return [update if p is home else p for p in proposals]

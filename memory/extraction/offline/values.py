@@ -86,10 +86,29 @@ def is_job(value: str) -> bool:
     return last in _JOBS or (bool(_JOB_SUFFIX.search(last)) and last not in _NOT_JOBS)
 
 
+# A home named inside what the user moved into: "a retirement community in Green Valley", "a village
+# near york", "my own apartment in St Paul".
+DWELLING = (
+    r"village|town|suburb|community|apartment|flat|house|place|condo|studio|neighbou?rhood|area|farm|"
+    r"cottage|unit|home|bungalow|townhouse|city"
+)
+_INNER_PLACE = re.compile(
+    rf"^(?:(?:a|an|the|my|our|their) )?(?:[\w'-]+ ){{0,3}}?(?:{DWELLING})s? (?:just )?(?:in|near|outside(?: of)?) "
+    r"(?P<p>.+)$",
+    re.IGNORECASE,
+)
+
+
+def home_in(raw: str) -> str:
+    """The place a dwelling is in ("a village near york" -> "york"), or ``raw`` when it names none."""
+    inner = _INNER_PLACE.match(raw.strip())
+    return inner["p"] if inner else raw
+
+
 def read(kind: str, raw: str, lowercase: bool) -> list[str]:
     """The values a capture holds for a rule of this ``kind`` (see ``rules.Rule.value``)."""
     if kind in ("place", "home"):
-        value = names.place(raw, lowercase)
+        value = names.place(home_in(raw) if kind == "home" else raw, lowercase)
         # "I'm in CST now": a time zone is no place; "moved to apple music": no home is a known kind of thing
         if not value or kinds.named(value, "timezone") or (kind == "home" and kinds.named_any(value)):
             return []
