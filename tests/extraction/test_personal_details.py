@@ -108,3 +108,34 @@ def test_what_only_looks_like_a_move_or_an_age_changes_nothing(memory, said):
     before = semantic(memory)
     memory.add(said, user_id="u")
     assert semantic(memory) == before
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        # A casual tail is no part of the fact.
+        (
+            "ok lot going on. i got diagnosed with asthma so i have an inhaler now ugh",
+            ["User has an inhaler.", "User has asthma."],
+        ),
+        # "quit", "split up", "cut out": the past, not a habit ("User quits…", "User splits up…").
+        ("we split up in august", []),
+        ("quit chick fil a", ["User quit chick fil a."]),
+        ("I split my time between London and Paris", ["User splits their time between London and Paris."]),
+        # An aside in brackets is not a clause of its own.
+        (
+            "started as a junior analyst at KPMG (part time while i finish at ucla)",
+            ["User started as a junior analyst at KPMG."],
+        ),
+    ],
+)
+def test_what_a_casual_clause_stores(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert stored(memory) == facts
+
+
+def test_cutting_out_a_held_habit_ends_it(memory):
+    memory.add("I drink energy drinks every day.", user_id="u")
+    result = memory.add("also cut out the energy drinks, 3 weeks now", user_id="u")
+    assert [op.old_text for op in result.by_event(Event.DELETE)] == ["User drinks energy drinks every day."]
+    assert semantic(memory) == []

@@ -104,7 +104,13 @@ def _generic(text: str, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
     """The generic fact of a clause no rule reads; stated "now" against a held rival of the same kind
     and verb ("I play bass now" while "User plays guitar."), it replaces that rival."""
     fact = generic.fact(
-        re.sub(r"(?:\s+(?:now|instead|these days|nowadays|btw|lol|haha|tbh|though))+$", "", text, flags=re.I)
+        re.sub(
+            r"(?:\s+(?:now|instead|these days|nowadays|btw|lol|haha|lmao|tbh|though|tho|ugh|fyi|rn|ngl|smh|imo|"
+            r"sigh|yay|woo+|omg))+$",
+            "",
+            text,
+            flags=re.I,
+        )
     )
     if fact is None or targets.covered(fact.text, ids):
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from memory.extraction.offline import kinds, names, person
+from memory.extraction.offline import kinds, names, parse, person
 from memory.extraction.offline.interpreter import Fact
 from memory.extraction.offline.rules import (
     ATTRIBUTES,
@@ -48,9 +48,9 @@ def _someone_elses(attribute: str) -> bool:
 
 def fact(clause: str) -> Fact | None:
     """The generic fact of one assertive clause, or None when it says nothing lasting."""
-    text = clause.strip(" .!?,")
-    if len(text.split()) > 14 or _NEGATION.search(text):
-        return None
+    text = re.sub(r"\s*\([^)]*$", "", clause).strip(" .!?,")  # "at KPMG (part time": the aside left open
+    if len(text.split()) > 14 or _NEGATION.search(text) or text.count(")") > text.count("("):
+        return None  # "i finish at ucla)": the tail of an aside
     if re.search(TRANSIENT, text, re.I) and not _life_event(text):
         return None
     if m := _ATTRIBUTE.match(text):
@@ -99,6 +99,8 @@ def _being(text: str, rest: str) -> Fact | None:
         words = words[1:]
     first = words[0].lower()
     value = " ".join(words[1:])
+    if not first.endswith("ing") and parse.opens_with_verb(" ".join(words)):
+        return None  # "I'm still play in the club": a verb after a wrongly restored "I'm"
     if first in {"on", "in"}:
         group = re.match(r"^(?:a|an) [\w -]+ (?:called|named) \S", value, re.I)  # "in a band called X"
         if not (

@@ -81,6 +81,15 @@ def elided_subject(text: str, after_self: bool = False) -> str | None:
     return None
 
 
+def opens_with_verb(phrase: str) -> bool:
+    """Whether ``phrase`` said after "I" opens with a finite verb ("play in the club"), not a state or a
+    noun ("happy", "a nurse", "on PST"), as a wrongly restored "I'm" would have it."""
+    if not phrase[:1].islower():
+        return False  # "Canadian"
+    doc = _parse(f"I {phrase}")
+    return len(doc) > 1 and doc[1].tag_ == "VBP" and doc[1].dep_ == "ROOT"
+
+
 def is_past_verb(clause: str, verb: str) -> bool:
     """Whether ``verb``, said with "I" or "we" as its subject in ``clause``, is in the past tense; the
     parser knows irregular pasts no list holds ("hung up the boots", "I slid into third"). A form that is

@@ -41,11 +41,20 @@ _PRONOUNS = [
 ]
 
 
+# Verbs whose past is their base form, said of an ending: in chat these tell what the user did.
+_ENDED_SAME_FORM = re.compile(
+    r"\b(?:i|we) (?:just |finally |also )?(?:quit|(?:cut|split|shut) (?:out|up|off|down))\b", re.I
+)
+_PRESENT = re.compile(r"\b(?:now|every|always|usually|often|these days|nowadays)\b", re.I)
+
+
 def is_past(verb: str, clause: str | None = None) -> bool:
     """Whether a verb is a past form; with its clause, the parser also reads irregular ones."""
     low = verb.lower()
     if low in IRREGULAR_PAST or (low.endswith("ed") and len(low) > 3):
         return True
+    if clause is not None and _ENDED_SAME_FORM.search(clause) and not _PRESENT.search(clause):
+        return True  # "quit chick fil a", "we split up in august", "cut out the energy drinks"
     return clause is not None and parse.is_past_verb(clause, verb)
 
 

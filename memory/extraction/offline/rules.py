@@ -692,8 +692,8 @@ NOT_KEPT = set(
 # with nothing held about it, the ending is still worth keeping ("User quit vaping").
 ENDINGS: list[tuple[str, bool]] = [
     (
-        r"^(?:i|we) (?:just |finally |eventually )?(?:gave up|quit|stopped|ditched|abandoned|stepped down from|"
-        r"stepped down as|retired from) (?:on )?(?:my |the |our )?(?P<x>.+)$",
+        r"^(?:i|we) (?:just |finally |eventually |also )?(?:gave up|quit|stopped|ditched|abandoned|stepped down from|"
+        r"stepped down as|retired from|cut out|kicked) (?:on )?(?:my |the |our )?(?P<x>.+)$",
         True,
     ),
     (
