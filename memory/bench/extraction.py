@@ -49,7 +49,16 @@ HOLDOUT2 = DATA / "holdout2.jsonl"
 HOLDOUT3 = DATA / "holdout3.jsonl"
 # The fourth, written while holdout3's errors were read; committed before any extractor ran on it.
 HOLDOUT4 = DATA / "holdout4.jsonl"
-FILES = {"holdout": HOLDOUT, "dev2": DEV2, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4}
+# The fifth, written while holdout4's errors were read; committed before any extractor ran on it.
+HOLDOUT5 = DATA / "holdout5.jsonl"
+FILES = {
+    "holdout": HOLDOUT,
+    "dev2": DEV2,
+    "holdout2": HOLDOUT2,
+    "holdout3": HOLDOUT3,
+    "holdout4": HOLDOUT4,
+    "holdout5": HOLDOUT5,
+}
 NON_ASSERTIVE = {
     "question",
     "request",

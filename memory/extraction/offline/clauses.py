@@ -218,12 +218,28 @@ def plain(text: str) -> str:
     return _EMOJI.sub(". ", text)
 
 
+# Spoken fillers ("um", "uh", "erm", "like,") and a word said twice ("I've, I've gone"), as dictated text has them.
+_FILLER = re.compile(r"(?-i:\b(?:u+m+|u+h+|e+rm+|hm+)\b)[,.]?\s*|(?<=[,\s])like,\s+|^like,\s+", re.IGNORECASE)
+_STUTTER = re.compile(r"\b([\w']+),? \1\b(?!')", re.IGNORECASE)
+# A sentence typed in capitals is shouted, not a row of names: "WE BOUGHT A HOUSE".
+_SHOUTED = re.compile(r"[^.!?\n]+")
+
+
+def _unshouted(sentence: str) -> str:
+    words = re.findall(r"[A-Za-z]{2,}", sentence)
+    return sentence.lower() if len(words) >= 2 and all(w.isupper() for w in words) else sentence
+
+
 def normalise(text: str) -> str:
-    """``plain``, then casual spellings fixed, spaces collapsed."""
+    """``plain``, then shouting, fillers and casual spellings undone, spaces collapsed."""
     text = plain(text)
+    text = _SHOUTED.sub(lambda m: _unshouted(m.group(0)), text)
+    text = _STUTTER.sub(r"\1", _FILLER.sub("", text))
     text = re.sub(
         r"\b[A-Za-z]+\b",
-        lambda m: TYPOS.get(m.group(0).lower(), m.group(0)) if m.group(0) != "I" else "I",
+        lambda m: (
+            m.group(0) if m.group(0).isupper() else TYPOS.get(m.group(0).lower(), m.group(0))
+        ),  # "RN", "I"
         text,
     )
     text = re.sub(r"\b(from now on|going forward|in (?:the )?future),\s*", r"\1 ", text, flags=re.I)
@@ -287,8 +303,9 @@ def _with_subject(clause: str, after_self: bool) -> str:
 
 def split(text: str) -> list[Clause]:
     """The clauses of a turn, each with its mood (see the module docstring)."""
-    parts = sentences(normalise(text))
-    lowercase, casual = text == text.lower(), _casual(parts)
+    said = normalise(text)
+    parts = sentences(said)
+    lowercase, casual = said == said.lower(), _casual(parts)
     clauses: list[Clause] = []
     for sentence, end in parts:
         reported = bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence))

@@ -39,6 +39,17 @@ _ADVERBS = set(
     definitely always often sometimes even only""".split()
 )
 _PREPOSITIONS = {"in", "on", "at", "off", "with", "for", "from", "of", "to", "about"}
+_LATE_TAIL = re.compile(
+    r"(?:,?\s+(?:too|also|as well|last (?:week|month|year|night|weekend)|this (?:week|month|year)|yesterday|"
+    r"today|\w+ ago))+$",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    TRANSIENT
+    + r"|\b(?:last|this|next) \w+|\b\w+ ago\b|\b(?:on|in) (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b",
+    re.IGNORECASE,
+)
 
 
 def _someone_elses(attribute: str) -> bool:
@@ -82,14 +93,15 @@ def _doing(text: str, words: list[str]) -> Fact | None:
     verb, obj = words[0].lower(), " ".join(words[1:])
     if verb in THINKING_VERBS:
         return None
-    if person.is_past(verb, text) and (verb not in LIFE_EVENTS or not obj):
-        return None
+    if person.is_past(verb, text) and (verb not in LIFE_EVENTS or not _WHEN.sub("", obj).strip(" ,.!")):
+        return None  # "completed today": a life event needs what happened
     head = re.sub(r"^(?:a|an|the|my|some)\s+", "", obj.lower()).split()[:1]
     if verb in {"have", "got"} and (not head or head[0] in NOT_KEPT | names.PRONOUNS):
         return None
     if obj and obj.lower().split()[0] in names.PRONOUNS:
         return None
-    return _fact(person.third_person(text), obj or verb, None, person.third_singular(verb, text))
+    said = _LATE_TAIL.sub("", text)  # "graduated from rasmussen last month too"
+    return _fact(person.third_person(said), obj or verb, None, person.third_singular(verb, text))
 
 
 def _being(text: str, rest: str) -> Fact | None:

@@ -582,7 +582,11 @@ KINDS: dict[str, tuple[bool, set[str]]] = {
         set(
             """civic corolla prius camry accord focus fiesta mustang outback forester impreza crosstrek
             rav4 cr-v crv mazda mazda3 honda toyota ford subaru kia niro hyundai volkswagen vw golf jetta
-            bmw audi volvo jeep wrangler chevy chevrolet nissan leaf f-150 tacoma""".split()
+            bmw audi volvo jeep wrangler chevy chevrolet nissan leaf f-150 tacoma vauxhall corsa astra
+            skoda octavia fabia peugeot renault clio citroen fiat seat ibiza mini polo tesla lexus porsche
+            dacia sandero yaris picanto sportage qashqai juke micra kuga cx-5 mercedes jaguar cupra rivian
+            odyssey sienna carnival pacifica tahoe silverado ram sierra altima sentra elantra sonata
+            tiguan passat""".split()
         ),
     ),
     "timezone": (
