@@ -11,6 +11,7 @@ break-up may be told of someone else ("Rufus passed away"), and is still the end
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import names, targets
@@ -31,8 +32,15 @@ def _compiled(*patterns: str) -> list[re.Pattern[str]]:
 
 # Each pattern names the thing ended as <x>. Told of anyone: a death, a break-up, a thing gone or over.
 _TOLD = _compiled(
-    r"(?:^|\b)(?P<x>[\w'-]+) (?:has |had )?(?:died|passed(?: away| on)?|was put down|had to be put down|"
-    r"was put to sleep|crossed the rainbow bridge)",
+    r"(?:^|\b)(?P<x>[\w'-]+)(?:,? (?:she|he|it))? (?:has |had )?(?:died|passed(?: away| on)?|was put down|"
+    r"had to be put down|was put to sleep|crossed the rainbow bridge)",
+    # a thing taken or wrecked: "someone nicked my vespa", "bike got stolen", "the house sold"
+    r"\b(?:nicked|stole|stolen|totall?ed|wrote off|scrapped) (?:my |our |the )?(?P<x>[\w'-]+(?: [\w'-]+)?)"
+    r"(?= (?:outside|from|at|in|on|last|this|yesterday)\b|\s*$|\s*[,;.!?])",
+    r"^" + _THING + r" (?:got |was |has been |is )?(?:nicked|stolen|totall?ed|written off|scrapped|sold)\b",
+    # let go: "Lloyds let a bunch of us go", "acme laid me off"
+    r"^(?P<x>[\w&'-]+(?: [\w&'-]+){0,2}) (?:let (?:me|us|[\w ]{1,20} of us) go|laid (?:me|us|[\w ]{1,20} of us) off|"
+    r"made me redundant|fired me)",
     r"\b(?:we |i )?(?:lost|buried|said goodbye to) (?P<x>(?-i:[A-Z])[\w'-]*|[a-z][\w'-]*(?= (?:to|on|in|last)\b))",
     r"^(?P<x>[\w'-]+) and i (?:have |had |just )?(?:broke up|broken up|split up|split|separated|divorced|"
     r"called it quits)",
@@ -45,7 +53,8 @@ _TOLD = _compiled(
 _DONE = _compiled(
     r"\b(?:broke up|split up|separated|divorced) (?:with |from )?(?P<x>(?-i:[A-Z])[\w'-]*|[a-z][\w'-]*$)",
     r"\b(?:let|uninstalled|deleted|cancell?ed) " + _THING,
-    r"\b(?:came|come|coming|weaned|taken me|took me|got|went) off (?:of )?" + _THING,
+    r"\b(?:came|come|coming|weaned|taken me|took me|got|went|tapered|tapering) off (?:of )?" + _THING,
+    r"\b(?:stopped taking|wrapped up|lost|sold|(?:officially )?out of) " + _THING,
     r"\bno longer (?:have|has|use|take|play|do|own|need) " + _THING,
     r"\bnot (?:allergic to|actually|really) " + _THING + r" (?:after all|anymore|any more)",
     r"\bgrew out of " + _THING,
@@ -60,39 +69,80 @@ _OWN_MOODS = (Mood.STATEMENT, Mood.RETRACTION)
 _OTHERS = re.compile(r"\b(?:\w+'s|his|her|their|your) (?:\w+ )?$", re.IGNORECASE)
 
 
-def endings(said: list[Clause], related: dict[str, MemoryItem]) -> list[ProposedFact]:
-    """DELETEs of the held facts a turn's clauses say have ended, one per held fact."""
-    found: dict[str, ProposedFact] = {}
-    for clause in said:
+def endings(said: list[Clause], related: dict[str, MemoryItem]) -> list[tuple[Clause, ProposedFact]]:
+    """DELETEs of the held facts a turn's clauses say have ended, one per held fact, each with the clause
+    of the turn it was read in."""
+    found: dict[str, tuple[Clause, ProposedFact]] = {}
+    for clause, reading in _named_subjects(said):
         if clause.mood in SAYS_NOTHING:
             continue
         for pattern in _TOLD + (_DONE if clause.mood in _OWN_MOODS else []):
-            for m in pattern.finditer(clause.text):
-                sid = _held(m["x"], related)
-                if sid is None or sid in found or _OTHERS.search(clause.text[: m.start("x")]):
+            for m in pattern.finditer(reading.text):
+                if _OTHERS.search(reading.text[: m.start("x")]):
                     continue
-                ending = targets.delete(sid, None, clause.text, targets.LIKELY, REASON)
-                found[sid] = ending.model_copy(update={"entities": [m["x"]]})  # what the user called it
+                for thing in _things(m["x"], reading.text[m.start("x") :]):
+                    sid = _held(thing, related)
+                    if sid is None or sid in found:
+                        continue
+                    ending = targets.delete(sid, None, reading.text, targets.LIKELY, REASON)
+                    # what the user called it
+                    found[sid] = (clause, ending.model_copy(update={"entities": [thing]}))
     return list(found.values())
 
 
-def apply(
-    said: list[Clause], proposals: list[ProposedFact], related: dict[str, MemoryItem]
-) -> list[ProposedFact]:
-    """``proposals`` with the endings of held facts in a turn's clauses added, where nothing else was
-    read about the same fact; an ending restated as a plain fact ("User has left the Riverside Choir.")
-    is dropped."""
-    touched = {p.target for p in proposals if p.target}
-    ended = [d for d in endings(said, related) if d.target not in touched]
+Made = list[tuple[Clause, list[ProposedFact]]]
+
+
+def attach(made: Made, related: dict[str, MemoryItem]) -> Made:
+    """The proposals of each clause with the endings of held facts read in it added, where nothing else
+    was read about the same fact; an ending restated as a plain fact ("User has left the Riverside
+    Choir.") is dropped. A replacement said elsewhere in the turn is then paired with it (``pairing``)."""
+    # A guess between held facts ("quit tennis and yoga" read as one of the two) yields to a reading of each.
+    guessed = {
+        p.target for _, found in made for p in found if p.target and (p.confidence or 1.0) < targets.LIKELY
+    }
+    touched = {p.target for _, found in made for p in found if p.target} - guessed
+    ended = [(c, d) for c, d in endings([c for c, _ in made], related) if d.target not in touched]
     if not ended:
-        return proposals
-    gone = [targets.content(" ".join(d.entities)) for d in ended]
-    kept = [
-        p
-        for p in proposals
-        if not (p.event == Event.ADD and any(w and w & targets.content(p.text or "") for w in gone))
+        return made
+    gone = [targets.content(" ".join(d.entities)) for _, d in ended]
+    ended_ids = {d.target for _, d in ended}
+    out = []
+    for clause, found in made:
+        kept = [
+            p
+            for p in found
+            if not (p.event == Event.ADD and any(w and w & targets.content(p.text or "") for w in gone))
+            and not (p.target in guessed and p.target in ended_ids)
+        ]
+        out.append((clause, kept + [d for c, d in ended if c is clause]))
+    return out
+
+
+def _named_subjects(said: list[Clause]) -> list[tuple[Clause, Clause]]:
+    """(clause, reading) for each clause, and a second reading of one that opens with a pronoun, as the
+    name said alone just before it: "Mochi, she passed last week" -> "Mochi passed last week"."""
+    out = [(c, c) for c in said]
+    for before, clause in zip(said, said[1:], strict=False):
+        name = before.text.strip(" .,!")
+        pronoun = re.match(r"^(?:she|he|it)\b", clause.text, re.I)
+        if pronoun and re.fullmatch(r"[\w'-]+", name) and name.lower() not in names.PRONOUNS:
+            out.append((clause, replace(clause, text=name + clause.text[pronoun.end() :])))
+    return out
+
+
+def _things(named: str, rest: str) -> list[str]:
+    """What the ending names: the thing matched, or each thing of a list ("quit primark and the nail bar")."""
+    listed = re.match(
+        r"^([\w&' -]+?(?:(?:,| and| &) (?:the |my |our )?[\w&' -]+?)+)(?=\s*$|[,;.!?])", rest, re.I
+    )
+    if not listed or not re.search(r",| and | & ", listed[1], re.I):
+        return [named]
+    parts = [
+        re.sub(r"^(?:the|my|our) ", "", p.strip(), flags=re.I)
+        for p in re.split(r",| and | & ", listed[1], flags=re.I)
     ]
-    return kept + ended
+    return [named] + [" ".join(p.split()[:4]) for p in parts if p]
 
 
 def _held(phrase: str, related: dict[str, MemoryItem]) -> str | None:
@@ -112,4 +162,6 @@ def _held(phrase: str, related: dict[str, MemoryItem]) -> str | None:
 def _value_words(held: str) -> set[str]:
     """The stems that say which thing a held fact is about: every content word after its verb."""
     words = held.rstrip(".").split()
+    if words and words[0] == "User's":  # "User's mother is named Carol.": the mother is what it is about
+        return targets.content(" ".join(words[1:]))
     return targets.content(" ".join(words[2:])) if len(words) > 2 else targets.content(held)

@@ -58,10 +58,11 @@ class OfflineExtractor:
             previous = (clause, found)
             made.append(previous)
         kept = [(c, [p for p in found if p in proposals]) for c, found in made]
+        if not turn.from_document:
+            kept = ended.attach(kept, ids)
         result.facts = _merge(pairing.pair(kept, ids), ids)
         if not turn.from_document:
             result.facts = substitution.apply(turn.text, result.facts, ids)
-            result.facts = ended.apply(said, result.facts, ids)
         return result
 
     def _clause(

@@ -101,6 +101,8 @@ def _doing(text: str, words: list[str]) -> Fact | None:
     if obj and obj.lower().split()[0] in names.PRONOUNS:
         return None
     said = _LATE_TAIL.sub("", text)  # "graduated from rasmussen last month too"
+    if said.split()[-1].lower() in _PREPOSITIONS | {"since", "until", "by"}:
+        said = text  # "since 1st of this month": the time is the fact's own
     return _fact(person.third_person(said), obj or verb, None, person.third_singular(verb, text))
 
 

@@ -78,6 +78,8 @@ def _replacing_add(
                 return fact, 1.0
             if _same_kind(fact.text or "", held.text) and _MARKED.search(clause.text):
                 return fact, changes.SURE_CHANGE
+            if (kind := kinds.single(held.text)) and kind == kinds.single(fact.text or ""):
+                return fact, changes.SURE_CHANGE  # one car: "the corsa's gone … I got a Kia Picanto"
             if (
                 _keyed(fact.slot)
                 and _keyed(held.slot)

@@ -589,6 +589,27 @@ KINDS: dict[str, tuple[bool, set[str]]] = {
             tiguan passat""".split()
         ),
     ),
+    "e-reader": (True, set("kindle kobo nook remarkable boox e-reader ereader".split())),
+    "laptop": (
+        True,
+        set("macbook mbp thinkpad xps chromebook surface laptop zenbook spectre ideapad".split()),
+    ),
+    "code editor": (
+        True,
+        {
+            "vs code",
+            "vscode",
+            "neovim",
+            "nvim",
+            "vim",
+            "emacs",
+            "intellij",
+            "pycharm",
+            "sublime",
+            "cursor",
+            "zed",
+        },
+    ),
     "timezone": (
         True,
         set(

@@ -112,10 +112,34 @@ def stem(word: str) -> str:
     return w[:-1] if len(w) > 3 and w.endswith("e") else w
 
 
+# One word for each relative, however the user calls them: "mum passed away" is about "User's mother…".
+_SAME_PERSON = {
+    "mum": "mother",
+    "mom": "mother",
+    "mummy": "mother",
+    "mommy": "mother",
+    "mama": "mother",
+    "dad": "father",
+    "daddy": "father",
+    "papa": "father",
+    "grandma": "grandmother",
+    "granny": "grandmother",
+    "nan": "grandmother",
+    "nana": "grandmother",
+    "gran": "grandmother",
+    "grandpa": "grandfather",
+    "grandad": "grandfather",
+    "granddad": "grandfather",
+    "bf": "boyfriend",
+    "gf": "girlfriend",
+    "hubby": "husband",
+}
+
+
 def content(text: str) -> set[str]:
     """The stems of the words that say what ``text`` is about."""
     words = re.findall(r"[a-z0-9][a-z0-9'+-]*", text.lower())
-    return {stem(w) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
+    return {stem(_SAME_PERSON.get(w, w)) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
 
 
 def about(phrase: str, related: dict[str, MemoryItem], kind: MemoryType = MemoryType.SEMANTIC) -> str | None:

@@ -1,0 +1,70 @@
+"""Life updates told the way people tell them, on a real Memory (real stores): a thing stolen, sold or
+lost, a relative who died, an employer that let the user go, a list of things quit, a replacement said in
+the same breath; and what only sounds like an ending."""
+
+from __future__ import annotations
+
+import pytest
+
+from memory.types import Event, MemoryType
+
+
+def semantic(memory, user: str = "u") -> list[str]:
+    return sorted(m.text for m in memory.get_all(user_id=user) if m.type == MemoryType.SEMANTIC)
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "gone"),
+    [
+        (["My mother is named Carol."], "my mum passed away on sunday, it was peaceful", "User's mother"),
+        (["I ride a Vespa."], "someone nicked my vespa from the car park 😡", "Vespa"),
+        (["I own a house in Croydon."], "the house sold! finally", "house"),
+        (["I work at Lloyds."], "so Lloyds let a bunch of us go on friday", "Lloyds"),
+        (["I take sertraline."], "finished tapering off sertraline last week 🙌", "sertraline"),
+        (["I have a cat named Mochi."], "Mochi, she passed last week, she was 17", "Mochi"),
+        (["I play tennis.", "I go to yoga on Mondays."], "quit tennis and yoga, no time", "tennis"),
+    ],
+)
+def test_an_ending_told_casually_closes_the_held_fact(memory, held, said, gone):
+    for fact in held:
+        memory.add(fact, user_id="u")
+    result = memory.add(said, user_id="u")
+    assert any(gone in (op.old_text or "") for op in result.by_event(Event.DELETE))
+    assert not any(gone in fact for fact in semantic(memory))
+
+
+def test_every_thing_of_a_list_that_was_quit_is_ended(memory):
+    memory.add("I play tennis.", user_id="u")
+    memory.add("I go to yoga on Mondays.", user_id="u")
+    memory.add("quit tennis and yoga, no time", user_id="u")
+    assert semantic(memory) == []
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "now"),
+    [
+        ("I have a Kindle.", "lost my kindle on the train 😩 got a Kobo instead", "Kobo"),
+        ("I drive a Vauxhall Corsa.", "the corsa's gone, scrapped it, and I got a Kia Picanto", "Picanto"),
+    ],
+)
+def test_an_ending_and_its_replacement_in_one_turn_are_one_update(memory, held, said, now):
+    memory.add(held, user_id="u")
+    result = memory.add(said, user_id="u")
+    assert [now in (op.new_text or "") for op in result.by_event(Event.UPDATE)] == [True]
+    assert not result.by_event(Event.DELETE)
+
+
+@pytest.mark.parametrize(
+    ("held", "said"),
+    [
+        ("My wife is named Anna.", "my wife's meeting is over"),
+        ("I live in Leeds.", "my friend lost her house in Leeds"),
+        ("I have a cat named Mochi.", "Mochi, she is fine lol"),
+        ("I ride a Vespa.", "my brother's vespa got nicked"),
+    ],
+)
+def test_what_only_sounds_like_an_ending_ends_nothing(memory, held, said):
+    memory.add(held, user_id="u")
+    before = semantic(memory)
+    memory.add(said, user_id="u")
+    assert semantic(memory) == before
