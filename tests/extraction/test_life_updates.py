@@ -68,3 +68,50 @@ def test_what_only_sounds_like_an_ending_ends_nothing(memory, held, said):
     before = semantic(memory)
     memory.add(said, user_id="u")
     assert semantic(memory) == before
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "now"),
+    [
+        ("I work at Acme.", "I'm retired now, loving the free time", "User retired from Acme."),
+        ("I am a Navy officer.", "retired from the navy after 24 yrs", "User retired as a Navy officer."),
+        (  # a formal opener is no request
+            "I work at Honeywell.",
+            "Please be advised that I have recently retired from my position at Honeywell.",
+            "User retired from Honeywell.",
+        ),
+    ],
+)
+def test_retiring_keeps_the_job_as_the_past(memory, held, said, now):
+    memory.add(held, user_id="u")
+    before = semantic(memory)
+    result = memory.add(said, user_id="u")
+    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
+    assert semantic(memory) == [now]
+
+
+@pytest.mark.parametrize("said", ["my dad just retired from Acme", "thinking about retiring next year"])
+def test_someone_elses_or_a_planned_retirement_changes_nothing(memory, said):
+    memory.add("I work at Acme.", user_id="u")
+    memory.add(said, user_id="u")
+    assert semantic(memory) == ["User works at Acme."]
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        ("My boyfriend is Chris.", ["User's boyfriend is named Chris."]),
+        ("my partner's called Aoife", ["User's partner is named Aoife."]),
+        ("my wife is Italian", []),
+        ("my son is 5", []),
+    ],
+)
+def test_a_relative_named_plainly(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert semantic(memory) == facts
+
+
+def test_a_break_up_after_an_opener_ends_the_partner(memory):
+    memory.add("My girlfriend is Sam.", user_id="u")
+    memory.add("just so you know sam and i split", user_id="u")
+    assert semantic(memory) == []

@@ -79,7 +79,9 @@ _LEAD = re.compile(
     r"these days|nowadays|lately|sorry|"
     r"quick update|big news|fyi|heads up|just so you know|(?:wait|hold on)(?=[\s,!.]+(?:i|i'm|we|my)\b)|not sure if i told you|"
     r"i don't know if you remember(?: but)?|call me (?:crazy|old[- ]fashioned|weird|biased)(?: but)?|"
-    r"don't get me wrong|not going to lie|ngl|i mean|guess what|good news|bad news)\b[\s,:!-]*)+",
+    r"don't get me wrong|not going to lie|ngl|i mean|guess what|good news|bad news|dear (?:assistant|sir|madam)|"
+    r"please be advised(?: that)?|for (?:your|the) records?|(?:just )?a heads up|"
+    r"i(?: am|'m)? (?:writing|wish|would like|want|wanted) to (?:inform you|let you know|tell you)(?: that)?)\b[\s,:!-]*)+",
     re.IGNORECASE,
 )
 _TRAIL = re.compile(
@@ -352,7 +354,8 @@ def _pieces(body: str) -> list[str]:
     """The clause texts of a sentence; "Theo and I broke up" stays whole (the name is the subject), and
     so does "my brother sold his car and bought a van" (the second verb is not the user's)."""
     pieces = _CLAUSE.split(body)
-    if len(pieces) > 1 and len(pieces[0].split()) == 1 and re.match(r"^and (?:i|we)\b", pieces[1], re.I):
+    subject = _strip_markers(pieces[0])[0] if len(pieces) > 1 else ""
+    if re.fullmatch(r"(?:my |our )?[\w'-]+", subject) and re.match(r"^and (?:i|we)\b", pieces[1], re.I):
         pieces[:2] = [f"{pieces[0]} {pieces[1]}"]
     out: list[str] = []
     for piece in pieces:

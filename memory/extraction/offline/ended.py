@@ -165,3 +165,51 @@ def _value_words(held: str) -> set[str]:
     if words and words[0] == "User's":  # "User's mother is named Carol.": the mother is what it is about
         return targets.content(" ".join(words[1:]))
     return targets.content(" ".join(words[2:])) if len(words) > 2 else targets.content(held)
+
+
+_RETIRED = re.compile(
+    r"\b(?:i|we)(?:'ve| have|'m| am)? (?:just |finally |officially |now |recently )*retired\b", re.I
+)
+_WORK_SLOTS = ("employer", "job_title")
+
+
+def retirement(
+    said: list[Clause], proposals: list[ProposedFact], related: dict[str, MemoryItem]
+) -> list[ProposedFact]:
+    """A user who says they retired: the held job becomes "User retired from …" (an UPDATE, the past kept),
+    whether the turn names it ("retired from the navy") or not ("I'm retired now")."""
+    if not any(c.mood in _OWN_MOODS and _RETIRED.search(c.text) for c in said):
+        return proposals
+    jobs = [sid for sid, m in related.items() if m.slot in _WORK_SLOTS and m.valid_to is None]
+    named = {p.target for p in proposals if p.event == Event.DELETE and p.target in jobs}
+    chosen = sorted(named) if named else jobs if len(jobs) == 1 else []
+    if not chosen or any(p.event == Event.UPDATE and p.target in chosen for p in proposals):
+        return proposals
+    kept = [
+        p
+        for p in proposals
+        if not (p.event == Event.DELETE and p.target in chosen)
+        and not (p.event == Event.ADD and re.search(r"\bretired\b", p.text or ""))  # the update says it
+    ]
+    sid = chosen[0]
+    update = ProposedFact(
+        event=Event.UPDATE,
+        target=sid,
+        text=_retired(related[sid].text),
+        reason="retired",
+        confidence=targets.LIKELY,
+    )
+    return kept + [update]
+
+
+def _retired(held: str) -> str:
+    """ "User works at Honeywell." -> "User retired from Honeywell."; "User works as a nurse." -> "User
+    retired as a nurse."."""
+    for pattern, said in (
+        (r"^User (?:works|is working) (?:at|for|in)\b", "User retired from"),
+        (r"^User (?:works|is working) as\b", "User retired as"),
+        (r"^User is\b", "User retired as"),
+    ):
+        if re.match(pattern, held):
+            return re.sub(pattern, said, held)
+    return "User is retired."

@@ -63,6 +63,7 @@ class OfflineExtractor:
         result.facts = _merge(pairing.pair(kept, ids), ids)
         if not turn.from_document:
             result.facts = substitution.apply(turn.text, result.facts, ids)
+            result.facts = ended.retirement(said, result.facts, ids)
         return result
 
     def _clause(

@@ -260,7 +260,8 @@ RULES: list[Rule] = [
         "name",
     ),
     Rule(
-        rf"\bmy (?P<r>{FAMILY})(?:'s name is| is (?:named|called)| named | called )(?P<v>.+)",
+        rf"\b(?:my|our) (?P<r>{FAMILY})(?:'s name is|'s called|'s named| is (?:named|called)| named | called |"
+        rf" is (?=(?-i:[A-Z])[\w'-]+(?:[\s.,!]|$)))(?P<v>.+)",
         "User's {r} is named {v}.",
         "{f}",
         "has_{r}",
