@@ -115,3 +115,39 @@ def test_a_break_up_after_an_opener_ends_the_partner(memory):
     memory.add("My girlfriend is Sam.", user_id="u")
     memory.add("just so you know sam and i split", user_id="u")
     assert semantic(memory) == []
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "now"),
+    [
+        ("I am single.", "met someone 🥰 her name's Noor, 2 months in", "User is dating Noor."),
+        (
+            "I am single.",
+            "not single anymore 😏 been seeing this guy Marcus for a month",
+            "User is dating Marcus.",
+        ),
+        (
+            "My girlfriend is Sam.",
+            "sam and i split, and I'm seeing someone called Ellis now",
+            "User is dating Ellis.",
+        ),
+        ("I am engaged.", "Marco and I got married in June!!", "User is married."),
+        ("I am vegetarian.", "bestie i'm literally vegan now 🌱 day 3", "User is vegan."),
+        ("I am vegetarian.", "I have gone fully vegan since New Year.", "User is vegan."),
+    ],
+)
+def test_a_new_partner_or_diet_replaces_the_held_one(memory, held, said, now):
+    memory.add(held, user_id="u")
+    before = semantic(memory)
+    result = memory.add(said, user_id="u")
+    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
+    assert semantic(memory) == [now]
+
+
+@pytest.mark.parametrize("said", ["my sister is dating a guy named Ravi", "should I go vegan?"])
+def test_someone_elses_partner_or_a_question_changes_nothing(memory, said):
+    memory.add("I am single.", user_id="u")
+    memory.add("I am vegetarian.", user_id="u")
+    before = semantic(memory)
+    memory.add(said, user_id="u")
+    assert semantic(memory) == before

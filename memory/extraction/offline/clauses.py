@@ -75,6 +75,7 @@ TYPOS = {
 # Openers and tails that carry no content ("Actually, ...", "Call me crazy, but ...", "..., lol").
 _LEAD = re.compile(
     r"^(?:(?:actually|well|so|now|ok|okay|oh|hey|hi|hello|yeah|ya|yep|(?:yes|no)(?=\s*[,!.])|lol|haha|ugh|hmm|btw|"
+    r"bestie|bro|dude|mate|babe|omg|wow|yay|"
     r"anyway|anyways|honestly|tbh|to be honest|also|and|plus|then|fun fact|turns out(?: that)?|"
     r"these days|nowadays|lately|sorry|"
     r"quick update|big news|fyi|heads up|just so you know|(?:wait|hold on)(?=[\s,!.]+(?:i|i'm|we|my)\b)|not sure if i told you|"
@@ -162,6 +163,7 @@ _SELF = re.compile(
 # A clause that drops its subject: "Moved to NYC last week!", "not vegan anymore", "fav film is Up".
 _ELIDED = [
     (re.compile(r"^(?=favorite [\w' -]+? (?:is|are)\b)", re.I), "my "),
+    (re.compile(r"^(?=been \w+ing\b)", re.I), "I've "),  # "been seeing a guy named Ravi"
     (
         re.compile(
             r"^(?=(?:(?:huge|big|massive|lifelong|life-long|die-hard|diehard|proud|longtime|long-time|"

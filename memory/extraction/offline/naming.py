@@ -16,7 +16,7 @@ from memory.extraction.offline.rules import ANIMALS, FAMILY
 _NAME = r"(?P<v>[A-Za-z][\w'-]*)"
 # "her name is Biscuit", "he's called Otis", "named him Pickles", "a tabby called Miso".
 _NAMED = re.compile(
-    rf"^(?:and |also |so )?(?:(?:his|her|its|their) names? (?:is|are|'s)|(?:he|she|it)(?:'s| is) (?:named|called)|"
+    rf"^(?:and |also |so )?(?:(?:his|her|its|their) names?(?: is| are|'s)|(?:he|she|it)(?:'s| is) (?:named|called)|"
     rf"(?:i|we) (?:named|called) (?:him|her|it|them)|(?:a|an) (?:[\w-]+ ){{0,2}}?(?:named|called)) "
     rf"{_NAME}[\s.!?]*$",
     re.IGNORECASE,
@@ -30,7 +30,7 @@ _NAMES = re.compile(
 _COUNTED = re.compile(r"\b(?:kids|children|sons|daughters)$", re.IGNORECASE)
 _ASSERTIVE = (Mood.STATEMENT, Mood.RETRACTION)
 # Whom a name can follow: a pet or a relative ("I play bass, a band called The Lilacs" joins nothing).
-_WHO = re.compile(rf"\b(?:{ANIMALS}|{FAMILY}|baby)\b", re.IGNORECASE)
+_WHO = re.compile(rf"\b(?:{ANIMALS}|{FAMILY}|baby|someone|somebody|a guy|a girl)\b", re.IGNORECASE)
 
 
 def attach(said: list[Clause]) -> list[Clause]:

@@ -74,7 +74,7 @@ def _replacing_add(
         for fact in found:
             if fact not in proposals or fact.event != Event.ADD or fact.type != MemoryType.SEMANTIC:
                 continue
-            if fact.slot and fact.slot == held.slot:
+            if fact.slot and _slot(fact.slot) == _slot(held.slot):
                 return fact, 1.0
             if _same_kind(fact.text or "", held.text) and _MARKED.search(clause.text):
                 return fact, changes.SURE_CHANGE
@@ -170,3 +170,13 @@ def _same_verb(new: str, held: str) -> bool:
 def _verb(text: str) -> str | None:
     words = [w for w in text.split()[1:3] if w.lower() not in {"mostly", "still", "usually", "now", "also"}]
     return words[0].lower() if words else None
+
+
+# Who the user is with, however it was said: a partner's name or a relationship status.
+_PARTNER = re.compile(
+    r"^(?:family:(?:wife|husband|partner|girlfriend|boyfriend|fiancee?|spouse)|relationship status)$"
+)
+
+
+def _slot(slot: str | None) -> str | None:
+    return "relationship" if slot and _PARTNER.match(slot) else slot

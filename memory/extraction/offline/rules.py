@@ -354,9 +354,47 @@ RULES: list[Rule] = [
         "list",
     ),
     Rule(
-        rf"\bi(?:'m| am) (?:a |now |fully |also )*(?P<v>{_DIETS})\b", "User is {v}.", "diet", "diet_is", "raw"
+        rf"\bi(?:'m| am) (?:a |now |fully |also |literally |officially |basically |totally |100% |pure )*"
+        rf"(?P<v>{_DIETS})\b",
+        "User is {v}.",
+        "diet",
+        "diet_is",
+        "raw",
     ),
-    Rule(rf"\bi went (?:fully )?(?P<v>{_DIETS})\b", "User is {v}.", "diet", "diet_is", "raw"),
+    Rule(
+        rf"\bi(?:'ve| have)? (?:went|gone|turned|become|became|switched to|converted to) (?:fully |full |100% )?"
+        rf"(?P<v>{_DIETS})\b",
+        "User is {v}.",
+        "diet",
+        "diet_is",
+        "raw",
+    ),
+    # Dating someone: "seeing someone called Ellis", "met someone named Noor", "dating a guy named Ravi".
+    Rule(
+        r"(?:^|\bi(?:'m| am|'ve been| have been) |\bi (?:just |finally )?)(?:seeing|dating|met|going out with|with) "
+        r"(?:someone|a guy|"
+        r"a girl|this guy|this girl|a woman|a man|somebody)(?: new)?,? (?:named|called) (?P<v>(?-i:[A-Z])[\w'-]*)",
+        "User is dating {v}.",
+        "relationship status",
+        "dating",
+        "name",
+    ),
+    Rule(
+        r"\bi(?:'m| am|'ve been| have been) (?:now )?(?:seeing|dating|going out with) (?:this guy |this girl |a guy |"
+        r"a girl )?(?P<v>(?-i:[A-Z])[\w'-]*)",
+        "User is dating {v}.",
+        "relationship status",
+        "dating",
+        "name",
+    ),
+    Rule(
+        r"\b(?:i(?:'m| am)|we(?:'re| are)|i|we) (?:just |finally |officially |now )?(?:got )?(?P<v>engaged|married)\b"
+        r"(?! to\b)",
+        "User is {v}.",
+        "relationship status",
+        "is",
+        "raw",
+    ),
     Rule(rf"\bi(?:'m| am) (?:also |now )?(?P<v>{_HEALTH})\b", "User is {v}.", "health:{k}", "health", "raw"),
     Rule(
         r"\bi (?:was|got|have been|'ve been) (?:just |recently |finally |officially )?diagnosed with (?P<v>.+)",
