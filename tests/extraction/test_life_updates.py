@@ -151,3 +151,54 @@ def test_someone_elses_partner_or_a_question_changes_nothing(memory, said):
     before = semantic(memory)
     memory.add(said, user_id="u")
     assert semantic(memory) == before
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        (
+            "For your records: I am a chartered accountant, employed by Grant Thornton in Birmingham.",
+            ["User works as a chartered accountant.", "User works at Grant Thornton."],
+        ),
+        ("day job is sound engineer at the BBC", ["User works as a sound engineer."]),
+        ("went back to work as a teaching assistant at the school", ["User works as a teaching assistant."]),
+    ],
+)
+def test_a_job_said_in_other_words(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert semantic(memory) == facts
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "now"),
+    [
+        (
+            "I work as a security guard.",
+            "left security, got a civil service job at the MOD",
+            "User works at MOD.",
+        ),
+        (
+            "I work at Bosch.",
+            "Since last month I am not anymore at Bosch, I work now for Siemens",
+            "User works at Siemens.",
+        ),
+    ],
+)
+def test_a_new_job_replaces_the_one_that_ended(memory, held, said, now):
+    memory.add(held, user_id="u")
+    before = semantic(memory)
+    result = memory.add(said, user_id="u")
+    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
+
+
+def test_an_employer_left_for_freelance_work_is_ended_not_replaced(memory):
+    memory.add("I work at Acme.", user_id="u")
+    result = memory.add("No longer at Acme. I'm a freelance designer now.", user_id="u")
+    assert [op.old_text for op in result.by_event(Event.DELETE)] == ["User works at Acme."]
+    assert semantic(memory) == ["User works as a freelance designer."]
+
+
+def test_someone_elses_new_job_changes_nothing(memory):
+    memory.add("I work at Acme.", user_id="u")
+    memory.add("my wife got a new engineering job at Google", user_id="u")
+    assert semantic(memory) == ["User works at Acme."]

@@ -164,6 +164,8 @@ _SELF = re.compile(
 _ELIDED = [
     (re.compile(r"^(?=favorite [\w' -]+? (?:is|are)\b)", re.I), "my "),
     (re.compile(r"^(?=been \w+ing\b)", re.I), "I've "),  # "been seeing a guy named Ravi"
+    (re.compile(r"^(?=employed (?:by|at|with)\b)", re.I), "I'm "),  # "employed by Grant Thornton"
+    (re.compile(r"^(?=day job\b)", re.I), "my "),  # "day job is sound engineer at the BBC"
     (
         re.compile(
             r"^(?=(?:(?:huge|big|massive|lifelong|life-long|die-hard|diehard|proud|longtime|long-time|"
@@ -239,6 +241,13 @@ def normalise(text: str) -> str:
     text = plain(text)
     text = _SHOUTED.sub(lambda m: _unshouted(m.group(0)), text)
     text = _STUTTER.sub(r"\1", _FILLER.sub("", text))
+    # "I am not anymore at Bosch": a learner's word order for "no longer"
+    text = re.sub(
+        r"\b(i(?:'m| am)) not any ?more (?=(?:at|in|with|working|a|an|the)\b)",
+        r"\1 no longer ",
+        text,
+        flags=re.I,
+    )
     text = re.sub(
         r"\b[A-Za-z]+\b",
         lambda m: (

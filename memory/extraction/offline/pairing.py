@@ -68,14 +68,23 @@ def _replacing_add(
     held: MemoryItem, ended: Clause, made: Made, proposals: list[ProposedFact]
 ) -> tuple[ProposedFact, float] | None:
     """An ADD of the turn that states the held fact's successor, and how sure that pairing is."""
+    candidates = [
+        (clause, fact)
+        for clause, found in made
+        if clause is not ended and clause.mood in _ASSERTIVE
+        for fact in found
+        if fact in proposals and fact.event == Event.ADD and fact.type == MemoryType.SEMANTIC
+    ]
+    for same in (lambda a, b: a == b, _replaces):  # the very slot first
+        for _, fact in candidates:
+            if fact.slot and same(fact.slot, held.slot):
+                return fact, 1.0
     for clause, found in made:
         if clause is ended or clause.mood not in _ASSERTIVE:
             continue
         for fact in found:
             if fact not in proposals or fact.event != Event.ADD or fact.type != MemoryType.SEMANTIC:
                 continue
-            if fact.slot and _slot(fact.slot) == _slot(held.slot):
-                return fact, 1.0
             if _same_kind(fact.text or "", held.text) and _MARKED.search(clause.text):
                 return fact, changes.SURE_CHANGE
             if (kind := kinds.single(held.text)) and kind == kinds.single(fact.text or ""):
@@ -178,5 +187,13 @@ _PARTNER = re.compile(
 )
 
 
-def _slot(slot: str | None) -> str | None:
-    return "relationship" if slot and _PARTNER.match(slot) else slot
+def _replaces(new: str, held: str | None) -> bool:
+    """A fact of slot ``new`` may replace one of slot ``held`` across slots: a partner's name and a
+    relationship status, either way; a new employer an ended job ("left security, got a civil service job at
+    the MOD"), but not a new job title an ended employer ("no longer at Acme, a freelance designer now":
+    the user may have no employer now)."""
+    if held is None:
+        return False
+    if _PARTNER.match(new) and _PARTNER.match(held):
+        return True
+    return new == "employer" and held == "job_title"

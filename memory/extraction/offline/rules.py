@@ -185,6 +185,45 @@ RULES: list[Rule] = [
         "place",
     ),
     Rule(r"\b(?:a|my) new job (?:at|with) (?P<v>.+)", "User works at {v}.", "employer", "works_at", "place"),
+    # "employed by Grant Thornton", "got a civil service job at the MOD", "I work now for Siemens"
+    Rule(
+        r"(?:^|\bi(?:'m| am) )(?:now |currently )?employed (?:by|at|with) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(
+        r"\b(?:i |i've |i have )?(?:just |finally )?(?:got|landed|started|found) (?:a|an|the) (?:new )?"
+        r"(?:[\w-]+ ){1,2}job (?:at|with|for) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(
+        r"\bi (?:work|am working|'m working) now (?:at|for|with|by) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    # "day job is sound engineer at the BBC", "went back to work as a teaching assistant"
+    Rule(
+        r"\b(?:my )?day job(?: is|'s|:) (?:an? )?(?P<v>[\w -]+?)(?= (?:at|for|in|with)\b|$)",
+        "User works as {a}.",
+        "job_title",
+        "works_as",
+        "role",
+    ),
+    Rule(
+        r"\bi (?:went back to work|returned to work|started work(?:ing)?|went to work|got hired) as an? "
+        r"(?P<v>[\w -]+?)(?= (?:at|for|in|with|on|since|and)\b|$)",
+        "User works as {a}.",
+        "job_title",
+        "works_as",
+        "role",
+    ),
     Rule(
         r"\bi (?:work|am working|'m working) as an? [\w -]+? (?:at|for) (?P<v>.+)",
         "User works at {v}.",
