@@ -202,3 +202,27 @@ def test_someone_elses_new_job_changes_nothing(memory):
     memory.add("I work at Acme.", user_id="u")
     memory.add("my wife got a new engineering job at Google", user_id="u")
     assert semantic(memory) == ["User works at Acme."]
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        ("neuro started me on Aimovig, monthly injection", ["User takes Aimovig."]),
+        ("my GP put me on sertraline last month", ["User takes sertraline."]),
+        ("my mum's doctor put me on hold for an hour", []),
+        ("they put me on Nights this month", []),
+    ],
+)
+def test_a_medicine_a_doctor_started(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert semantic(memory) == facts
+
+
+def test_a_doctor_switching_a_medicine_is_one_update(memory):
+    memory.add("I take metformin.", user_id="u")
+    result = memory.add(
+        "doc switched me off metformin onto ozempic, week 2 and the nausea is REAL", user_id="u"
+    )
+    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [
+        ("User takes metformin.", "User takes ozempic.")
+    ]

@@ -81,12 +81,13 @@ _NEGATIVE_RULE = re.compile(r"not|n'?t\b|never|no longer|can'?t|stand|hate")  # 
 
 
 def facts(clause: str, lowercase: bool, only_family: bool = False) -> list[Fact]:
-    """Facts stated by one assertive clause; ``only_family`` keeps the names of the user's relatives
-    from a clause about someone else ("My wife Anna is a doctor")."""
+    """Facts stated by one assertive clause; ``only_family`` keeps, from a clause about someone else, the
+    names of the user's relatives ("My wife Anna is a doctor") and what is said of the user ("my GP put me
+    on sertraline")."""
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
     for pattern, rule in _compiled():
-        if only_family and rule.slot != "{f}":
+        if only_family and rule.slot != "{f}" and not rule.of_user:
             continue
         for match in pattern.finditer(clause):
             said = clause[match.start() : match.start("v")] + " ".join(match["v"].split()[:1])

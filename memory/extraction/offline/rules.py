@@ -20,6 +20,9 @@ class Rule:
     slot: str | None
     relation: str | None
     value: str = "phrase"  # place | home | name | names | phrase | list | job | role | trait | number | language | raw | field
+    # Read in a clause whose subject is someone else, because it says something of the user ("my GP put me on
+    # sertraline"); every other row but the relatives' names needs the user as the subject.
+    of_user: bool = False
 
 
 FAMILY = (
@@ -435,6 +438,18 @@ RULES: list[Rule] = [
         "raw",
     ),
     Rule(rf"\bi(?:'m| am) (?:also |now )?(?P<v>{_HEALTH})\b", "User is {v}.", "health:{k}", "health", "raw"),
+    # A medicine someone prescribed: "neuro started me on Aimovig", "my GP put me on sertraline".
+    Rule(
+        r"\b(?:doc|doctor|dr\.? \w+|gp|neuro|neurologist|psychiatrist|psych|consultant|specialist|cardiologist|"
+        r"dermatologist|endo|endocrinologist|rheumatologist|oncologist|allergist|gastro|pulmonologist|physician|"
+        r"hospital|clinic)(?:'s)?(?: \w+)? (?:started|put|got) me on (?P<v>(?-i:[A-Z])[\w-]+|[a-z]+(?:in|ol|ine|am|"
+        r"ide|pril|statin|mab|one|pam|lam|zole|cillin|mycin|vir|tide|formin|xetine|pine|sone))(?= |$|[,.!])",
+        "User takes {v}.",
+        "takes:{k}",
+        "takes",
+        "raw",
+        of_user=True,
+    ),
     Rule(
         r"\bi (?:was|got|have been|'ve been) (?:just |recently |finally |officially )?diagnosed with (?P<v>.+)",
         "User has {v}.",

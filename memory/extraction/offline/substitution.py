@@ -62,6 +62,14 @@ _NEW = re.compile(
     r"(?::| is|'s| =) (?:a |an |the |at |in )?(?P<y>[^,;!?]+?)(?=$|[,;!?]| (?:and|but|so|lol|haha|btw)\b)",
     re.IGNORECASE,
 )
+# A medicine changed by a doctor: "doc switched me from metformin to ozempic", "switched me off X onto Y".
+_SWITCHED_ME = re.compile(
+    r"\b(?:switched|moved|changed|swapped|took) me (?:from|off)(?: of)? (?P<x>"
+    + _VALUE
+    + r") (?:to|onto|on|for) "
+    r"(?P<y>" + _VALUE + r")(?=$|[,;.!]| (?:and|but|so|because|last|this|week|now)\b)",
+    re.IGNORECASE,
+)
 # "Austin → Denver as of last week", "moved. denver -> boise": the held value first, then the new one.
 _ARROW = re.compile(
     r"^(?:(?:moved|update|news|so|ok|okay|big news)[,:!.]?\s+)?(?P<x>" + _VALUE + r")\s*(?:→|->|=>|—>|⟶)\s*"
@@ -126,7 +134,7 @@ def _swaps(sentence: str, related: dict[str, MemoryItem]) -> list[tuple[str, str
     moods = _moods(sentence)
     if moods & SAYS_NOTHING:
         return []
-    for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED, _ARROW):
+    for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED, _ARROW, _SWITCHED_ME):
         for m in pattern.finditer(sentence):
             old, new = m.group("x") or m.groupdict().get("x2"), m.group("y") or m.groupdict().get("y2")
             if not old or not new:
