@@ -226,3 +226,37 @@ def test_a_doctor_switching_a_medicine_is_one_update(memory):
     assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [
         ("User takes metformin.", "User takes ozempic.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "left"),
+    [
+        (["I live in Glasgow.", "I like jazz."], "forget what i said about glasgow", ["User likes jazz."]),
+        (
+            ["I take lithium.", "I have bipolar disorder.", "I like jazz."],
+            "pls forget I told you about the bipolar thing and the lithium. not comfortable with it being saved",
+            ["User likes jazz."],
+        ),
+        (
+            ["I work at Procter & Gamble.", "I like jazz."],
+            "Kindly remove all stored information regarding my employer, Procter & Gamble.",
+            ["User likes jazz."],
+        ),
+        (
+            ["My salary is 45k.", "I work at Capita.", "I like jazz."],
+            "delete the salary thing pls, and where I work. shouldn't have shared that",
+            ["User likes jazz."],
+        ),
+    ],
+)
+def test_forgetting_said_in_other_words_forgets_each_thing_named(memory, held, said, left):
+    for fact in held:
+        memory.add(fact, user_id="u")
+    memory.add(said, user_id="u")
+    assert semantic(memory) == left
+
+
+def test_a_quote_of_what_the_user_said_is_no_order_to_forget(memory):
+    memory.add("I live in Glasgow.", user_id="u")
+    memory.add("my sister said I should forget about Glasgow", user_id="u")
+    assert semantic(memory) == ["User lives in Glasgow."]

@@ -120,8 +120,9 @@ _POLITE = re.compile(
     r"^(?:please|kindly|can you|could you|would you|will you|would you mind|can u|you can)\b[\s,]*",
     re.IGNORECASE,
 )
+_FORGETTING = re.compile(r"^(?:forget|delete|remove|erase|wipe|clear|purge|scratch)\b", re.IGNORECASE)
 _IMPERATIVE = re.compile(
-    r"^(?:please\s+)?(?:remember|note|keep in mind|forget|delete|remove|erase|ignore|scratch|"
+    r"^(?:please\s+)?(?:remember|note|keep in mind|forget|delete|remove|erase|ignore|scratch|wipe|clear|purge|"
     r"not (?:store|remember|keep|save)|call|address|always|never|"
     r"don't|do not|stop|only|answer|reply|respond|use|write|keep|help|give|tell|make|draft|translate|"
     r"recommend|suggest|explain|summari[sz]e|show|find|list|send|plan|book|check|from now on|"
@@ -321,7 +322,9 @@ def split(text: str) -> list[Clause]:
     lowercase, casual = said == said.lower(), _casual(parts)
     clauses: list[Clause] = []
     for sentence, end in parts:
-        reported = bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence))
+        # "forget what i said about glasgow": an order about the user's words, not a quote of them
+        ordered = bool(_FORGETTING.match(command_text(_strip_markers(sentence)[0])))
+        reported = not ordered and (bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence)))
         body = _QUOTED.sub(" ", sentence)
         opening = _strip_markers(body)[0]
         question = end.startswith("?") or bool(

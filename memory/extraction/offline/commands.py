@@ -14,9 +14,11 @@ from memory.extraction.offline.clauses import command_text
 from memory.types import Event, MemoryItem, MemoryType
 
 _FORGET = re.compile(
-    r"^(?:forget|delete|remove|erase|ignore|scratch|(?:don't|do not|not) (?:store|remember|keep|save)|"
+    r"^(?:forget|delete|remove|erase|ignore|scratch|wipe|clear|purge|(?:don't|do not|not) (?:store|remember|keep|save)|"
     r"stop remembering)(?: (?:that|about|the fact that|anything about|everything about|"
-    r"what i (?:said|told you) about))?\s+(?P<v>.+)$",
+    r"what i (?:said|told you) about|(?:that )?i (?:told you|said|mentioned) about|"
+    r"(?:all |any )?(?:stored |saved )?(?:information|info|data|details|records?) (?:regarding|about|on|concerning|"
+    r"related to|of)))?\s+(?P<v>.+)$",
     re.IGNORECASE,
 )
 # What a "forget ..." says around the thing to forget: "the scorpio thing i told you", "from your memory".
@@ -56,7 +58,14 @@ _LANGUAGE = re.compile(
 def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     text = command_text(clause)
     if m := _FORGET.match(text):
-        return _forget(m["v"], lowercase, related)
+        # "the bipolar thing and the lithium": each thing of a list
+        parts = re.split(r",? and (?=the |my |where |what |that )|, (?=the |my )", m["v"], flags=re.I)
+        found: list[ProposedFact] = []
+        for part in parts:
+            found += [
+                p for p in _forget(part, lowercase, related) if p.target not in {f.target for f in found}
+            ]
+        return found
     if (m := _STOP_RULE.match(text)) and (ended := _rule_ended(m["v"], related)):
         return ended
     if m := _REMEMBER.match(text):
@@ -72,6 +81,21 @@ def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
     if rule := _rule(text, lowercase):
         return [rule]
     return []
+
+
+_MORE = re.compile(
+    r"^(?:and )?(?:also )?(?:the|my|our|where|what|that|his|her)\b[\w' ]{0,40}$", re.IGNORECASE
+)
+
+
+def more_to_forget(
+    before: str, clause: str, lowercase: bool, related: dict[str, MemoryItem]
+) -> list[ProposedFact]:
+    """The next thing of a "forget …" that the turn split off: "delete the salary thing, and where I work",
+    "forget the bipolar thing and the lithium"."""
+    if not _FORGET.match(command_text(before)) or not _MORE.match(clause.strip(" .!")):
+        return []
+    return _forget(re.sub(r"^(?:and )?(?:also )?", "", clause.strip(" .!"), flags=re.I), lowercase, related)
 
 
 def _rule_ended(phrase: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:

@@ -54,6 +54,8 @@ class OfflineExtractor:
             found = self._clause(clause, ids, turn.from_document)
             if not turn.from_document:
                 found = _follow_up(clause, found, previous, proposals, ids)
+                if not found and previous is not None and previous[0].mood == Mood.REQUEST:
+                    found = commands.more_to_forget(previous[0].text, clause.text, clause.lowercase, ids)
             proposals.extend(found)
             previous = (clause, found)
             made.append(previous)

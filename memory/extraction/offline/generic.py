@@ -35,7 +35,7 @@ _OWN_VALUE = re.compile(
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|nothing|cannot)\b|n't\b", re.IGNORECASE)
 _ADVERBS = set(
-    """just also still really actually usually mostly finally recently honestly literally totally
+    """just also still really actually already usually mostly finally recently honestly literally totally
     definitely always often sometimes even only""".split()
 )
 _PREPOSITIONS = {"in", "on", "at", "off", "with", "for", "from", "of", "to", "about"}

@@ -17,7 +17,7 @@ _NAME = r"(?P<v>[A-Za-z][\w'-]*)"
 # "her name is Biscuit", "he's called Otis", "named him Pickles", "a tabby called Miso".
 _NAMED = re.compile(
     rf"^(?:and |also |so )?(?:(?:his|her|its|their) names?(?: is| are|'s)|(?:he|she|it)(?:'s| is) (?:named|called)|"
-    rf"(?:i|we) (?:named|called) (?:him|her|it|them)|(?:a|an) (?:[\w-]+ ){{0,2}}?(?:named|called)) "
+    rf"(?:i|we) (?:named|called) (?:him|her|it|them)|(?:(?:a|an) )?(?:[\w-]+ ){{0,2}}?(?:named|called)) "
     rf"{_NAME}[\s.!?]*$",
     re.IGNORECASE,
 )
@@ -27,7 +27,9 @@ _NAMES = re.compile(
     r"(?: \(\d+\))?)*[\s.!?]*$"
 )
 # What a list of names can follow: "we have two kids", "my three daughters".
-_COUNTED = re.compile(r"\b(?:kids|children|sons|daughters)$", re.IGNORECASE)
+_COUNTED = re.compile(r"\b(?:kids|children|sons|daughters|cats|dogs|kittens|puppies|pets)$", re.IGNORECASE)
+# A short aside between a pet and its name: "we got a dog? a rescue, his name's Banjo".
+_ASIDE = re.compile(r"^(?:an? |the )?[\w-]+(?: [\w-]+)?$")
 _ASSERTIVE = (Mood.STATEMENT, Mood.RETRACTION)
 # Whom a name can follow: a pet or a relative ("I play bass, a band called The Lilacs" joins nothing).
 _WHO = re.compile(rf"\b(?:{ANIMALS}|{FAMILY}|baby|someone|somebody|a guy|a girl)\b", re.IGNORECASE)
@@ -40,6 +42,10 @@ def attach(said: list[Clause]) -> list[Clause]:
     for clause in said:
         before = out[-1] if out else None
         text = clause.text.strip()
+        if before is not None and len(out) > 1 and _ASIDE.match(before.text) and _NAMED.match(text):
+            if out[-2].mood in _ASSERTIVE and _WHO.search(out[-2].text):
+                out.pop()  # the aside says nothing the name needs
+                before = out[-1]
         if before is not None and before.mood in _ASSERTIVE:
             named = _NAMED.match(text)
             if named and _WHO.search(before.text):

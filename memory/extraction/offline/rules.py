@@ -38,6 +38,10 @@ ALIASES = {
     "children": "child",
     "sons": "son",
     "daughters": "daughter",
+    "cats": "cat",
+    "dogs": "dog",
+    "kittens": "kitten",
+    "puppies": "puppy",
 }
 SINGLE_FAMILY = {
     "wife",
@@ -312,7 +316,7 @@ RULES: list[Rule] = [
     # "I have a cat named Miso", "we adopted a rescue greyhound called Pippa", "got a puppy last week
     # named Biscuit" (a name said in the next clause is joined to this one: ``naming.attach``).
     Rule(
-        rf"\b(?:(?:i|we)(?:'ve| have)? (?:also |just |finally |recently )?(?:have|got|adopted|rescued|bought|"
+        rf"\b(?:(?:i|we)(?:'ve| have)? (?:(?:also|just|finally|recently|actually|already) )*(?:have|got|adopted|rescued|bought|"
         rf"brought home|took in|picked up)|i've (?:also )?got|and) (?:a|an|one|another|our|my|the) "
         rf"(?:[\w-]+ ){{0,3}}?(?P<r>{ANIMALS})\b(?: [\w ]{{0,24}}?)?,? (?:and )?(?:named|called)(?: (?:him|her|it))? "
         rf"(?P<v>\w[\w'-]*)",
@@ -323,9 +327,9 @@ RULES: list[Rule] = [
     ),
     # Children by name: "my kids are Maya and Theo", "we have two kids named Jonah (7) and Ruth (4)".
     Rule(
-        r"\b(?:(?:my|our) (?P<r>kids|children|sons|daughters)(?: are(?: named| called)?| named| called)|"
-        r"(?:i|we)(?: have|'ve got| have got) (?:two|three|four|five|six|\d) (?P<r2>kids|children|sons|daughters) "
-        r"(?:named|called)) (?P<v>.+)",
+        r"\b(?:(?:my|our) (?P<r>kids|children|sons|daughters|cats|dogs)(?: are(?: named| called)?| named| called)|"
+        r"(?:i|we)(?: have|'ve got| have got| got| adopted)(?: (?:two|three|four|five|six|\d))?(?: more| new)? "
+        r"(?P<r2>kids|children|sons|daughters|cats|dogs|kittens|puppies) (?:named|called)) (?P<v>.+)",
         "User has a {r} named {v}.",
         "family:{r}:{k}",
         "has_{r}",
