@@ -260,3 +260,14 @@ def test_a_quote_of_what_the_user_said_is_no_order_to_forget(memory):
     memory.add("I live in Glasgow.", user_id="u")
     memory.add("my sister said I should forget about Glasgow", user_id="u")
     assert semantic(memory) == ["User lives in Glasgow."]
+
+
+def test_away_for_a_while_is_no_move(memory):
+    memory.add("I live in Chicago.", user_id="u")
+    memory.add("not in chicago this week, visiting my folks in ohio", user_id="u")
+    assert "User lives in Chicago." in semantic(memory)
+
+
+def test_a_learners_word_order_still_says_where_the_user_lives_and_comes_from(memory):
+    memory.add("I am since 2019 living in Toronto, originally I come from Stuttgart", user_id="u")
+    assert semantic(memory) == ["User is from Stuttgart.", "User lives in Toronto."]

@@ -75,7 +75,7 @@ TYPOS = {
 # Openers and tails that carry no content ("Actually, ...", "Call me crazy, but ...", "..., lol").
 _LEAD = re.compile(
     r"^(?:(?:actually|well|so|now|ok|okay|oh|hey|hi|hello|yeah|ya|yep|(?:yes|no)(?=\s*[,!.])|lol|haha|ugh|hmm|btw|"
-    r"bestie|bro|dude|mate|babe|omg|wow|yay|"
+    r"bestie|bro|dude|mate|babe|omg|wow|yay|originally(?=[\s,]+(?:i|i'm|we)\b)|"
     r"anyway|anyways|honestly|tbh|to be honest|also|and|plus|then|fun fact|turns out(?: that)?|"
     r"these days|nowadays|lately|sorry|"
     r"quick update|big news|fyi|heads up|just so you know|(?:wait|hold on)(?=[\s,!.]+(?:i|i'm|we|my)\b)|not sure if i told you|"

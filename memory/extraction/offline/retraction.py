@@ -44,10 +44,19 @@ def _names(clause: str, held: str) -> bool:
     return bool(kept) and kept <= said and len(said - kept) <= 1
 
 
+_FOR_NOW = re.compile(
+    r"\b(?:this (?:week|weekend|morning|afternoon|evening)|today|tonight|right now|at the moment|for now|"
+    r"till|until)\b",
+    re.IGNORECASE,
+)
+
+
 def retract(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     """Proposals for one retracting clause (possibly none: nothing held, or another value held)."""
     # "I'm not actually allergic to latex": the hedge adverb says nothing of what is retracted
     clause = re.sub(r"\b(?:actually|really|even|technically)\s+", "", clause, flags=re.I)
+    if _FOR_NOW.search(clause) and not re.search(r"\b(?:any ?more|no longer)\b", clause, re.I):
+        return []  # "not in chicago this week": away for a while, still living there
     if m := re.match(LEAVING, clause, re.I):
         return _leaving(
             m["v"],

@@ -101,7 +101,7 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(
-        r"\b(?:i|we)(?:'m| am|'re| are|'ve been| have been)? (?:still |now |currently )?(?:live|living) in "
+        r"\b(?:i|we)(?:'m| am|'re| are|'ve been| have been)? (?:still |now |currently |since \d{4} )?(?:live|living) in "
         r"(?P<v>.+)",
         "User lives in {v}.",
         "home_city",
@@ -134,7 +134,13 @@ RULES: list[Rule] = [
         "lives_in",
         "home",
     ),
-    Rule(r"\bi(?:'m| am) (?:originally )?from (?P<v>.+)", "User is from {v}.", "hometown", "from", "place"),
+    Rule(
+        r"\b(?:i(?:'m| am) (?:originally )?from|(?:originally )?i (?:originally )?(?:come|came) from) (?P<v>.+)",
+        "User is from {v}.",
+        "hometown",
+        "from",
+        "place",
+    ),
     Rule(r"\bi was born in (?P<v>(?:19|20)\d\d)\b", "User was born in {v}.", "birth_year", "born_in", "raw"),
     Rule(
         r"\bi was born (?:and raised )?in (?P<v>.+)",
