@@ -139,3 +139,9 @@ def test_cutting_out_a_held_habit_ends_it(memory):
     result = memory.add("also cut out the energy drinks, 3 weeks now", user_id="u")
     assert [op.old_text for op in result.by_event(Event.DELETE)] == ["User drinks energy drinks every day."]
     assert semantic(memory) == []
+
+
+def test_a_kind_of_place_typed_casually_is_not_capitalised_as_a_name(memory):
+    memory.add("I work at Blue Bottle.", user_id="u")
+    memory.add("im a line cook at a bistro now, left blue bottle", user_id="u")
+    assert "User works at a bistro." in semantic(memory)

@@ -134,6 +134,8 @@ def place(value: str, lowercase_turn: bool) -> str | None:
         words = value.split()
         if words[0] in PRONOUNS or len(words) > 5:
             return None
+        if words[0].lower() in {"a", "an", "some"}:
+            return value  # "a bistro", "a thai place": a kind of place, no name to capitalise
         return " ".join(w if w in CONNECTORS - {"the"} else w[:1].upper() + w[1:] for w in words)
     name = name_span(value)
     if name:
