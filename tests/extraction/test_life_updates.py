@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from memory.types import Event, MemoryType
-
-
-def semantic(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type == MemoryType.SEMANTIC)
+from memory.types import Event
+from tests.extraction.said import semantic, updates_after
 
 
 @pytest.mark.parametrize(
@@ -83,10 +80,8 @@ def test_what_only_sounds_like_an_ending_ends_nothing(memory, held, said):
     ],
 )
 def test_retiring_keeps_the_job_as_the_past(memory, held, said, now):
-    memory.add(held, user_id="u")
-    before = semantic(memory)
-    result = memory.add(said, user_id="u")
-    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
+    before, updates = updates_after(memory, held, said)
+    assert updates == [(before, now)]
     assert semantic(memory) == [now]
 
 
@@ -137,10 +132,8 @@ def test_a_break_up_after_an_opener_ends_the_partner(memory):
     ],
 )
 def test_a_new_partner_or_diet_replaces_the_held_one(memory, held, said, now):
-    memory.add(held, user_id="u")
-    before = semantic(memory)
-    result = memory.add(said, user_id="u")
-    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
+    before, updates = updates_after(memory, held, said)
+    assert updates == [(before, now)]
     assert semantic(memory) == [now]
 
 
@@ -185,10 +178,8 @@ def test_a_job_said_in_other_words(memory, said, facts):
     ],
 )
 def test_a_new_job_replaces_the_one_that_ended(memory, held, said, now):
-    memory.add(held, user_id="u")
-    before = semantic(memory)
-    result = memory.add(said, user_id="u")
-    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
+    before, updates = updates_after(memory, held, said)
+    assert updates == [(before, now)]
 
 
 def test_an_employer_left_for_freelance_work_is_ended_not_replaced(memory):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event, MemoryType
+from tests.extraction.said import semantic, updates_after
 
 
 def stored(memory, user: str = "u") -> list[str]:
@@ -59,10 +60,6 @@ def test_what_a_detail_stores(memory, said, facts):
     assert stored(memory) == facts
 
 
-def semantic(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type == MemoryType.SEMANTIC)
-
-
 @pytest.mark.parametrize(
     ("held", "said", "now"),
     [
@@ -86,11 +83,9 @@ def semantic(memory, user: str = "u") -> list[str]:
     ],
 )
 def test_a_new_home_or_age_said_casually_updates_the_held_one(memory, held, said, now):
-    memory.add(held, user_id="u")
-    before = semantic(memory)
-    result = memory.add(said, user_id="u")
-    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before[0], now)]
-    assert now in semantic(memory) and before[0] not in semantic(memory)
+    before, updates = updates_after(memory, held, said)
+    assert updates == [(before, now)]
+    assert now in semantic(memory) and before not in semantic(memory)
 
 
 @pytest.mark.parametrize(
