@@ -58,6 +58,8 @@ def test_an_ending_and_its_replacement_in_one_turn_are_one_update(memory, held, 
         ("I live in Leeds.", "my friend lost her house in Leeds"),
         ("I have a cat named Mochi.", "Mochi, she is fine lol"),
         ("I ride a Vespa.", "my brother's vespa got nicked"),
+        ("I drink coffee every morning.", "ugh I'm out of coffee"),
+        ("I have Bruins season tickets.", "the bruins tickets sold out in minutes"),
     ],
 )
 def test_what_only_sounds_like_an_ending_ends_nothing(memory, held, said):

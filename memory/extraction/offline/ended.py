@@ -37,7 +37,9 @@ _TOLD = _compiled(
     # a thing taken or wrecked: "someone nicked my vespa", "bike got stolen", "the house sold"
     r"\b(?:nicked|stole|stolen|totall?ed|wrote off|scrapped) (?:my |our |the )?(?P<x>[\w'-]+(?: [\w'-]+)?)"
     r"(?= (?:outside|from|at|in|on|last|this|yesterday)\b|\s*$|\s*[,;.!?])",
-    r"^" + _THING + r" (?:got |was |has been |is )?(?:nicked|stolen|totall?ed|written off|scrapped|sold)\b",
+    r"^"
+    + _THING
+    + r" (?:got |was |has been |is )?(?:nicked|stolen|totall?ed|written off|scrapped|sold)\b(?! out)",
     # let go: "Lloyds let a bunch of us go", "acme laid me off"
     r"^(?P<x>[\w&'-]+(?: [\w&'-]+){0,2}) (?:let (?:me|us|[\w ]{1,20} of us) go|laid (?:me|us|[\w ]{1,20} of us) off|"
     r"made me redundant|fired me)",
@@ -54,7 +56,9 @@ _DONE = _compiled(
     r"\b(?:broke up|split up|separated|divorced) (?:with |from )?(?P<x>(?-i:[A-Z])[\w'-]*|[a-z][\w'-]*$)",
     r"\b(?:let|uninstalled|deleted|cancell?ed) " + _THING,
     r"\b(?:came|come|coming|weaned|taken me|took me|got|went|tapered|tapering) off (?:of )?" + _THING,
-    r"\b(?:stopped taking|wrapped up|lost|sold|(?:officially )?out of) " + _THING,
+    r"\b(?:stopped taking|wrapped up|lost|sold) " + _THING,
+    # "officially out of the guard", not "out of coffee" or "out of the office"
+    r"\b(?:officially |now |finally )out of " + _THING,
     r"\bno longer (?:have|has|use|take|play|do|own|need) " + _THING,
     r"\bnot (?:allergic to|actually|really) " + _THING + r" (?:after all|anymore|any more)",
     r"\bgrew out of " + _THING,
