@@ -79,23 +79,18 @@ def _replacing_add(
         for _, fact in candidates:
             if fact.slot and same(fact.slot, held.slot):
                 return fact, 1.0
-    for clause, found in made:
-        if clause is ended or clause.mood not in _ASSERTIVE:
-            continue
-        for fact in found:
-            if fact not in proposals or fact.event != Event.ADD or fact.type != MemoryType.SEMANTIC:
-                continue
-            if _same_kind(fact.text or "", held.text) and _MARKED.search(clause.text):
-                return fact, changes.SURE_CHANGE
-            if (kind := kinds.single(held.text)) and kind == kinds.single(fact.text or ""):
-                return fact, changes.SURE_CHANGE  # one car: "the corsa's gone … I got a Kia Picanto"
-            if (
-                _keyed(fact.slot)
-                and _keyed(held.slot)
-                and _same_verb(fact.text or "", held.text)
-                and (_MARKED.search(clause.text))
-            ):
-                return fact, changes.SURE_CHANGE
+    for clause, fact in candidates:
+        if _same_kind(fact.text or "", held.text) and _MARKED.search(clause.text):
+            return fact, changes.SURE_CHANGE
+        if (kind := kinds.single(held.text)) and kind == kinds.single(fact.text or ""):
+            return fact, changes.SURE_CHANGE  # one car: "the corsa's gone … I got a Kia Picanto"
+        if (
+            _keyed(fact.slot)
+            and _keyed(held.slot)
+            and _same_verb(fact.text or "", held.text)
+            and (_MARKED.search(clause.text))
+        ):
+            return fact, changes.SURE_CHANGE
     return None
 
 

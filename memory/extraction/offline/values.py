@@ -105,6 +105,12 @@ def home_in(raw: str) -> str:
     return inner["p"] if inner else raw
 
 
+def _every_item(raw: str) -> list[str]:
+    """The items of a list split at every comma and "and", for values that are never one name with an inner
+    "and" (languages, people's first names); ``names.split_list`` keeps "Barnes and Noble" whole."""
+    return re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", names.trim(raw))
+
+
 def read(kind: str, raw: str, lowercase: bool) -> list[str]:
     """The values a capture holds for a rule of this ``kind`` (see ``rules.Rule.value``)."""
     if kind in ("place", "home"):
@@ -143,8 +149,7 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
             return []
         return [value]
     if kind == "names":  # "Jonah (7) and Ruth (4)", "maya and theo"
-        raw = re.sub(r"\s*\([^)]*\)", "", raw)
-        items = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", names.trim(raw))
+        items = _every_item(re.sub(r"\s*\([^)]*\)", "", raw))
         found = [
             read("name", re.sub(r"^(?:baby|little|our|my)\s+", "", i, flags=re.I), lowercase) for i in items
         ]
@@ -152,10 +157,9 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
     if kind == "number":
         return [raw] if raw.isdigit() and 0 < int(raw) < 120 else []
     if kind == "language":  # "Spanish and Portuguese", "hindi, english and a bit of french"
-        items = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", names.trim(raw))
         items = [
             re.sub(r"^(?:a little|a bit of|some|basic|conversational|also)\s+", "", i, flags=re.I)
-            for i in items
+            for i in _every_item(raw)
         ]
         return [i.upper() if len(i) <= 3 else i[:1].upper() + i[1:] for i in items if i.lower() in LANGUAGES]
     if kind == "field":
