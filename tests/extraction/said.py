@@ -10,6 +10,11 @@ def semantic(memory, user: str = "u") -> list[str]:
     return sorted(m.text for m in memory.get_all(user_id=user) if m.type == MemoryType.SEMANTIC)
 
 
+def stored(memory, user: str = "u") -> list[str]:
+    """The user's current facts and rules (everything but episodes), sorted."""
+    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
+
+
 def updates_after(memory, held: str, said: str, user: str = "u") -> tuple[str, list[tuple[str, str]]]:
     """Tell ``held``, then ``said``: the one fact ``held`` stored, and the (old, new) texts of the UPDATEs
     ``said`` made."""
@@ -17,3 +22,20 @@ def updates_after(memory, held: str, said: str, user: str = "u") -> tuple[str, l
     (before,) = semantic(memory, user)
     result = memory.add(said, user_id=user)
     return before, [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)]
+
+
+def say(memory, *turns: str, user: str = "u"):
+    """Tell each turn in order; the result of the last."""
+    result = None
+    for text in turns:
+        result = memory.add(text, user_id=user)
+    return result
+
+
+def changed(result) -> list[tuple[Event, str | None, str | None]]:
+    """(event, old text, new text) of each fact or rule a turn changed."""
+    return [
+        (op.event, op.old_text, op.new_text)
+        for op in result.changed()
+        if op.type != MemoryType.EPISODIC and op.event != Event.NONE
+    ]

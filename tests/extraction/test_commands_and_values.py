@@ -4,10 +4,7 @@ with "now", on a real Memory (real stores), as a person would type them."""
 from __future__ import annotations
 
 from memory.types import Event, MemoryType
-
-
-def facts(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
+from tests.extraction.said import stored
 
 
 def rules(memory, user: str = "u") -> list[str]:
@@ -16,10 +13,10 @@ def rules(memory, user: str = "u") -> list[str]:
 
 def test_a_named_value_of_the_users_own_is_kept_and_forgotten_by_what_it_is(memory):
     memory.add("My address is 14 Elm Street.", user_id="u")
-    assert facts(memory) == ["User's address is 14 Elm Street."]
+    assert stored(memory) == ["User's address is 14 Elm Street."]
     result = memory.add("Delete my home address from your memory, please.", user_id="u")
     assert [op.old_text for op in result.by_event(Event.DELETE)] == ["User's address is 14 Elm Street."]
-    assert facts(memory) == []
+    assert stored(memory) == []
 
 
 def test_states_and_relatives_are_not_values_of_the_users_own(memory):
@@ -27,18 +24,18 @@ def test_states_and_relatives_are_not_values_of_the_users_own(memory):
     for said in ("my car's on its last legs lol", "My son is 5 years old.", "my sister is moving to Glasgow"):
         result = memory.add(said, user_id="u")
         assert not result.by_event(Event.UPDATE) and not result.by_event(Event.DELETE), said
-    assert facts(memory) == ["User drives a Honda Civic."]
+    assert stored(memory) == ["User drives a Honda Civic."]
 
 
 def test_a_subjectless_favorite_or_fan_clause_is_the_users(memory):
     memory.add("fav pokemon is gengar", user_id="u")
     memory.add("lifelong Packers fan", user_id="u")
-    assert facts(memory) == ["User is a Packers fan.", "User's favorite pokemon is gengar."]
+    assert stored(memory) == ["User is a Packers fan.", "User's favorite pokemon is gengar."]
 
 
 def test_work_as_names_a_job_whatever_the_noun(memory):
     memory.add("I work as a dental hygienist", user_id="u")
-    assert facts(memory) == ["User works as a dental hygienist."]
+    assert stored(memory) == ["User works as a dental hygienist."]
 
 
 def test_a_rule_is_ended_by_stopping_it_or_forgetting_it_by_name(memory):
@@ -55,7 +52,7 @@ def test_a_forget_with_nothing_held_about_it_changes_nothing(memory):
     memory.add("I work at Intel.", user_id="u")
     result = memory.add("ignore my last message", user_id="u")
     assert not result.by_event(Event.DELETE)
-    assert facts(memory) == ["User works at Intel."]
+    assert stored(memory) == ["User works at Intel."]
 
 
 def test_a_thing_named_with_now_replaces_what_ended_but_a_state_or_another_activity_does_not(memory):
@@ -74,9 +71,9 @@ def test_a_thing_named_with_now_replaces_what_ended_but_a_state_or_another_activ
 
 def test_an_email_is_one_value_and_forgotten_by_name(memory):
     memory.add("my email is lena.k@example.org", user_id="u")
-    assert facts(memory) == ["User's email is lena.k@example.org."]
+    assert stored(memory) == ["User's email is lena.k@example.org."]
     memory.add("forget my email", user_id="u")
-    assert facts(memory) == []
+    assert stored(memory) == []
 
 
 def test_stop_with_the_thing_a_rule_asks_for_ends_it(memory):

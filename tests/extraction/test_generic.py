@@ -6,16 +6,8 @@ from __future__ import annotations
 import pytest
 
 from memory.extraction.offline.person import third_person
-from memory.types import Event, MemoryType
-from tests.extraction.test_turns import facts, say
-
-
-def changed(result) -> list[tuple[Event, str | None, str | None]]:
-    return [
-        (op.event, op.old_text, op.new_text)
-        for op in result.changed()
-        if op.type != MemoryType.EPISODIC and op.event != Event.NONE
-    ]
+from memory.types import Event
+from tests.extraction.said import changed, say, stored
 
 
 @pytest.mark.parametrize(
@@ -44,7 +36,7 @@ def test_a_clause_is_said_in_the_third_person(clause, expected):
 )
 def test_a_first_person_fact_no_rule_reads_is_kept(memory, turn, fact):
     say(memory, turn)
-    assert facts(memory) == [fact]
+    assert stored(memory) == [fact]
 
 
 @pytest.mark.parametrize(
@@ -63,7 +55,7 @@ def test_a_first_person_fact_no_rule_reads_is_kept(memory, turn, fact):
 )
 def test_feelings_small_talk_and_single_occasions_are_not_facts(memory, turn):
     say(memory, turn)
-    assert facts(memory) == []
+    assert stored(memory) == []
 
 
 @pytest.mark.parametrize(
@@ -86,14 +78,14 @@ def test_an_ending_closes_the_held_fact_it_is_about(memory, held, turn, gone):
     say(memory, held)
     result = say(memory, turn)
     assert changed(result) == [(Event.DELETE, gone, None)]
-    assert facts(memory) == []
+    assert stored(memory) == []
 
 
 def test_an_ending_with_nothing_held_is_a_fact_only_when_informative(memory):
     say(memory, "I quit vaping last month")
-    assert facts(memory) == ["User quit vaping."]
+    assert stored(memory) == ["User quit vaping."]
     say(memory, "I'm done with this week", user="v")
-    assert facts(memory, user="v") == []
+    assert stored(memory, user="v") == []
 
 
 @pytest.mark.parametrize(
@@ -133,7 +125,7 @@ def test_a_change_updates_the_held_fact(memory, held, turn, old, new):
     say(memory, held)
     result = say(memory, turn)
     assert changed(result) == [(Event.UPDATE, old, new)]
-    assert facts(memory) == [new]
+    assert stored(memory) == [new]
 
 
 @pytest.mark.parametrize(
@@ -155,15 +147,15 @@ def test_a_change_updates_the_held_fact(memory, held, turn, old, new):
 )
 def test_talk_about_a_held_fact_changes_nothing(memory, held, turn):
     say(memory, held)
-    before = facts(memory)
+    before = stored(memory)
     result = say(memory, turn)
     assert [e for e, _, _ in changed(result) if e in (Event.UPDATE, Event.DELETE)] == []
-    assert facts(memory) == before
+    assert stored(memory) == before
 
 
 def test_a_tie_between_held_facts_is_asked_not_applied(memory):
     say(memory, "I love pottery classes.", "I sell my pottery at the market.")
-    before = facts(memory)
+    before = stored(memory)
     result = say(memory, "I'm not into pottery anymore.")
-    assert changed(result) == [] and facts(memory) == before
+    assert changed(result) == [] and stored(memory) == before
     assert [change.event for change in result.pending] == [Event.DELETE]

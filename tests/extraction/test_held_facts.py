@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event
-from tests.extraction.test_generic import changed, facts, say
+from tests.extraction.said import changed, say, stored
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ from tests.extraction.test_generic import changed, facts, say
 )
 def test_a_fact_stated_in_passing_is_kept(memory, turn, kept):
     say(memory, turn)
-    assert facts(memory) == kept
+    assert stored(memory) == kept
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_a_casual_ending_closes_the_held_fact(memory, held, turn, gone):
     say(memory, held)
     result = say(memory, turn)
     assert (Event.DELETE, gone, None) in changed(result)
-    assert gone not in facts(memory)
+    assert gone not in stored(memory)
 
 
 def test_a_school_is_no_employer_and_a_new_major_replaces_the_old(memory):
@@ -66,7 +66,7 @@ def test_a_school_is_no_employer_and_a_new_major_replaces_the_old(memory):
 )
 def test_talk_near_a_held_fact_changes_nothing(memory, held, turn):
     say(memory, held)
-    before = facts(memory)
+    before = stored(memory)
     result = say(memory, turn)
     assert [e for e, _, _ in changed(result) if e in (Event.UPDATE, Event.DELETE)] == []
-    assert facts(memory) == before
+    assert stored(memory) == before

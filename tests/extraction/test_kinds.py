@@ -7,7 +7,7 @@ import pytest
 
 from memory.extraction.offline import kinds
 from memory.types import Event
-from tests.extraction.test_generic import changed, facts, say
+from tests.extraction.said import changed, say, stored
 
 
 @pytest.mark.parametrize(
@@ -38,13 +38,13 @@ def test_a_new_time_zone_replaces_the_held_one_and_is_no_home(memory, held, turn
     say(memory, held)
     result = say(memory, turn)
     assert changed(result) == [(Event.UPDATE, old, new)]
-    assert not any("lives in" in f for f in facts(memory))
+    assert not any("lives in" in f for f in stored(memory))
 
 
 @pytest.mark.parametrize("turn", ["doing great, thanks!", "I'm doing well", "doing ok"])
 def test_how_the_user_is_doing_is_no_fact(memory, turn):
     say(memory, turn)
-    assert facts(memory) == []
+    assert stored(memory) == []
 
 
 def test_a_casual_clause_without_capitals_still_names_a_place(memory):
@@ -55,18 +55,18 @@ def test_a_casual_clause_without_capitals_still_names_a_place(memory):
 
 def test_a_cased_clause_in_a_casual_turn_is_read_as_cased(memory):
     say(memory, "heads up, moved to Chicago for grad school at Northwestern")
-    assert "User lives in Chicago." in facts(memory)
+    assert "User lives in Chicago." in stored(memory)
 
 
 def test_a_known_kind_of_thing_is_no_home(memory):
     say(memory, "I use Spotify.")
     result = say(memory, "moved from spotify to apple music for the lossless stuff")
     assert changed(result) == [(Event.UPDATE, "User uses Spotify.", "User uses Apple Music.")]
-    assert not any("lives in" in f for f in facts(memory))
+    assert not any("lives in" in f for f in stored(memory))
 
 
 def test_a_new_relationship_status_replaces_the_held_one_and_shouting_is_no_name(memory):
     say(memory, "I'm single.")
     result = say(memory, "I'M ENGAGED!!! he proposed on saturday")
     assert changed(result) == [(Event.UPDATE, "User is single.", "User is ENGAGED.")]
-    assert not any("name" in f for f in facts(memory))
+    assert not any("name" in f for f in stored(memory))

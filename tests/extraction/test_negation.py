@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event
-from tests.extraction.test_generic import changed, facts, say
+from tests.extraction.said import changed, say, stored
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ def test_a_negated_statement_retracts_the_fact_it_names(memory, held, turn, gone
     say(memory, held)
     result = say(memory, turn)
     assert (Event.DELETE, gone, None) in changed(result)
-    assert gone not in facts(memory)
+    assert gone not in stored(memory)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_a_negated_statement_retracts_the_fact_it_names(memory, held, turn, gone
 )
 def test_a_negated_statement_sharing_a_word_changes_nothing(memory, held, turn):
     say(memory, held)
-    before = facts(memory)
+    before = stored(memory)
     result = say(memory, turn)
     assert [e for e, _, _ in changed(result) if e in (Event.UPDATE, Event.DELETE)] == []
-    assert facts(memory) == before
+    assert stored(memory) == before

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event
-from tests.extraction.test_generic import changed, facts, say
+from tests.extraction.said import changed, say, stored
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_an_ending_and_its_replacement_in_one_turn_are_one_update(memory, held, 
     say(memory, held)
     result = say(memory, turn)
     assert [op for op in changed(result) if op[0] != Event.ADD] == [(Event.UPDATE, old, new)]
-    assert new in facts(memory) and old not in facts(memory)
+    assert new in stored(memory) and old not in stored(memory)
 
 
 def test_an_ending_beside_an_unrelated_new_fact_stays_an_ending(memory):
@@ -56,7 +56,7 @@ def test_an_ending_beside_an_unrelated_new_fact_stays_an_ending(memory):
     result = say(memory, "quit the swim team, practices were brutal. joined the chess club instead")
     events = [e for e, _, _ in changed(result)]
     assert Event.UPDATE not in events and Event.DELETE in events
-    assert "User is on the swim team at college." not in facts(memory)
+    assert "User is on the swim team at college." not in stored(memory)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_an_ending_beside_an_unrelated_new_fact_stays_an_ending(memory):
 )
 def test_talk_of_a_replacement_changes_nothing(memory, held, turn):
     say(memory, held)
-    before = facts(memory)
+    before = stored(memory)
     result = say(memory, turn)
     assert [e for e, _, _ in changed(result) if e in (Event.UPDATE, Event.DELETE)] == []
-    assert facts(memory) == before
+    assert stored(memory) == before

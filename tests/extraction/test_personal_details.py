@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from memory.types import Event, MemoryType
-from tests.extraction.said import semantic, updates_after
-
-
-def stored(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
+from memory.types import Event
+from tests.extraction.said import semantic, stored, updates_after
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import MemoryType
-
-
-def stored(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
+from tests.extraction.said import stored
 
 
 @pytest.mark.parametrize(

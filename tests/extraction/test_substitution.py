@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from memory.types import Event, MemoryType
-
-
-def facts(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type == MemoryType.SEMANTIC)
+from memory.types import Event
+from tests.extraction.said import semantic
 
 
 @pytest.mark.parametrize(
@@ -53,12 +50,12 @@ def facts(memory, user: str = "u") -> list[str]:
 )
 def test_a_stated_swap_of_a_held_value_is_one_update(memory, held, said, now):
     memory.add(held, user_id="u")
-    before = facts(memory)
+    before = semantic(memory)
     result = memory.add(said, user_id="u")
     updates = result.by_event(Event.UPDATE)
     assert [(op.old_text, op.new_text) for op in updates] == [(before[0], now)]
     assert not result.by_event(Event.DELETE)
-    assert facts(memory) == [now]
+    assert semantic(memory) == [now]
     past = [m.text for m in memory.get_all(user_id="u", include_past=True) if m.valid_to is not None]
     assert past == before  # the old value is kept as the past
 
@@ -80,7 +77,7 @@ def test_what_only_looks_like_a_swap_changes_no_fact(memory, said):
     memory.add("I work at Globex.", user_id="u")
     result = memory.add(said, user_id="u")
     assert not result.by_event(Event.UPDATE) and not result.by_event(Event.DELETE), said
-    assert {"User lives in Boston.", "User works at Globex."} <= set(facts(memory))
+    assert {"User lives in Boston.", "User works at Globex."} <= set(semantic(memory))
     assert all(m.valid_to is None for m in memory.get_all(user_id="u", include_past=True))
 
 

@@ -11,27 +11,17 @@ import pytest
 from memory.extraction import Turn
 from memory.extraction.offline import OfflineExtractor
 from memory.types import Event, MemoryType
-
-
-def facts(memory, user: str = "u") -> list[str]:
-    return sorted(m.text for m in memory.get_all(user_id=user) if m.type != MemoryType.EPISODIC)
-
-
-def say(memory, *turns: str, user: str = "u"):
-    result = None
-    for text in turns:
-        result = memory.add(text, user_id=user)
-    return result
+from tests.extraction.said import say, stored
 
 
 def test_not_vegetarian_anymore_retracts_only_that(memory):
     say(memory, "I'm allergic to peanuts and I'm vegetarian.")
-    assert facts(memory) == ["User is allergic to peanuts.", "User is vegetarian."]
+    assert stored(memory) == ["User is allergic to peanuts.", "User is vegetarian."]
     result = say(memory, "Actually I'm not vegetarian anymore, I eat fish now.")
     assert [(op.event, op.old_text) for op in result.by_event(Event.DELETE)] == [
         (Event.DELETE, "User is vegetarian.")
     ]
-    assert facts(memory) == ["User eats fish.", "User is allergic to peanuts."]
+    assert stored(memory) == ["User eats fish.", "User is allergic to peanuts."]
 
 
 def test_a_new_employer_supersedes_the_old_one(memory):
@@ -41,7 +31,7 @@ def test_a_new_employer_supersedes_the_old_one(memory):
         ("User works at Acme Robotics.", "User works at Globex.")
     ]
     assert not result.by_event(Event.DELETE)
-    assert facts(memory) == ["User works at Globex."]
+    assert stored(memory) == ["User works at Globex."]
 
 
 @pytest.mark.parametrize(
@@ -60,17 +50,17 @@ def test_talk_about_quitting_keeps_the_job(memory, turn):
     say(memory, "I work at Globex.")
     result = say(memory, turn)
     assert result.changed() == [op for op in result.changed() if op.type == MemoryType.EPISODIC]
-    assert facts(memory) == ["User works at Globex."]
+    assert stored(memory) == ["User works at Globex."]
 
 
 def test_quitting_a_habit_is_a_fact_not_a_resignation(memory):
     say(memory, "I work at Globex.", "I quit smoking")
-    assert facts(memory) == ["User quit smoking.", "User works at Globex."]
+    assert stored(memory) == ["User quit smoking.", "User works at Globex."]
 
 
 def test_quitting_the_job_retracts_the_employer(memory):
     say(memory, "I work at Initech.", "I quit my job last week.")
-    assert facts(memory) == []
+    assert stored(memory) == []
 
 
 def test_idioms_are_not_rules(memory):
@@ -98,18 +88,18 @@ def test_idioms_are_not_rules(memory):
 )
 def test_statements_read_as_a_person_would(memory, turn, expected):
     say(memory, turn)
-    assert facts(memory) == expected
+    assert stored(memory) == expected
 
 
 def test_an_early_no_longer_keeps_the_rest_of_the_turn(memory):
     say(memory, "I live in Boston.")
     say(memory, "I'm no longer in Boston, and I'm allergic to cats. Also my name is Dana.")
-    assert facts(memory) == ["User is allergic to cats.", "User's name is Dana."]
+    assert stored(memory) == ["User is allergic to cats.", "User's name is Dana."]
 
 
 def test_a_plan_is_its_own_memory_not_the_current_fact(memory):
     say(memory, "I live in Boston.", "I'm moving to Denver next month.")
-    assert facts(memory) == ["User lives in Boston.", "User plans to move to Denver next month."]
+    assert stored(memory) == ["User lives in Boston.", "User plans to move to Denver next month."]
     plan = next(m for m in memory.get_all(user_id="u") if m.text.startswith("User plans"))
     assert plan.slot and plan.slot.startswith("plan:")
 
@@ -128,7 +118,7 @@ def test_non_assertive_turns_change_nothing_but_are_kept(memory, turn):
     say(memory, "I live in Boston.")
     result = say(memory, turn)
     assert [op.type for op in result.changed()] == [MemoryType.EPISODIC]
-    assert facts(memory) == ["User lives in Boston."]
+    assert stored(memory) == ["User lives in Boston."]
     assert turn in [m.text for m in memory.get_all(user_id="u") if m.type == MemoryType.EPISODIC]
 
 
