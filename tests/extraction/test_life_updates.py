@@ -20,6 +20,8 @@ from tests.extraction.said import semantic, updates_after
         (["I take sertraline."], "finished tapering off sertraline last week 🙌", "sertraline"),
         (["I have a cat named Mochi."], "Mochi, she passed last week, she was 17", "Mochi"),
         (["I play tennis.", "I go to yoga on Mondays."], "quit tennis and yoga, no time", "tennis"),
+        (["I work at Acme."], "ugh I lost my job today", "Acme"),
+        (["I work at Acme."], "got laid off this morning, still in shock", "Acme"),
     ],
 )
 def test_an_ending_told_casually_closes_the_held_fact(memory, held, said, gone):
@@ -87,8 +89,16 @@ def test_retiring_keeps_the_job_as_the_past(memory, held, said, now):
     assert semantic(memory) == [now]
 
 
-@pytest.mark.parametrize("said", ["my dad just retired from Acme", "thinking about retiring next year"])
-def test_someone_elses_or_a_planned_retirement_changes_nothing(memory, said):
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my dad just retired from Acme",
+        "thinking about retiring next year",
+        "my brother got laid off today",
+        "what if I lost my job?",
+    ],
+)
+def test_someone_elses_or_a_planned_or_asked_job_loss_changes_nothing(memory, said):
     memory.add("I work at Acme.", user_id="u")
     memory.add(said, user_id="u")
     assert semantic(memory) == ["User works at Acme."]

@@ -151,7 +151,8 @@ _FUTURE_TIME = re.compile(
 )
 _RETRACTION = re.compile(
     r"\b(?:any ?more|no longer)\b|\b(?:i|we) (?:quit|left|stopped|divorced|broke up)\b|"
-    r"\b(?:got|was|were) (?:laid off|fired|let go)\b|\bused to\b|\band i (?:divorced|split up|broke up)\b",
+    r"\b(?:got|was|were) (?:laid off|fired|let go)\b|\bused to\b|\band i (?:divorced|split up|broke up)\b|"
+    r"\bi (?:just )?lost my job\b",
     re.IGNORECASE,
 )
 _SELF = re.compile(

@@ -55,8 +55,18 @@ def retract(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
     """Proposals for one retracting clause (possibly none: nothing held, or another value held)."""
     # "I'm not actually allergic to latex": the hedge adverb says nothing of what is retracted
     clause = re.sub(r"\b(?:actually|really|even|technically)\s+", "", clause, flags=re.I)
-    if _FOR_NOW.search(clause) and not re.search(r"\b(?:any ?more|no longer)\b", clause, re.I):
+    # an event is not undone tomorrow: "lost my job today", "got laid off this morning"
+    if _FOR_NOW.search(clause) and not re.search(
+        r"\b(?:any ?more|no longer|lost my job|laid off|fired|let go)\b", clause, re.I
+    ):
         return []  # "not in chicago this week": away for a while, still living there
+    # "got laid off this morning": the job, whoever it was with
+    clause = re.sub(
+        r"^i (?:just )?(?:got|was) (?:laid off|fired|let go)\b(?! (?:from|by)\b)",
+        "i lost my job",
+        clause,
+        flags=re.I,
+    )
     if m := re.match(LEAVING, clause, re.I):
         return _leaving(
             m["v"],

@@ -622,7 +622,10 @@ RETRACTIONS: list[tuple[str, str]] = [
     (r"^(?P<v>\w+) and i (?:divorced|split up|broke up|separated)\b.*$", "I'm married to {v}"),
 ]
 # "I quit X" / "I left X": X is a habit (a new fact), the job (retract the employer) or a named place.
-LEAVING = r"^i (?:just |finally )?(?:quit|left|stopped|got laid off from|got fired from|was laid off from|was let go from) (?P<v>.+)$"
+LEAVING = (
+    r"^i (?:just |finally )?(?:quit|left|stopped|got laid off from|got fired from|was laid off from|was let go from|"
+    r"lost my job (?:at|with)|lost(?= my job\b)) (?P<v>.+)$"
+)
 HABITS = {
     "smoking",
     "drinking",
