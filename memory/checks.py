@@ -10,10 +10,19 @@ from memory.agent_scope import TENANT_SEPARATOR, agent_of, check_agent, is_agent
 from memory.errors import InvalidInputError
 from memory.types import canonical_id
 
+# A speaker's label before a stored chat turn ("Melanie: ..."), and a picture's caption after it.
+_LABEL = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}: ")
+_CAPTION = re.compile(r"\s*\[image: [^\]]*\]")
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
 
 def is_question(text: str) -> bool:
-    """A turn that only asks something (it tells the memory little about the user)."""
-    return text.rstrip().endswith("?") and len(re.findall(r"[.!]\s", text)) == 0
+    """A turn that only asks something (it tells the memory little about the user): it ends with a
+    question, and whatever it says besides questions is an interjection of at most three words
+    ("Cool! What type of guitar?", "Thanks, Mel! Any tips?")."""
+    said = [s.strip() for s in _SENTENCE.findall(_CAPTION.sub("", _LABEL.sub("", text.strip())))]
+    said = [s for s in said if s]
+    return bool(said) and said[-1].endswith("?") and all(s.endswith("?") or len(s.split()) <= 3 for s in said)
 
 
 def check_encodable(text: str, what: str) -> None:

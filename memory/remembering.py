@@ -327,6 +327,10 @@ class Remembering:
 def item_from_input(entry: MemoryInput, user_id: str, max_chars: int) -> MemoryItem:
     """A new memory of ``user_id`` (a resolved owner) from an entry, its text checked."""
     at = entry.occurred_at or utcnow()
+    metadata = entry.metadata
+    if entry.type == MemoryType.EPISODIC and "question" not in metadata:
+        # a turn stored as given is weighed as the chat weighs its own turns (a question tells little)
+        metadata = {**metadata, "question": is_question(entry.text)}
     return MemoryItem(
         text=check_text(entry.text, max_chars),
         type=entry.type,
@@ -337,7 +341,7 @@ def item_from_input(entry: MemoryInput, user_id: str, max_chars: int) -> MemoryI
         source=entry.source,
         entities=entry.entities,
         relations=entry.relations,
-        metadata=entry.metadata,
+        metadata=metadata,
     )
 
 

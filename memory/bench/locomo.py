@@ -76,6 +76,18 @@ def turns_of(
     return out
 
 
+def evidence_of(question: dict[str, Any]) -> set[str]:
+    """The turn ids a question's answer is in. One entry may hold several ids ("D8:6; D9:17", once in
+    conv-26): each counts, where read whole it would match no turn."""
+    return {
+        part.strip()
+        for entry in question.get("evidence", [])
+        if isinstance(entry, str)
+        for part in entry.split(";")
+        if part.strip()
+    }
+
+
 def select(conversations: list[dict[str, Any]], only: list[str] | None) -> list[dict[str, Any]]:
     """The conversations named in ``only`` (all when None), in file order; an unknown name is an error."""
     if not only:
@@ -185,7 +197,7 @@ def evaluate(system: Any, conversations: list[dict[str, Any]], k: int = 10) -> d
             if str(q.get("category")) in CATEGORIES
         ]
         for user, q in tqdm(questions, desc=f"questions ({system.name})"):
-            evidence = {e.strip() for e in q.get("evidence", []) if isinstance(e, str)}
+            evidence = evidence_of(q)
             if not evidence:
                 continue
             t0, c0 = time.perf_counter(), time.process_time()

@@ -81,3 +81,8 @@ def test_mem0_runs_beside_us_on_the_same_data(data: Path, tmp_path: Path) -> Non
     assert result["peer"]["conversation_ids"] == ["conv-a"] and result["peer"]["questions"] == 2
     assert 0 < result["peer"]["recall@10"] <= 1
     assert result["vs_peer"]["recall@10"] == round(ours["recall@10"] / result["peer"]["recall@10"], 2)
+
+
+def test_an_evidence_entry_naming_two_turns_counts_both() -> None:
+    question = {"question": "What did Ann paint?", "evidence": ["D8:6; D9:17", " D1:2"], "category": 1}
+    assert locomo.evidence_of(question) == {"D8:6", "D9:17", "D1:2"}

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from memory import MemoryConfig
+from memory.checks import is_question
 from memory.config import RetrievalSettings
 from memory.memory import MemoryInput
 from memory.stores.payload import INDEX_CONTEXT
@@ -133,3 +134,33 @@ def test_feedback_changes_the_ranking_not_the_similarity_or_what_passes_its_floo
     on = memory.search("where do I work?", user_id="ana", settings=RetrievalSettings(feedback_hits=3))
     assert on[0].memory.text == "I work as a nurse in Porto."
     assert {h.memory.id: h.similarity for h in on} == {h.memory.id: h.similarity for h in off}
+
+
+def test_a_turn_that_only_asks_ranks_below_the_turn_that_tells(make_memory) -> None:
+    asked = turn("Cool! Do you play any instruments?", "Cara", "q1")
+    told = turn("Yes, I play two instruments, the violin and the cello.", "Mel", "a1")
+    order = {}
+    for weight in (1.0, 0.6):
+        memory = make_memory(f"w{weight}", retrieval={"question_weight": weight})
+        memory.add_batch([*FILLER, asked, told], user_id="u")
+        stored = {m.source.turn_id: m for m in memory.get_all(user_id="u")}
+        assert stored["q1"].metadata["question"] is True
+        assert stored["a1"].metadata["question"] is False
+        hits = memory.search("do you play any instruments", user_id="u", limit=2)
+        order[weight] = [h.memory.source.turn_id for h in hits]
+    assert order == {1.0: ["q1", "a1"], 0.6: ["a1", "q1"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("What do I eat?", True),
+        ("Cool! What type of guitar do you play?", True),
+        ("Mel: Thanks, Cara! Any tips? [image: a guitar]", True),
+        ("I moved to Berlin last month. Any tips for finding a flat?", False),
+        ("Wow, that's great! I play the cello too.", False),
+        ("Is it sunny? I hope so, we are hiking today.", False),
+    ],
+)
+def test_a_turn_only_asks_when_all_it_says_besides_is_an_interjection(text, asks) -> None:
+    assert is_question(text) is asks
