@@ -18,6 +18,7 @@ from tests.extraction.said import changed, say, stored
         ("I bought a Kia Niro", "User bought a Kia Niro."),
         ("my wife Marisol and I bought a house", "User and wife Marisol bought a house."),
         ("I'm fluent in Portuguese", "User is fluent in Portuguese."),
+        ("we actually already got a kitten", "User actually already got a kitten."),
     ],
 )
 def test_a_clause_is_said_in_the_third_person(clause, expected):
@@ -51,6 +52,11 @@ def test_a_first_person_fact_no_rule_reads_is_kept(memory, turn, fact):
         "I'm at the gym rn",
         "I keep forgetting things",
         "I give up",
+        "so maybe pottery? I dunno",
+        # a subject put back only before a verb English knows: not "User wfhs ...", "User regionals ..."
+        "not in the office today, wfh with a cold",
+        "left swift last year, regional so home weekends",
+        "radiohead still forever tho",
     ],
 )
 def test_feelings_small_talk_and_single_occasions_are_not_facts(memory, turn):

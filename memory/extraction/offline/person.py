@@ -84,12 +84,11 @@ def third_person(clause: str) -> str:
                 break
         else:
             if m := re.match(
-                r"^(?:i|we) (?:(?P<adv>" + _ADVERBS + r") )?(?P<verb>[\w-]+)(?P<rest>.*)$",
+                r"^(?:i|we) (?P<adv>(?:(?:" + _ADVERBS + r") )*)(?P<verb>[\w-]+)(?P<rest>.*)$",
                 text,
                 re.I,
             ):
-                adv = f"{m['adv']} " if m["adv"] else ""
-                text = f"User {adv}{third_singular(m['verb'], text)}{m['rest']}"
+                text = f"User {m['adv']}{third_singular(m['verb'], text)}{m['rest']}"
     head, rest = text[:4], pronouns(text[4:])
     return (head + rest).rstrip(" .!?,") + "."
 

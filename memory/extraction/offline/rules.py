@@ -796,7 +796,7 @@ THINKING_VERBS = set(
     """think guess know see mean feel hope want need wonder agree remember forget care bet doubt promise
     appreciate understand believe suppose wish miss get say ask tell hear can could should would will
     must may might shall am was were been be hate love like enjoy prefer adore try let'll let wanna
-    gotta guess figure bet mind meant heard said saw give work watch keep""".split()
+    gotta guess figure bet mind meant heard said saw give work watch keep dunno idk""".split()
 )
 # A past verb gives a lasting fact only when it is a life event; other past clauses are episodes.
 LIFE_EVENTS = set(
