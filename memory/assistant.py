@@ -149,6 +149,10 @@ class ChatTurn:
 QUERY_CHARS = 2_000  # retrieval looks at the start of a very long message
 LONG_MESSAGE_CHARS = 8_000  # longer messages are also stored as a pasted-text document
 LONG_MESSAGE_PREVIEW = 1_000
+# A fact that ended with nothing in its place is shown beside an answer when it ranks among the best
+# ENDED_AMONG hits of the search that includes the past; at most ENDED_SHOWN of them.
+ENDED_AMONG = 3
+ENDED_SHOWN = 2
 
 
 class Assistant:
@@ -205,6 +209,7 @@ class Assistant:
                 memories = self.memory.search(
                     query, user_id=user_id, agent_id=agent_id, limit=self.search_limit
                 )
+                memories += self._ended(query, memories, user_id, agent_id)
             rules = self.memory.get_all(user_id=user_id, agent_id=agent_id, types=[MemoryType.PROCEDURAL])
         except Exception as exc:  # answer without memories rather than not at all
             log.exception("memory retrieval failed")
@@ -226,6 +231,26 @@ class Assistant:
             prompt=prompt,
             warnings=warnings,
         )
+
+    def _ended(
+        self, query: str, found: list[MemoryHit], user_id: str, agent_id: str | None
+    ) -> list[MemoryHit]:
+        """Facts the user ended with nothing in their place ("got laid off this morning"), among the
+        best hits once the past is searched too: still the answer's business ("where do I work?"), and
+        shown as the past. A fact that was replaced is not: its successor is current. None when the
+        search already reached the past (the question asked about it)."""
+        if any(not hit.memory.current for hit in found):
+            return []
+        every = self.memory.search(
+            query, user_id=user_id, agent_id=agent_id, limit=ENDED_AMONG, include_past=True
+        )
+        return [
+            hit
+            for hit in every
+            if not hit.memory.current
+            and hit.memory.superseded_by is None
+            and hit.memory.type == MemoryType.SEMANTIC
+        ][:ENDED_SHOWN]
 
     def close(self) -> None:
         """Finish pending memory writes and stop the writer threads."""

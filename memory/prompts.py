@@ -322,7 +322,7 @@ def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[M
     asked = [hit for hit in found if hit.memory.metadata.get("question")]
     facts = [hit for hit in found if not hit.memory.metadata.get("question")]
     # Current facts first, then what no longer holds, then raw chat turns (stable: relevance order kept).
-    facts.sort(key=lambda h: (not h.memory.current, h.memory.type == MemoryType.EPISODIC))
+    facts.sort(key=lambda h: (h.memory.type == MemoryType.EPISODIC, not h.memory.current))
     if facts:
         top = facts[0].memory
         lines.append(f"From what I remember: **{_one_line(top.text, 400)}**{_changed(top)}")

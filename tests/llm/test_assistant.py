@@ -245,3 +245,19 @@ def test_a_turn_past_the_writer_deadline_is_kept_as_said(online: Memory, server:
     assert server.extraction_requests == []
     assert [op.new_text for op in result.operations] == ["From now on always answer in French."]
     assert any("without looking for facts" in w for w in result.warnings)
+
+
+def test_a_fact_that_ended_with_nothing_in_its_place_is_shown_as_the_past(make_memory) -> None:
+    offline = make_memory("offline")
+    offline.add("I work at Acme Robotics as a QA engineer and I live in Leeds.", user_id="sam")
+    offline.add("got laid off this morning, still in shock", user_id="sam")
+    offline.add("I moved to Sheffield.", user_id="sam")
+    with Assistant(offline) as assistant:
+        work = assistant.turn("Where do I work?", user_id="sam", session_id="s", remember=False)
+        ended = [h.memory for h in work.memories if not h.memory.current]
+        assert [m.text for m in ended] == ["User works at Acme Robotics."]
+        assert "until" in work.reply() and "User works at Acme Robotics." in work.reply()
+        home = assistant.turn("Where do I live?", user_id="sam", session_id="s", remember=False)
+        # Leeds was replaced by Sheffield: the current fact answers, the past stays out of it
+        assert all(h.memory.current for h in home.memories)
+        assert "Sheffield" in home.reply()
