@@ -274,3 +274,35 @@ def test_away_for_a_while_is_no_move(memory):
 def test_a_learners_word_order_still_says_where_the_user_lives_and_comes_from(memory):
     memory.add("I am since 2019 living in Toronto, originally I come from Stuttgart", user_id="u")
     assert semantic(memory) == ["User is from Stuttgart.", "User lives in Toronto."]
+
+
+@pytest.mark.parametrize(
+    ("said", "now"),
+    [
+        ("moved. bristol.", "User lives in Bristol."),
+        ("jayden and i broke up. moved back to my mum's in Grimsby", "User lives in Grimsby."),
+        ("I now reside at 14 Elm Road, Reading.", "User lives in Reading."),
+        ("we finally bought a house. Dover!", "User lives in Dover."),
+        ("I'm actually in Edinburgh not Glasgow", "User lives in Edinburgh."),
+    ],
+)
+def test_a_move_to_a_named_town_replaces_the_home_however_it_is_said(memory, said, now):
+    assert updates_after(memory, "I live in Glasgow.", said) == (
+        "User lives in Glasgow.",
+        [("User lives in Glasgow.", now)],
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "moved the meeting to Friday, flying to Paris",
+        "moved in with Tyler last month",
+        "moved on from all that. went to Paris for the weekend",
+        "moved in june. Tyler is in Bristol",
+        "we moved the sofa into the spare room, off to Leeds tomorrow",
+    ],
+)
+def test_a_town_named_near_a_move_that_is_not_one_changes_no_home(memory, said):
+    assert updates_after(memory, "I live in Glasgow.", said)[1] == []
+    assert "User lives in Glasgow." in semantic(memory)

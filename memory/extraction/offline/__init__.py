@@ -2,7 +2,8 @@
 
 ``clauses`` reads the sentence, ``rules`` is the table, ``interpreter`` runs it, ``retraction`` and
 ``commands`` handle negated statements and requests, ``targets`` finds the memory a change is about,
-``parse`` is the grammar (spaCy's small English parser) the clause reader and the generic facts lean on.
+``parse`` is the grammar (spaCy's small English parser) the clause reader and the generic facts lean on,
+``places`` the towns a move may name without a phrase around them (``moves``).
 """
 
 from memory.extraction.offline.extractor import OfflineExtractor

@@ -21,6 +21,7 @@ from memory.extraction.offline import (
     generic,
     interpreter,
     kinds,
+    moves,
     naming,
     pairing,
     retraction,
@@ -66,6 +67,7 @@ class OfflineExtractor:
         if not turn.from_document:
             result.facts = substitution.apply(turn.text, result.facts, ids)
             result.facts = ended.retirement(said, result.facts, ids)
+            result.facts = moves.apply(said, result.facts, ids)
         return result
 
     def _clause(

@@ -39,6 +39,18 @@ def _verbs() -> frozenset[str]:
     )
 
 
+def english_words() -> frozenset[str]:
+    """Words English uses other than as names: the lemmatizer's verbs, adjectives and adverbs with their
+    irregular forms, and the stop words (its noun list also holds names, "bristol" and "tyler")."""
+    nlp = _nlp()
+    tables = nlp.get_pipe("lemmatizer").lookups
+    index, irregular = tables.get_table("lemma_index"), tables.get_table("lemma_exc")
+    words: set[str] = set(nlp.Defaults.stop_words)
+    for pos in ("verb", "adj", "adv"):
+        words |= set(index[pos]) | set(irregular[pos])
+    return frozenset(words)
+
+
 def _a_verb(token: Any) -> bool:
     """A verb English knows, or a word inflected as one ("uninstalled", "vlogging"): the tagger calls an
     unknown first word a verb ("wfh with a cold", "finally sab saath mein")."""

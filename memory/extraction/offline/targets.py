@@ -198,7 +198,9 @@ def substitute(old_text: str, old_words: set[str], new_value: str) -> str | None
     if start > 1 and tokens[start - 1].lower() in {"a", "an"}:
         start -= 1
         new_value = ("an " if new_value[:1].lower() in "aeiou" else "a ") + new_value
-    rest = tokens[end:]
+    rest, before = tokens[end:], tokens[:start]
     if rest and new_value.split()[-1].lower() == rest[0].lower().strip(".,"):
         rest = rest[1:]
-    return " ".join([*tokens[:start], new_value, *rest]) + "."
+    if before and new_value.split()[0].lower() == before[-1].lower():
+        before = before[:-1]  # "in Edinburgh" for "Glasgow" of "User lives in Glasgow."
+    return " ".join([*before, new_value, *rest]) + "."
