@@ -306,3 +306,30 @@ def test_a_move_to_a_named_town_replaces_the_home_however_it_is_said(memory, sai
 def test_a_town_named_near_a_move_that_is_not_one_changes_no_home(memory, said):
     assert updates_after(memory, "I live in Glasgow.", said)[1] == []
     assert "User lives in Glasgow." in semantic(memory)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "new job at Datadog! starting my 3rd week",
+        "got hired by Datadog 🎉",
+        "accepted the Datadog offer, started monday",
+    ],
+)
+def test_a_new_employer_said_in_passing_replaces_the_held_one(memory, said):
+    assert updates_after(memory, "I work at Shopify.", said)[1] == [
+        ("User works at Shopify.", "User works at Datadog.")
+    ]
+    assert "User started monday." not in semantic(memory)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my brother got hired by Datadog",
+        "I accepted the offer from my boss to stay",
+        "should I accept the Datadog offer?",
+    ],
+)
+def test_someone_elses_job_or_an_offer_not_taken_keeps_the_employer(memory, said):
+    assert updates_after(memory, "I work at Shopify.", said)[1] == []

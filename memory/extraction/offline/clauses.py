@@ -168,6 +168,7 @@ _ELIDED = [
     (re.compile(r"^(?=been \w+ing\b)", re.I), "I've "),  # "been seeing a guy named Ravi"
     (re.compile(r"^(?=employed (?:by|at|with)\b)", re.I), "I'm "),  # "employed by Grant Thornton"
     (re.compile(r"^(?=day job\b)", re.I), "my "),  # "day job is sound engineer at the BBC"
+    (re.compile(r"^(?=new job (?:at|with)\b)", re.I), "I've got a "),  # "new job at Deloitte!"
     (
         re.compile(
             r"^(?=(?:(?:huge|big|massive|lifelong|life-long|die-hard|diehard|proud|longtime|long-time|"
@@ -180,7 +181,8 @@ _ELIDED = [
         re.compile(
             r"^(?=(?:just |finally |recently )?(?:moved|left|started|joined|quit|got|became|went|"
             r"graduated|relocated|stopped|used to|sold|gave up|canceled|dropped out|traded|switched|swapped|"
-            r"replaced|finished|turned|bought|adopted|let my|picked up|took up|dropped|ditched|changed my)\b)",
+            r"replaced|finished|turned|bought|adopted|let my|picked up|took up|dropped|ditched|changed my|"
+            r"accepted|got hired)\b)",
             re.I,
         ),
         "I ",

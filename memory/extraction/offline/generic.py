@@ -46,7 +46,7 @@ _LATE_TAIL = re.compile(
 )
 _WHEN = re.compile(
     TRANSIENT
-    + r"|\b(?:last|this|next) \w+|\b\w+ ago\b|\b(?:on|in) (?:monday|tuesday|wednesday|thursday|friday|"
+    + r"|\b(?:last|this|next) \w+|\b\w+ ago\b|\b(?:(?:on|in) )?(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b",
     re.IGNORECASE,
 )

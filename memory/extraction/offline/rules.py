@@ -198,6 +198,22 @@ RULES: list[Rule] = [
         "place",
     ),
     Rule(r"\b(?:a|my) new job (?:at|with) (?P<v>.+)", "User works at {v}.", "employer", "works_at", "place"),
+    # "got hired by Stripe", "accepted the Datadog offer"
+    Rule(
+        r"\bi (?:just |finally |recently )?(?:got |was |have been |'ve been )?hired (?:at|by) (?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    Rule(
+        r"\bi (?:just |finally )?accepted (?:the|an|a|my) (?P<v>(?-i:[A-Z])[\w&.'-]*(?: (?-i:[A-Z])[\w&.'-]*)?) "
+        r"(?:job )?offer\b",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
     # "employed by Grant Thornton", "got a civil service job at the MOD", "I work now for Siemens"
     Rule(
         r"(?:^|\bi(?:'m| am) )(?:now |currently )?employed (?:by|at|with) (?P<v>.+)",
