@@ -284,6 +284,8 @@ def test_a_learners_word_order_still_says_where_the_user_lives_and_comes_from(me
         ("I now reside at 14 Elm Road, Reading.", "User lives in Reading."),
         ("we finally bought a house. Dover!", "User lives in Dover."),
         ("I'm actually in Edinburgh not Glasgow", "User lives in Edinburgh."),
+        ("now I am shifted to Bangalore with the same company", "User lives in Bangalore."),
+        ("we split up. im in an apartment in davis now", "User lives in Davis."),
     ],
 )
 def test_a_move_to_a_named_town_replaces_the_home_however_it_is_said(memory, said, now):

@@ -19,12 +19,19 @@ from memory.types import Event, MemoryItem
 
 HOME = "home_city"
 # The user's own move or home; "moved the meeting" or "moved on" is none.
+_WE = r"^(?:i|we|my \w+ and (?:i|me)|\w+ and (?:i|me))"
 _MOVED = re.compile(
-    r"^(?:i|we)(?:'ve| have)? (?:\w+ )?(?:moved|relocated|settled)(?! on\b)(?! (?:my|the|our|it|them|his|her)\b"
-    r"(?! (?:business|family|stuff|things)\b))|"
-    r"^(?:i|we) (?:now )?(?:reside|live)\b|^(?:i|we)(?:'re| are|'m| am) (?:now )?(?:living|based|settled)\b|"
-    r"^(?:i|we)(?:'ve| have)? (?:just |finally )?(?:bought|got) (?:a|our|my) (?:own |new |first )*"
-    r"(?:house|flat|place|home|apartment)\b",
+    _WE + r"(?:'ve| have)? (?:\w+ )?(?:moved|relocated|settled|shifted)(?! on\b)"
+    r"(?! (?:my|the|our|it|them|his|her)\b(?! (?:business|family|stuff|things)\b))|"
+    + _WE
+    + r" (?:now )?(?:reside|live)\b|"
+    + _WE
+    + r"(?:'re| are|'m| am) (?:now )?(?:living|based|settled|shifted)\b|"
+    + _WE
+    + r"(?:'re| are|'m| am) (?:now )?in (?:a|an|my|our) (?:new |own |little )*(?:apartment|flat|house|place|condo)\b|"
+    + _WE
+    + r"(?:'ve| have)? (?:just |finally )?(?:bought|got|purchased) (?:a|our|my) (?:own |new |first )*"
+    r"(?:house|flat|place|home|apartment|condo|condominium)\b",
     re.IGNORECASE,
 )
 _OWN = (Mood.STATEMENT, Mood.RETRACTION)

