@@ -335,3 +335,35 @@ def test_a_new_employer_said_in_passing_replaces_the_held_one(memory, said):
 )
 def test_someone_elses_job_or_an_offer_not_taken_keeps_the_employer(memory, said):
     assert updates_after(memory, "I work at Shopify.", said)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "gone"),
+    [
+        (
+            "I am allergic to shellfish.",
+            "good news: allergist says I'm not allergic to shellfish after all!!",
+            "shellfish",
+        ),
+        (
+            "I have asthma.",
+            "My pulmonologist says I no longer have asthma, which is wonderful news.",
+            "asthma",
+        ),
+        (
+            "I take blood pressure tablets.",
+            "the doc says I don't need the blood pressure tablets anymore!!",
+            "tablets",
+        ),
+    ],
+)
+def test_a_doctors_word_that_a_condition_is_gone_ends_it(memory, held, said, gone):
+    memory.add(held, user_id="u")
+    result = memory.add(said, user_id="u")
+    assert any(gone in (op.old_text or "") for op in result.by_event(Event.DELETE))
+
+
+def test_what_someone_else_says_of_the_user_stays_theirs(memory):
+    memory.add("I am a night owl.", user_id="u")
+    memory.add("my mum says I'm not a night owl anymore lol", user_id="u")
+    assert semantic(memory) == ["User is a night owl."]

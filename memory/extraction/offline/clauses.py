@@ -103,6 +103,14 @@ _REPORTED = re.compile(
     r"\b(?:said|says|say|told me|tells me|keeps? saying|wrote|texted|according to|asked me|claims?)\b",
     re.IGNORECASE,
 )
+# A doctor's word about the user is the user's news: "my doctor says I'm not actually coeliac", "the doc
+# says I don't need the CPAP anymore". What anyone else says of the user stays theirs ("my mum says I'm lazy").
+_CARER_SAYS = re.compile(
+    r"\b(?:my |the |our |his |her )?(?:doctor|doc|gp|allergist|dermatologist|derm|gastro|neuro|cardio|physio|"
+    r"physiotherapist|specialist|consultant|surgeon|dentist|optician|optometrist|\w+ologist|\w+iatrist)s? "
+    r"(?:says|said|told me|tells me|confirmed|has confirmed|thinks|reckons)(?: that)?,? (?=i\b|i'm\b|i've\b)",
+    re.IGNORECASE,
+)
 _HYPOTHETICAL_START = re.compile(
     r"^(?:if|suppose|supposing|imagine|let's say|pretend|unless|assuming|what if|even if|in a world where|"
     r"once)\b",
@@ -325,6 +333,7 @@ def split(text: str) -> list[Clause]:
     lowercase, casual = said == said.lower(), _casual(parts)
     clauses: list[Clause] = []
     for sentence, end in parts:
+        sentence = _CARER_SAYS.sub("", sentence)
         # "forget what i said about glasgow": an order about the user's words, not a quote of them
         ordered = bool(_FORGETTING.match(command_text(_strip_markers(sentence)[0])))
         reported = not ordered and (bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence)))
