@@ -250,6 +250,22 @@ def test_a_doctor_switching_a_medicine_is_one_update(memory):
             "delete the salary thing pls, and where I work. shouldn't have shared that",
             ["User likes jazz."],
         ),
+        (
+            ["I earn 85k a year.", "I like jazz."],
+            "actually delete the salary stuff",
+            ["User likes jazz."],
+        ),
+        (
+            ["My address is 4 Baker Street.", "My phone number is 555-0134.", "I like jazz."],
+            "I would be grateful if you could delete my home address and telephone number from your records.",
+            ["User likes jazz."],
+        ),
+        (["I am pregnant.", "I like jazz."], "can you wipe the pregnancy info for now", ["User likes jazz."]),
+        (
+            ["I work at Barnes and Noble.", "I like jazz."],
+            "would you kindly forget Barnes and Noble",
+            ["User likes jazz."],
+        ),
     ],
 )
 def test_forgetting_said_in_other_words_forgets_each_thing_named(memory, held, said, left):
@@ -367,3 +383,16 @@ def test_what_someone_else_says_of_the_user_stays_theirs(memory):
     memory.add("I am a night owl.", user_id="u")
     memory.add("my mum says I'm not a night owl anymore lol", user_id="u")
     assert semantic(memory) == ["User is a night owl."]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I would like you to know that I'm vegan.",
+        "you should know I'm vegan",
+        "I'd like you to know I am vegan",
+    ],
+)
+def test_a_formal_opener_is_no_wish_and_no_request(memory, said):
+    memory.add(said, user_id="u")
+    assert semantic(memory) == ["User is vegan."]

@@ -82,7 +82,8 @@ _LEAD = re.compile(
     r"i don't know if you remember(?: but)?|call me (?:crazy|old[- ]fashioned|weird|biased)(?: but)?|"
     r"don't get me wrong|not going to lie|ngl|i mean|guess what|good news|bad news|dear (?:assistant|sir|madam)|"
     r"please be advised(?: that)?|for (?:your|the) records?|(?:just )?a heads up|"
-    r"i(?: am|'m)? (?:writing|wish|would like|want|wanted) to (?:inform you|let you know|tell you)(?: that)?)\b[\s,:!-]*)+",
+    r"i(?: am|'m)? (?:writing|wish|would like|want|wanted) to (?:inform you|let you know|tell you)(?: that)?|"
+    r"i(?: would|'d) like you to know(?: that)?|you should know(?: that)?)\b[\s,:!-]*)+",
     re.IGNORECASE,
 )
 _TRAIL = re.compile(
@@ -125,7 +126,9 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _POLITE = re.compile(
-    r"^(?:please|kindly|can you|could you|would you|will you|would you mind|can u|you can)\b[\s,]*",
+    r"^(?:please|kindly|can you|could you|would you|will you|would you mind|can u|you can|"
+    r"(?:i would|i'd) (?:be (?:very |most |really )?grateful|appreciate it) if you (?:could|would|can)|"
+    r"(?:i would|i'd) like you to)\b[\s,]*",
     re.IGNORECASE,
 )
 _FORGETTING = re.compile(r"^(?:forget|delete|remove|erase|wipe|clear|purge|scratch)\b", re.IGNORECASE)
@@ -401,9 +404,12 @@ def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mo
         return Mood.IDIOM
     if reported:
         return Mood.QUOTE
+    asked = command_text(clause)
+    if asked != clause and _IMPERATIVE.match(asked):
+        return Mood.REQUEST  # "I would be grateful if you could delete my address", "would you kindly ..."
     if hypothetical or _HYPOTHETICAL.search(clause):
         return Mood.HYPOTHETICAL
-    if _IMPERATIVE.match(_POLITE.sub("", clause)) and not re.match(r"^(?:i|we)\b", clause, re.I):
+    if _IMPERATIVE.match(asked) and not re.match(r"^(?:i|we)\b", clause, re.I):
         return Mood.REQUEST
     if question:
         return Mood.QUESTION

@@ -55,6 +55,18 @@ _LANGUAGE = re.compile(
 )
 
 
+def _each(part: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[str]:
+    """ "my home address and telephone number": each thing, when each names a different held fact;
+    else the part whole ("Barnes and Noble")."""
+    pieces = [p.strip() for p in re.split(r"\s+and\s+", part) if p.strip()]
+    if len(pieces) < 2:
+        return [part]
+    targets_ = [{p.target for p in _forget(piece, lowercase, related) if p.target} for piece in pieces]
+    if all(len(t) == 1 for t in targets_) and len(set().union(*targets_)) == len(pieces):
+        return pieces
+    return [part]
+
+
 def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     text = command_text(clause)
     if m := _FORGET.match(text):
@@ -62,9 +74,10 @@ def command(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> lis
         parts = re.split(r",? and (?=the |my |where |what |that )|, (?=the |my )", m["v"], flags=re.I)
         found: list[ProposedFact] = []
         for part in parts:
-            found += [
-                p for p in _forget(part, lowercase, related) if p.target not in {f.target for f in found}
-            ]
+            for piece in _each(part, lowercase, related):
+                found += [
+                    p for p in _forget(piece, lowercase, related) if p.target not in {f.target for f in found}
+                ]
         return found
     if (m := _STOP_RULE.match(text)) and (ended := _rule_ended(m["v"], related)):
         return ended

@@ -136,10 +136,24 @@ _SAME_PERSON = {
 }
 
 
+# One word for a thing said as a noun or as a verb: "the salary thing" is about "User earns 85k.".
+_SAME_THING = {
+    "salary": "earn",
+    "income": "earn",
+    "wage": "earn",
+    "wages": "earn",
+    "telephone": "phone",
+    "pregnancy": "pregnant",
+    "allergy": "allergic",
+    "allergies": "allergic",
+}
+
+
 def content(text: str) -> set[str]:
     """The stems of the words that say what ``text`` is about."""
     words = re.findall(r"[a-z0-9][a-z0-9'+-]*", text.lower())
-    return {stem(_SAME_PERSON.get(w, w)) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
+    same = {**_SAME_THING, **_SAME_PERSON}
+    return {stem(same.get(w, w)) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
 
 
 def about(phrase: str, related: dict[str, MemoryItem], kind: MemoryType = MemoryType.SEMANTIC) -> str | None:
