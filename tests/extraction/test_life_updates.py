@@ -167,6 +167,11 @@ def test_someone_elses_partner_or_a_question_changes_nothing(memory, said):
         ),
         ("day job is sound engineer at the BBC", ["User works as a sound engineer."]),
         ("went back to work as a teaching assistant at the school", ["User works as a teaching assistant."]),
+        ("I'm working as a dentist", ["User works as a dentist."]),
+        (
+            "I am from Brazil but I am living in Lisbon since 2020 and working as a dentist.",
+            ["User is from Brazil.", "User lives in Lisbon.", "User works as a dentist."],
+        ),
     ],
 )
 def test_a_job_said_in_other_words(memory, said, facts):
@@ -396,3 +401,16 @@ def test_what_someone_else_says_of_the_user_stays_theirs(memory):
 def test_a_formal_opener_is_no_wish_and_no_request(memory, said):
     memory.add(said, user_id="u")
     assert semantic(memory) == ["User is vegan."]
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        ("I speak Tagalog at home and English at work", ["User speaks Tagalog.", "User speaks English."]),
+        ("I'm type 1 diabetic", ["User is type 1 diabetic."]),
+        ("I've been sober four years this month.", ["User is sober."]),
+    ],
+)
+def test_languages_and_health_said_with_their_details(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert sorted(semantic(memory)) == sorted(facts)

@@ -78,7 +78,7 @@ _COUNTED = r"kids|children|sons|daughters|son|daughter|brothers|sisters|brother|
 _NAME = r"(?-i:[A-Z][\w'-]+)"
 _DIETS = r"vegetarian|vegan|pescatarian|omnivore|keto|paleo|carnivore"
 _HEALTH = (
-    r"lactose intolerant|gluten[- ]free|diabetic|celiac|coeliac|pregnant|asthmatic|epileptic|hard of hearing|"
+    r"lactose intolerant|gluten[- ]free|(?:type [12] )?diabetic|sober|celiac|coeliac|pregnant|asthmatic|epileptic|hard of hearing|"
     r"deaf in (?:one|my left|my right|both) ears?|colou?r ?blind|partially sighted|legally blind"
 )
 _POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
@@ -166,7 +166,7 @@ RULES: list[Rule] = [
         "place",
     ),
     Rule(
-        r"\bi (?:just |recently )?(?:joined|work at|work for|'m working at|am working at) .+? as an? (?P<v>.+)",
+        r"\bi(?: (?:just |recently )?(?:joined|work at|work for|am working at)|'m working at) .+? as an? (?P<v>.+)",
         "User works as {a}.",
         "job_title",
         "works_as",
@@ -231,7 +231,7 @@ RULES: list[Rule] = [
         "place",
     ),
     Rule(
-        r"\bi (?:work|am working|'m working) now (?:at|for|with|by) (?P<v>.+)",
+        r"\bi(?: work| am working|'m working) now (?:at|for|with|by) (?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -254,14 +254,14 @@ RULES: list[Rule] = [
         "role",
     ),
     Rule(
-        r"\bi (?:work|am working|'m working) as an? [\w -]+? (?:at|for) (?P<v>.+)",
+        r"\bi(?: work| am working|'m working) as an? [\w -]+? (?:at|for) (?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
         "place",
     ),
     Rule(
-        r"\bi (?:work|am working|'m working|got a job|have a job|found a job) as an? (?P<v>[\w -]+?)"
+        r"\bi(?: work| am working|'m working| got a job| have a job| found a job) as an? (?P<v>[\w -]+?)"
         r"(?= (?:at|for|in|with|on|since|and)\b|$)",
         "User works as {a}.",
         "job_title",
@@ -269,7 +269,7 @@ RULES: list[Rule] = [
         "role",
     ),
     Rule(
-        r"\bi (?:work as|am working as|'m working as|got a job as|became|got promoted to|was promoted to) "
+        r"\bi(?: work as| am working as|'m working as| got a job as| became| got promoted to| was promoted to) "
         r"(?P<v>.+?)(?= (?:at|for|in|with|on) |$)",
         "User works as {a}.",
         "job_title",
@@ -463,7 +463,13 @@ RULES: list[Rule] = [
         "is",
         "raw",
     ),
-    Rule(rf"\bi(?:'m| am) (?:also |now )?(?P<v>{_HEALTH})\b", "User is {v}.", "health:{k}", "health", "raw"),
+    Rule(
+        rf"\bi(?:'m| am|'ve been| have been) (?:also |now )?(?P<v>{_HEALTH})\b",
+        "User is {v}.",
+        "health:{k}",
+        "health",
+        "raw",
+    ),
     # A medicine someone prescribed: "neuro started me on Aimovig", "my GP put me on sertraline".
     Rule(
         r"\b(?:doc|doctor|dr\.? \w+|gp|neuro|neurologist|psychiatrist|psych|consultant|specialist|cardiologist|"
@@ -477,7 +483,7 @@ RULES: list[Rule] = [
         of_user=True,
     ),
     Rule(
-        r"\bi (?:was|got|have been|'ve been) (?:just |recently |finally |officially )?diagnosed with (?P<v>.+)",
+        r"\bi(?: was| got| have been|'ve been) (?:just |recently |finally |officially )?diagnosed with (?P<v>.+)",
         "User has {v}.",
         "health:{k}",
         "has_condition",
