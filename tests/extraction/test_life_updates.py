@@ -409,8 +409,11 @@ def test_a_formal_opener_is_no_wish_and_no_request(memory, said):
         ("I speak Tagalog at home and English at work", ["User speaks Tagalog.", "User speaks English."]),
         ("I'm type 1 diabetic", ["User is type 1 diabetic."]),
         ("I've been sober four years this month.", ["User is sober."]),
+        ("art student at Central Saint Martins", ["User is an art student at Central Saint Martins."]),
+        ("I'm a sophomore at Michigan", ["User is a sophomore at Michigan."]),
+        ("student at heart lol", []),
     ],
 )
-def test_languages_and_health_said_with_their_details(memory, said, facts):
+def test_languages_health_and_schools_said_with_their_details(memory, said, facts):
     memory.add(said, user_id="u")
     assert sorted(semantic(memory)) == sorted(facts)

@@ -180,6 +180,13 @@ _ELIDED = [
     (re.compile(r"^(?=employed (?:by|at|with)\b)", re.I), "I'm "),  # "employed by Grant Thornton"
     (re.compile(r"^(?=day job\b)", re.I), "my "),  # "day job is sound engineer at the BBC"
     (re.compile(r"^(?=new job (?:at|with)\b)", re.I), "I've got a "),  # "new job at Deloitte!"
+    # "art student at Central Saint Martins", "final year med student at Imperial"
+    (
+        re.compile(
+            r"^(?=(?:[\w-]+ ){0,3}(?:student|undergrad|postgrad|sophomore|freshman) at\b(?! heart))", re.I
+        ),
+        "I'm a ",
+    ),
     (
         re.compile(
             r"^(?=(?:(?:huge|big|massive|lifelong|life-long|die-hard|diehard|proud|longtime|long-time|"

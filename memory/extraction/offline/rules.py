@@ -151,7 +151,8 @@ RULES: list[Rule] = [
     ),
     # Study: "I'm a law student at NYU", "I'm a biology major at UC Davis" (a school, not an employer).
     Rule(
-        r"\bi(?:'m| am) (?:now |also )?an? (?P<r>[\w -]+? (?:student|major)) (?:at|in) (?P<v>.+)",
+        r"\bi(?:'m| am) (?:now |also )?an? (?P<r>(?:[\w -]+? )?(?:student|major|sophomore|freshman|undergrad|postgrad)) "
+        r"(?:at|in) (?!heart\b)(?P<v>.+)",
         "User is {ra} at {v}.",
         "school",
         "studies_at",
