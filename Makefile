@@ -58,6 +58,7 @@ bench: setup
 	$(BENCH) extraction --split holdout2 --out bench/out/extraction-holdout2.json
 	$(BENCH) extraction --split holdout3 --out bench/out/extraction-holdout3.json
 	$(BENCH) extraction --split holdout4 --out bench/out/extraction-holdout4.json
+	$(BENCH) extraction --split holdout6 --out bench/out/extraction-holdout6.json
 	$(BENCH) extraction --split holdout5 --out bench/out/extraction-holdout5.json
 	$(BENCH) graph-engine --out bench/out/graph-engine.json
 	$(BIN)/pip install -q --no-deps mem0ai==1.0.11

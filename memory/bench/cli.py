@@ -52,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("extraction", help="offline extraction ADD/UPDATE/DELETE precision and recall")
     ext.add_argument(
         "--split",
-        choices=["dev", "test", "all", "dev2", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"],
-        default="holdout5",
+        choices=["dev", "test", "all", "dev2", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"],
+        default="holdout6",
         help="holdout3: the newest blind set (tests/data/extraction/holdout3.jsonl), the reported one; "
         "holdout2: the second blind set, also reported; holdout: the first blind set, tuned on since; "
         "dev2: the second tuning set (dev2.jsonl)",

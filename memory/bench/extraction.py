@@ -51,6 +51,8 @@ HOLDOUT3 = DATA / "holdout3.jsonl"
 HOLDOUT4 = DATA / "holdout4.jsonl"
 # The fifth, written while holdout4's errors were read; committed before any extractor ran on it.
 HOLDOUT5 = DATA / "holdout5.jsonl"
+# The sixth, written while holdout5 was measured (never read); committed before any extractor ran on it.
+HOLDOUT6 = DATA / "holdout6.jsonl"
 FILES = {
     "holdout": HOLDOUT,
     "dev2": DEV2,
@@ -58,6 +60,7 @@ FILES = {
     "holdout3": HOLDOUT3,
     "holdout4": HOLDOUT4,
     "holdout5": HOLDOUT5,
+    "holdout6": HOLDOUT6,
 }
 NON_ASSERTIVE = {
     "question",
