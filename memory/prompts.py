@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from memory.types import MemoryHit, MemoryItem, MemoryType
 
-PROMPT_VERSION = "2025-07.1"
+PROMPT_VERSION = "2026-12.1"
 
 # Lets a test server (or a log reader) recognise an extraction request without parsing it.
 EXTRACTION_MARKER = "[memory-extraction]"
@@ -96,6 +96,8 @@ Read each sentence before deciding: who is the subject, is it said as true, and 
 - Questions ("Should I quit my job?"), requests, hypotheticals and conditionals ("If I moved to Paris..."),
   wishes ("I wish I worked at NASA"), possibilities ("I might move", "thinking about quitting",
   "I don't think I like sushi") and quoted or reported speech ("My boss said ...") change no memory.
+  One exception: a doctor's finding the user reports about themselves is the user's own news
+  ("my allergist says I'm not allergic to shellfish after all" -> DELETE that allergy).
 - Someone else as the subject ("My sister lives in Chicago") is never a fact about the user and never
   changes the user's memories; add it only as that person's fact ("User's sister lives in Chicago.").
 - Idioms and discourse markers are not facts or rules: "call me crazy, but", "don't get me wrong",
@@ -108,7 +110,8 @@ Read each sentence before deciding: who is the subject, is it said as true, and 
   month" -> ADD "User plans to move to Denver next month." and keep "User lives in Boston."
 - Supersede, don't overwrite: an UPDATE means the old memory stops being true and is kept as the past,
   so UPDATE only when the new statement replaces the old one (a new city, a new employer, a changed
-  diet); a fact that can hold alongside it (a second language, another allergy) is an ADD.
+  diet); a fact that can hold alongside it (a second language, another allergy) is an ADD. A move or a
+  new job may be said in passing ("moved. bristol.", "new job at Figma!"): it still replaces the stored one.
 - Keep names whole, with their inner "and", "&", "of", "de": "Barnes and Noble", "Bank of America",
   "Salt Lake City". Read casual, lower-case and misspelt messages the same way.
 

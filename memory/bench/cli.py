@@ -52,11 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("extraction", help="offline extraction ADD/UPDATE/DELETE precision and recall")
     ext.add_argument(
         "--split",
-        choices=["dev", "test", "all", "dev2", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"],
+        choices=[
+            "dev",
+            "test",
+            "all",
+            "dev2",
+            "holdout",
+            "holdout2",
+            "holdout3",
+            "holdout4",
+            "holdout5",
+            "holdout6",
+        ],
         default="holdout6",
-        help="holdout3: the newest blind set (tests/data/extraction/holdout3.jsonl), the reported one; "
-        "holdout2: the second blind set, also reported; holdout: the first blind set, tuned on since; "
-        "dev2: the second tuning set (dev2.jsonl)",
+        help="holdout6: the newest blind set (tests/data/extraction/holdout6.jsonl), the reported one; "
+        "holdout5: the fifth, measured but never read; holdout4 to holdout, dev2, dev and test: tuning sets",
     )
     ext.add_argument("--out", type=Path, help="full result with every wrong case")
     eng = sub.add_parser("graph-engine", help="Kuzu vs LadybugDB: execute leak, index, store")

@@ -72,6 +72,8 @@ def test_extraction_prompt_reads_mood_polarity_subject_and_plans() -> None:
         "the old memory stops being true and is kept as the past",
         '"Barnes and Noble", "Bank of America"',
         '"confidence"',
+        "a doctor's finding the user reports about themselves is the user's own news",
+        "A move or a new job may be said in passing",
     ):
         assert rule in prompt, rule
     # The worked example keeps the job when the user only asks about quitting it.
