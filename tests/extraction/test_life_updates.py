@@ -324,6 +324,7 @@ def test_a_move_to_a_named_town_replaces_the_home_however_it_is_said(memory, sai
         "moved on from all that. went to Paris for the weekend",
         "moved in june. Tyler is in Bristol",
         "we moved the sofa into the spare room, off to Leeds tomorrow",
+        "moved the business over to Leeds, rent was killing me",
     ],
 )
 def test_a_town_named_near_a_move_that_is_not_one_changes_no_home(memory, said):

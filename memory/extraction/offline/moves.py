@@ -18,11 +18,11 @@ from memory.extraction.offline.clauses import Clause, Mood
 from memory.types import Event, MemoryItem
 
 HOME = "home_city"
-# The user's own move or home; "moved the meeting" or "moved on" is none.
+# The user's own move or home; "moved the meeting", "moved the business" or "moved on" is none.
 _WE = r"^(?:i|we|my \w+ and (?:i|me)|\w+ and (?:i|me))"
 _MOVED = re.compile(
     _WE + r"(?:'ve| have)? (?:\w+ )?(?:moved|relocated|settled|shifted)(?! on\b)"
-    r"(?! (?:my|the|our|it|them|his|her)\b(?! (?:business|family|stuff|things)\b))|"
+    r"(?! (?:my|the|our|it|them|his|her)\b(?! (?:family|stuff|things)\b))|"
     + _WE
     + r" (?:now )?(?:reside|live)\b|"
     + _WE
