@@ -351,7 +351,8 @@ def _changed(item: MemoryItem) -> str:
 
 def _also(item: MemoryItem) -> str:
     if not item.current and item.valid_to is not None:
-        return f"until {item.valid_to:%d %b %Y}: {_one_line(item.text, 300)} ({_describe(item)})"
+        # the date is said up front, so the label does not say it again
+        return f"until {item.valid_to:%d %b %Y}: {_one_line(item.text, 300)} ({_label(item)})"
     return f"{_one_line(item.text, 300)} ({_describe(item)})"
 
 
@@ -363,7 +364,11 @@ def _quote(text: str) -> str:
 
 def _describe(item: MemoryItem) -> str:
     when = "" if item.current else f" · past, until {item.valid_to:%Y-%m-%d}"
-    return f"{item.type.value} · {item.source.label()}{when}"
+    return f"{_label(item)}{when}"
+
+
+def _label(item: MemoryItem) -> str:
+    return f"{item.type.value} · {item.source.label()}"
 
 
 def _one_line(text: str, limit: int = 1000) -> str:

@@ -106,7 +106,8 @@ def test_offline_reply_uses_the_current_fact_and_says_what_changed() -> None:
     new = MemoryItem(text="User eats fish.", user_id="u", valid_from=datetime(2026, 5, 3), supersedes=old.id)
     text = offline_reply("What do I eat?", hits(old, new), [])
     assert "From what I remember: **User eats fish.** (you told me on 03 May 2026" in text
-    assert "- also: until 03 May 2026: User is vegetarian." in text
+    assert "- also: until 03 May 2026: User is vegetarian. (semantic · " in text
+    assert "2026-05-03" not in text  # the date is said once
     retracted = offline_reply("Am I vegetarian?", hits(old), [])
     assert "you told me on 03 May 2026 that this no longer holds" in retracted
 
