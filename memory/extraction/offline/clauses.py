@@ -131,9 +131,11 @@ _POLITE = re.compile(
     r"(?:i would|i'd) like you to)\b[\s,]*",
     re.IGNORECASE,
 )
-_FORGETTING = re.compile(r"^(?:forget|delete|remove|erase|wipe|clear|purge|scratch)\b", re.IGNORECASE)
+# The verbs of "forget …", shared with the command reader (``commands``).
+FORGET_VERBS = r"forget|delete|remove|erase|wipe|clear|purge|scratch"
+_FORGETTING = re.compile(rf"^(?:{FORGET_VERBS})\b", re.IGNORECASE)
 _IMPERATIVE = re.compile(
-    r"^(?:please\s+)?(?:remember|note|keep in mind|forget|delete|remove|erase|ignore|scratch|wipe|clear|purge|"
+    rf"^(?:please\s+)?(?:remember|note|keep in mind|{FORGET_VERBS}|ignore|"
     r"not (?:store|remember|keep|save)|call|address|always|never|"
     r"don't|do not|stop|only|answer|reply|respond|use|write|keep|help|give|tell|make|draft|translate|"
     r"recommend|suggest|explain|summari[sz]e|show|find|list|send|plan|book|check|from now on|"

@@ -10,11 +10,11 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import interpreter, targets
-from memory.extraction.offline.clauses import command_text
+from memory.extraction.offline.clauses import FORGET_VERBS, command_text
 from memory.types import Event, MemoryItem, MemoryType
 
 _FORGET = re.compile(
-    r"^(?:forget|delete|remove|erase|ignore|scratch|wipe|clear|purge|(?:don't|do not|not) (?:store|remember|keep|save)|"
+    rf"^(?:{FORGET_VERBS}|ignore|(?:don't|do not|not) (?:store|remember|keep|save)|"
     r"stop remembering)(?: (?:that|about|the fact that|anything about|everything about|"
     r"what i (?:said|told you) about|(?:that )?i (?:told you|said|mentioned) about|"
     r"(?:all |any )?(?:stored |saved )?(?:information|info|data|details|records?) (?:regarding|about|on|concerning|"

