@@ -24,6 +24,15 @@ def updates_after(memory, held: str, said: str, user: str = "u") -> tuple[str, l
     return before, [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)]
 
 
+def facts_around(memory, held: list[str], said: str, user: str = "u") -> tuple[list[str], list[str]]:
+    """Tell each of ``held``, then ``said``: the user's facts before ``said`` and after it."""
+    for fact in held:
+        memory.add(fact, user_id=user)
+    before = semantic(memory, user)
+    memory.add(said, user_id=user)
+    return before, semantic(memory, user)
+
+
 def say(memory, *turns: str, user: str = "u"):
     """Tell each turn in order; the result of the last."""
     result = None

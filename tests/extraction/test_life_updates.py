@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event
-from tests.extraction.said import semantic, updates_after
+from tests.extraction.said import facts_around, semantic, updates_after
 
 
 @pytest.mark.parametrize(
@@ -65,10 +65,8 @@ def test_an_ending_and_its_replacement_in_one_turn_are_one_update(memory, held, 
     ],
 )
 def test_what_only_sounds_like_an_ending_ends_nothing(memory, held, said):
-    memory.add(held, user_id="u")
-    before = semantic(memory)
-    memory.add(said, user_id="u")
-    assert semantic(memory) == before
+    before, after = facts_around(memory, [held], said)
+    assert after == before
 
 
 @pytest.mark.parametrize(
@@ -151,11 +149,8 @@ def test_a_new_partner_or_diet_replaces_the_held_one(memory, held, said, now):
 
 @pytest.mark.parametrize("said", ["my sister is dating a guy named Ravi", "should I go vegan?"])
 def test_someone_elses_partner_or_a_question_changes_nothing(memory, said):
-    memory.add("I am single.", user_id="u")
-    memory.add("I am vegetarian.", user_id="u")
-    before = semantic(memory)
-    memory.add(said, user_id="u")
-    assert semantic(memory) == before
+    before, after = facts_around(memory, ["I am single.", "I am vegetarian."], said)
+    assert after == before
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event
-from tests.extraction.said import semantic, stored, updates_after
+from tests.extraction.said import facts_around, semantic, stored, updates_after
 
 
 @pytest.mark.parametrize(
@@ -94,11 +94,8 @@ def test_a_new_home_or_age_said_casually_updates_the_held_one(memory, held, said
     ],
 )
 def test_what_only_looks_like_a_move_or_an_age_changes_nothing(memory, said):
-    memory.add("I live in Austin.", user_id="u")
-    memory.add("I'm 34.", user_id="u")
-    before = semantic(memory)
-    memory.add(said, user_id="u")
-    assert semantic(memory) == before
+    before, after = facts_around(memory, ["I live in Austin.", "I'm 34."], said)
+    assert after == before
 
 
 @pytest.mark.parametrize(
