@@ -165,6 +165,9 @@ class RetrievalSettings:
     # A hit said by someone the query names ("what did Melanie paint?") counts this much more
     # (1.3 with fp32 vectors; 1.5 since the int8 default, chosen 2-fold: bench/RESULTS.md).
     speaker_weight: float = Field(1.5, ge=0)
+    # ... but not when the hit speaks of the one it is said to more than of its speaker ("Wow, Caroline,
+    # that painting is awesome! What inspired you?" is about Caroline). Chosen 2-fold: bench/RESULTS.md.
+    speaker_must_speak_of_self: bool = True
     # A hit found by the dense list alone, with a cosine below this, is noise: dropped.
     min_dense_similarity: float = 0.2
     # Pseudo-relevance feedback on the dense side: the query vector moves toward the stored vectors of

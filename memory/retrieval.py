@@ -4,9 +4,10 @@ Pipeline: dense (MiniLM cosine) and BM25 candidates from the vector store in one
 over each memory's index text: the memory, the turns before it, its date), fused as
 ``keyword_norm + dense_weight * dense_norm`` (min-max normalised per query; optionally the dense list
 is asked again with the query vector moved toward the best fused hits, pseudo-relevance feedback),
-then a type prior, a boost for memories said by someone the query names, memories linked to graph
-neighbours of the other entities the query names, and optional recency. Linear fusion beat the engine's weighted RRF and DBSF
-on the LoCoMo dev set; the weights were chosen 2-fold on it (bench/RESULTS.md).
+then a type prior, a boost for memories in which someone the query names speaks of themselves,
+memories linked to graph neighbours of the other entities the query names, and optional recency.
+Linear fusion beat the engine's weighted RRF and DBSF on the LoCoMo dev set; the weights were chosen
+2-fold on it (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime
 
 import numpy as np
 
+from memory.checks import speaks_to_other
 from memory.config import RETRIEVAL_PRESETS, RetrievalSettings
 from memory.embeddings import Embedder
 from memory.retrieval_graph import add_graph_hits
@@ -122,7 +124,8 @@ class Retriever:
             for hit in fused.values():
                 role = (hit.memory.source.role or "").casefold()
                 if role and role in words:
-                    hit.score *= settings.speaker_weight
+                    if not (settings.speaker_must_speak_of_self and speaks_to_other(hit.memory.text)):
+                        hit.score *= settings.speaker_weight
         if settings.graph and self._graph is not None:
             add_graph_hits(self._graph, self._vectors, query, scope, fused, settings, limit)
         if settings.recency_half_life_days:

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from memory import MemoryConfig
-from memory.checks import is_question
+from memory.checks import is_question, speaks_to_other
 from memory.config import RetrievalSettings
 from memory.memory import MemoryInput
 from memory.stores.payload import INDEX_CONTEXT
@@ -66,6 +66,33 @@ def test_a_named_speaker_ranks_their_own_turn_first(make_memory) -> None:
         mem.add_batch([*FILLER, turn(said, "Cara", "c"), turn(said, "Mel", "m")], user_id="u")
         hits = mem.search(f"What did {name} paint?", user_id="u", limit=2)
         assert hits[0].memory.source.turn_id == expected
+
+
+def test_a_named_speaker_praising_the_other_is_not_boosted_as_their_own_news(make_memory) -> None:
+    praise = turn("Wow, Cara, your painting is awesome! What inspired you to paint it?", "Mel", "p")
+    own = turn("Here is a horse I painted on the barn wall last month.", "Mel", "h")
+    order = {}
+    for needs_self in (False, True):
+        mem = make_memory(f"self-{needs_self}", retrieval={"speaker_must_speak_of_self": needs_self})
+        mem.add_batch([*FILLER, turn("I painted a lake at dawn.", "Cara", "c"), praise, own], user_id="u")
+        hits = mem.search("What has Mel painted?", user_id="u", limit=3)
+        order[needs_self] = [h.memory.source.turn_id for h in hits]
+    assert order[False].index("p") < order[False].index("h")  # the boost alone puts praise first
+    assert order[True].index("h") < order[True].index("p")
+
+
+@pytest.mark.parametrize(
+    ("text", "to_other"),
+    [
+        ("Mel: Wow, Cara, that looks amazing! What gave you the idea to paint it?", True),
+        ("Thanks so much! ur the best, see u soon", True),
+        ("You know what, I finally finished my horse painting. [image: a photo of you]", False),
+        ("We went camping with the kids, you would have loved it.", False),
+        ("I'm off to go swimming.", False),
+    ],
+)
+def test_a_turn_speaks_to_the_other_when_it_says_you_more_than_i(text, to_other) -> None:
+    assert speaks_to_other(text) is to_other
 
 
 def test_speakers_seed_no_graph_lookup_but_other_named_entities_do(memory) -> None:
