@@ -413,3 +413,30 @@ def test_a_formal_opener_is_no_wish_and_no_request(memory, said):
 def test_languages_health_and_schools_said_with_their_details(memory, said, facts):
     memory.add(said, user_id="u")
     assert sorted(semantic(memory)) == sorted(facts)
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "after"),
+    [
+        # a statement said with a rising voice is still the user's news
+        (["I'm vegetarian."], "um so I've gone fully vegan now? like since new year", ["User is vegan."]),
+        ([], "I kinda like mushrooms now?", ["User likes mushrooms."]),
+        # a modal makes it a question again
+        (["I work at Acme."], "I should quit my job?", ["User works at Acme."]),
+        # the user and someone close move together
+        (["I live in Lyon."], "My wife and me moved to Grenoble in September.", ["User lives in Grenoble."]),
+        (["I live in Lyon."], "me and my girlfriend moved to Annecy", ["User lives in Annecy."]),
+        (["I live in Lyon."], "my brother and his wife moved to Paris", ["User lives in Lyon."]),
+        # a medicine taken is not the successor of an allergy ended
+        (
+            ["I'm allergic to penicillin."],
+            "not allergic to penicillin after all. new thing tho: on levothyroxine for my thyroid now",
+            ["User takes levothyroxine."],
+        ),
+        # what the user is at heart is not their job
+        ([], "I'm a teacher at heart but I work in sales", ["User is a teacher at heart.", "User works in sales."]),
+    ],
+)
+def test_statements_as_people_type_them(memory, held, said, after):
+    _, now = facts_around(memory, held, said)
+    assert sorted(now) == sorted(after)

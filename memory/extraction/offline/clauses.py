@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from memory.extraction.offline import parse
-from memory.extraction.offline.rules import ATTRIBUTES
+from memory.extraction.offline.rules import ATTRIBUTES, DRUG
 
 
 class Mood(StrEnum):
@@ -125,6 +125,13 @@ _QUESTION_START = re.compile(
     r"have|has|any|isn't|aren't|don't|shall)\b",
     re.IGNORECASE,
 )
+# A statement said with a rising voice ("I've gone fully vegan now?", "i grew out of my allergy apparently?"):
+# the user tells of themselves, with no modal that would make it a question ("I should quit my job?").
+_UPTALK = re.compile(
+    r"^(?:i|i'm|im|i've|ive|we|we're|we've)\b(?!.*\b(?:should|shall|could|can|might|may|will|would|must|"
+    r"ought|need to|have to)\b)(?!.*\b(?:you|your|right|ok|okay|yeah|or not)\?*$)",
+    re.IGNORECASE,
+)
 _POLITE = re.compile(
     r"^(?:please|kindly|can you|could you|would you|will you|would you mind|can u|you can|"
     r"(?:i would|i'd) (?:be (?:very |most |really )?grateful|appreciate it) if you (?:could|would|can)|"
@@ -145,7 +152,9 @@ _IMPERATIVE = re.compile(
 _HEDGE = re.compile(
     r"\b(?:(?:i|we) (?:might|may|could)|maybe|perhaps|probably|possibly|thinking (?:about|of)|"
     r"considering|not sure|unsure|i guess|i think|i don't think|i suppose|i feel like|i believe|"
-    r"kind of|kinda|sort of|wondering|who knows|not decided|nothing's decided)\b",
+    # a softened liking is still one ("I kinda like mushrooms now")
+    r"(?:kind of|kinda|sort of)(?! (?:like|enjoy|love|prefer|hate|dislike)\b)|"
+    r"wondering|who knows|not decided|nothing's decided)\b",
     re.IGNORECASE,
 )
 _PLAN = re.compile(
@@ -169,7 +178,7 @@ _RETRACTION = re.compile(
     re.IGNORECASE,
 )
 _SELF = re.compile(
-    r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'll|me|myself|\w+ and i)\b|"
+    r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'll|me|myself|(?:my |our )?[\w'-]+ and (?:i|me)|me and (?:my |our )?[\w'-]+)\b|"
     rf"^my (?:name|favou?rite|birthday|email|phone|address|wifi|password|age|{ATTRIBUTES})\b|"
     r"^(?:everyone|everybody|people|my friends|friends|most people|they) (?:all |usually |just )?calls? me\b|"
     r"^\w+(?:'s| is) (?:now )?my ex\b|^[\w' ]+? (?:laid me off|fired me|let me go|dumped me)\b",
@@ -179,6 +188,7 @@ _SELF = re.compile(
 _ELIDED = [
     (re.compile(r"^(?=favorite [\w' -]+? (?:is|are)\b)", re.I), "my "),
     (re.compile(r"^(?=been \w+ing\b)", re.I), "I've "),  # "been seeing a guy named Ravi"
+    (re.compile(rf"^(?=(?:now |also |still )?on {DRUG}\b)", re.I), "I'm "),  # "on levothyroxine now"
     (re.compile(r"^(?=employed (?:by|at|with)\b)", re.I), "I'm "),  # "employed by Grant Thornton"
     (re.compile(r"^(?=day job\b)", re.I), "my "),  # "day job is sound engineer at the BBC"
     (re.compile(r"^(?=new job (?:at|with)\b)", re.I), "I've got a "),  # "new job at Deloitte!"
@@ -350,7 +360,7 @@ def split(text: str) -> list[Clause]:
         reported = not ordered and (bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence)))
         body = _QUOTED.sub(" ", sentence)
         opening = _strip_markers(body)[0]
-        question = end.startswith("?") or bool(
+        question = (end.startswith("?") and not _UPTALK.match(opening)) or bool(
             _QUESTION_START.match(opening) and not _NO_LONGER.match(opening)
         )
         hypothetical = False
@@ -392,7 +402,9 @@ def _pieces(body: str) -> list[str]:
     so does "my brother sold his car and bought a van" (the second verb is not the user's)."""
     pieces = _CLAUSE.split(body)
     subject = _strip_markers(pieces[0])[0] if len(pieces) > 1 else ""
-    if re.fullmatch(r"(?:my |our )?[\w'-]+", subject) and re.match(r"^and (?:i|we)\b", pieces[1], re.I):
+    if (
+        re.fullmatch(r"(?:my |our )?[\w'-]+", subject) and re.match(r"^and (?:i|we|me)\b", pieces[1], re.I)
+    ) or (subject.lower() == "me" and re.match(r"^and (?:my |our )?[\w'-]+\b", pieces[1], re.I)):
         pieces[:2] = [f"{pieces[0]} {pieces[1]}"]
     out: list[str] = []
     for piece in pieces:

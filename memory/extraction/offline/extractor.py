@@ -144,7 +144,7 @@ def _follow_up(
         return found
     gone = next((p for p in reversed(proposals) if p.event == Event.DELETE and p.target in ids), None)
     new = changes.successor(clause.text)
-    if gone is not None and new:
+    if gone is not None and new and not pairing.other_relation(found, ids[gone.target]):
         proposals.remove(gone)
         old = gone.text or ""
         return [changes.replace(gone.target, old, new, clause.lowercase, ids)]

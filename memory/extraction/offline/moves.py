@@ -19,7 +19,7 @@ from memory.types import Event, MemoryItem
 
 HOME = "home_city"
 # The user's own move or home; "moved the meeting", "moved the business" or "moved on" is none.
-_WE = r"^(?:i|we|my \w+ and (?:i|me)|\w+ and (?:i|me))"
+_WE = r"^(?:i|we|(?:my |our )?\w+ and (?:i|me)|me and (?:my |our )?\w+)"
 _MOVED = re.compile(
     _WE + r"(?:'ve| have)? (?:\w+ )?(?:moved|relocated|settled|shifted)(?! on\b)"
     r"(?! (?:my|the|our|it|them|his|her)\b(?! (?:family|stuff|things)\b))|"

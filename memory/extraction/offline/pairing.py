@@ -155,6 +155,13 @@ def _marked_value(ended: Clause, made: Made) -> str | None:
     return None
 
 
+def other_relation(found: list[ProposedFact], held: MemoryItem) -> bool:
+    """A clause read as a fact of another relation than the held one cannot name its successor: "not
+    allergic to penicillin after all … on levothyroxine now" (an allergy ended, a medicine taken)."""
+    family = held.slot.split(":", 1)[0] if held.slot else None
+    return family is not None and any(p.slot and p.slot.split(":", 1)[0] != family for p in found)
+
+
 def _keyed(slot: str | None) -> bool:
     """A slot per value ("plays:fortnite"), not a single-valued one ("employer") that a verb alone
     ("works at" / "works as") cannot pair."""

@@ -81,6 +81,10 @@ _HEALTH = (
     r"lactose intolerant|gluten[- ]free|(?:type [12] )?diabetic|sober|celiac|coeliac|pregnant|asthmatic|epileptic|hard of hearing|"
     r"deaf in (?:one|my left|my right|both) ears?|colou?r ?blind|partially sighted|legally blind"
 )
+# A medicine's name by its ending ("sertraline", "metformin", "atorvastatin").
+DRUG = r"[a-z]+(?:in|ol|ine|am|ide|pril|statin|mab|one|pam|lam|zole|cillin|mycin|vir|tide|formin|xetine|pine|sone)"
+# Words that soften or stress a liking without changing it ("I kinda like", "I really can't stand").
+_DEGREE = r"(?:(?:really|absolutely|also|totally|actually|kinda|kind of|sort of|sorta|quite) )*"
 _POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
 
 RULES: list[Rule] = [
@@ -175,7 +179,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         r"\bi(?:'m| am) (?:now |also )?(?P<v>an? (?![\w -]*?\b(?:student|major) (?:at|in)\b)[\w -]+?)"
-        r"(?= (?:at|for|in|with|on)\b|$)",
+        r"(?= (?:at(?! heart\b)|for|in|with|on)\b|$)",  # "a teacher at heart" is no job
         "User works as {a}.",
         "job_title",
         "works_as",
@@ -183,7 +187,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         r"\bi(?:'m| am) (?:now )?an? (?![\w -]*?\b(?:student|major|undergrad|member|fan|regular|patient|customer)s?\b"
-        r"|(?:freshman|sophomore|junior|senior) (?:at|in)\b)[\w -]+? (?:at|for) (?P<v>.+)",
+        r"|(?:freshman|sophomore|junior|senior) (?:at|in)\b)[\w -]+? (?:at|for) (?!heart\b)(?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -471,12 +475,19 @@ RULES: list[Rule] = [
         "health",
         "raw",
     ),
+    # A medicine the user is on, named by its ending: "on levothyroxine for my thyroid now".
+    Rule(
+        rf"\bi(?:'m| am) (?:now |also |still )?on (?P<v>{DRUG})(?= for\b| now\b|$|[,.!])",
+        "User takes {v}.",
+        "takes:{k}",
+        "takes",
+        "raw",
+    ),
     # A medicine someone prescribed: "neuro started me on Aimovig", "my GP put me on sertraline".
     Rule(
         r"\b(?:doc|doctor|dr\.? \w+|gp|neuro|neurologist|psychiatrist|psych|consultant|specialist|cardiologist|"
         r"dermatologist|endo|endocrinologist|rheumatologist|oncologist|allergist|gastro|pulmonologist|physician|"
-        r"hospital|clinic)(?:'s)?(?: \w+)? (?:started|put|got) me on (?P<v>(?-i:[A-Z])[\w-]+|[a-z]+(?:in|ol|ine|am|"
-        r"ide|pril|statin|mab|one|pam|lam|zole|cillin|mycin|vir|tide|formin|xetine|pine|sone))(?= |$|[,.!])",
+        rf"hospital|clinic)(?:'s)?(?: \w+)? (?:started|put|got) me on (?P<v>(?-i:[A-Z])[\w-]+|{DRUG})(?= |$|[,.!])",
         "User takes {v}.",
         "takes:{k}",
         "takes",
@@ -522,22 +533,23 @@ RULES: list[Rule] = [
         "phrase",
     ),
     Rule(
-        r"\bi (?:really |absolutely |also |totally |actually )?(?:love|adore) (?P<v>.+)",
+        rf"\bi {_DEGREE}(?:love|adore) (?P<v>.+)",
         "User loves {v}.",
         "likes:{k}",
         "likes",
         "phrase",
     ),
     Rule(
-        r"\bi (?:really |also |actually )?(?:like|enjoy) (?P<v>.+)",
+        # not chat's filler "like" before a time or a reason ("like since new year, it's been fine")
+        rf"\bi {_DEGREE}(?:like|enjoy) (?P<v>(?!(?:since|because|if|that|for)\b).+)",
         "User likes {v}.",
         "likes:{k}",
         "likes",
         "phrase",
     ),
-    Rule(r"\bi (?:really |also )?prefer (?P<v>.+)", "User prefers {v}.", "likes:{k}", "prefers", "phrase"),
+    Rule(rf"\bi {_DEGREE}prefer (?P<v>.+)", "User prefers {v}.", "likes:{k}", "prefers", "phrase"),
     Rule(
-        r"\bi (?:really |absolutely |also )?(?:hate|dislike|can't stand|cannot stand|don't like|do not like|"
+        rf"\bi {_DEGREE}(?:hate|dislike|can't stand|cannot stand|don't like|do not like|"
         r"don't enjoy|detest) (?P<v>.+)",
         "User dislikes {v}.",
         "likes:{k}",
