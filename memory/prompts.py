@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from memory.types import MemoryHit, MemoryItem, MemoryType
 
-PROMPT_VERSION = "2026-12.1"
+PROMPT_VERSION = "2026-12.2"
 
 # Lets a test server (or a log reader) recognise an extraction request without parsing it.
 EXTRACTION_MARKER = "[memory-extraction]"
@@ -97,7 +97,9 @@ Read each sentence before deciding: who is the subject, is it said as true, and 
   wishes ("I wish I worked at NASA"), possibilities ("I might move", "thinking about quitting",
   "I don't think I like sushi") and quoted or reported speech ("My boss said ...") change no memory.
   One exception: a doctor's finding the user reports about themselves is the user's own news
-  ("my allergist says I'm not allergic to shellfish after all" -> DELETE that allergy).
+  ("my allergist says I'm not allergic to shellfish after all" -> DELETE that allergy). A statement
+  typed with a question mark is still a statement ("I've gone fully vegan now?"); "I should quit my job?"
+  asks.
 - Someone else as the subject ("My sister lives in Chicago") is never a fact about the user and never
   changes the user's memories; add it only as that person's fact ("User's sister lives in Chicago.").
 - Idioms and discourse markers are not facts or rules: "call me crazy, but", "don't get me wrong",

@@ -74,6 +74,7 @@ def test_extraction_prompt_reads_mood_polarity_subject_and_plans() -> None:
         '"confidence"',
         "a doctor's finding the user reports about themselves is the user's own news",
         "A move or a new job may be said in passing",
+        "A statement typed with a question mark is still a statement",
     ):
         assert rule in prompt, rule
     # The worked example keeps the job when the user only asks about quitting it.
