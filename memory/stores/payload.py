@@ -31,14 +31,52 @@ def make_bm25() -> qe.Bm25:
 INDEX_CONTEXT = "index_context"  # metadata key: text that helps find a memory without being part of it
 
 
+# The words people ask about a kind of fact with, by its slot (the part before ":"): "what do I eat?"
+# finds "User is vegan." (slot "diet"), which shares no word with it and is too short for the embedding
+# to place it near the question.
+ASKED_WITH: dict[str, str] = {
+    "diet": "diet eat food",
+    "eats": "diet eat food",
+    "allergy": "allergy allergic food",
+    "home_city": "live home city town",
+    "hometown": "grew up home town",
+    "birthplace": "born",
+    "employer": "work job company employer",
+    "job_title": "work job profession",
+    "job_field": "work job field",
+    "school": "study school university",
+    "health": "health condition",
+    "takes": "medication medicine take",
+    "family": "family",
+    "relationship status": "relationship partner",
+    "speaks": "language speak",
+    "learning": "learn",
+    "likes": "like favourite",
+    "favorite": "favourite like",
+    "age": "age old",
+    "birthday": "birthday born",
+    "birth_year": "born age",
+    "name": "name called",
+    "nickname": "name called",
+    "car": "car drive",
+    "plays": "play hobby",
+    "member": "member club",
+    "timezone": "timezone time",
+}
+
+
 def index_text(item: MemoryItem) -> str:
     """The text the BM25 vector is computed from: the memory, the context it was said in (for a chat
-    turn, the turn before it, in ``metadata["index_context"]``) and, for an episode, its date in words.
+    turn, the turn before it, in ``metadata["index_context"]``), for an episode its date in words, and
+    for a fact the words its kind is asked about with (``ASKED_WITH``).
 
-    A reply like "Yes, last Friday!" is found by the words of the question it answers, and "in May
-    2023" by its session date; the stored and displayed text stays the memory alone.
+    A reply like "Yes, last Friday!" is found by the words of the question it answers, "in May 2023" by
+    its session date, and "User is vegan." by "what do I eat?"; the stored and displayed text stays the
+    memory alone.
     """
     parts = [item.text]
+    if item.slot and (asked := ASKED_WITH.get(item.slot.split(":", 1)[0])):
+        parts.append(asked)
     context = item.metadata.get(INDEX_CONTEXT)
     if isinstance(context, str) and context.strip():
         parts.append(context)

@@ -434,7 +434,11 @@ def test_languages_health_and_schools_said_with_their_details(memory, said, fact
             ["User takes levothyroxine."],
         ),
         # what the user is at heart is not their job
-        ([], "I'm a teacher at heart but I work in sales", ["User is a teacher at heart.", "User works in sales."]),
+        (
+            [],
+            "I'm a teacher at heart but I work in sales",
+            ["User is a teacher at heart.", "User works in sales."],
+        ),
     ],
 )
 def test_statements_as_people_type_them(memory, held, said, after):

@@ -191,3 +191,35 @@ def test_a_turn_that_only_asks_ranks_below_the_turn_that_tells(make_memory) -> N
 )
 def test_a_turn_only_asks_when_all_it_says_besides_is_an_interjection(text, asks) -> None:
     assert is_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("what do I eat?", "User is vegan."),
+        ("where do I work?", "User works at Acme."),
+        ("what languages do I speak?", "User speaks French."),
+        ("what car do I have?", "User drives a Honda Civic."),
+    ],
+)
+def test_a_fact_is_found_by_the_words_its_kind_is_asked_with(memory, question, first) -> None:
+    for said in [
+        "hey! I'm Dana, vegetarian for years, I live in Lyon",
+        "um so I've gone fully vegan now? like since new year",
+        "I work at Acme. I speak French. I drive a Honda Civic.",
+        "I have a dog named Rex",
+    ]:
+        memory.add(said, user_id="u")
+    hits = memory.search(question, user_id="u", limit=3)
+    assert hits[0].memory.text == first
+    assert "User is vegetarian." not in [h.memory.text for h in hits]  # the past stays the past
+
+
+def test_the_words_a_kind_is_asked_with_are_indexed_not_shown() -> None:
+    from memory.stores.payload import index_text
+    from memory.types import MemoryItem
+
+    fact = MemoryItem(user_id="u", text="User is vegan.", type=MemoryType.SEMANTIC, slot="diet")
+    assert index_text(fact) == "User is vegan.\ndiet eat food"
+    assert index_text(fact.model_copy(update={"slot": "plays:tennis"})).endswith("play hobby")
+    assert index_text(fact.model_copy(update={"slot": None})) == "User is vegan."
