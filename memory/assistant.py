@@ -153,6 +153,9 @@ LONG_MESSAGE_PREVIEW = 1_000
 # ENDED_AMONG hits of the search that includes the past; at most ENDED_SHOWN of them.
 ENDED_AMONG = 3
 ENDED_SHOWN = 2
+# A hit scoring under this share of the best hit's score matters too little to be used or shown beside
+# the answer ("where did I live before?" does not list "what do I eat?").
+RELATIVE_FLOOR = 0.2
 
 
 class Assistant:
@@ -209,6 +212,7 @@ class Assistant:
                 memories = self.memory.search(
                     query, user_id=user_id, agent_id=agent_id, limit=self.search_limit
                 )
+                memories = [h for h in memories if h.score >= RELATIVE_FLOOR * memories[0].score]
                 memories += self._ended(query, memories, user_id, agent_id)
             rules = self.memory.get_all(user_id=user_id, agent_id=agent_id, types=[MemoryType.PROCEDURAL])
         except Exception as exc:  # answer without memories rather than not at all

@@ -261,3 +261,21 @@ def test_a_fact_that_ended_with_nothing_in_its_place_is_shown_as_the_past(make_m
         # Leeds was replaced by Sheffield: the current fact answers, the past stays out of it
         assert all(h.memory.current for h in home.memories)
         assert "Sheffield" in home.reply()
+
+
+def test_memories_that_matter_too_little_are_neither_used_nor_shown(make_memory) -> None:
+    offline = make_memory("offline")
+    for said in [
+        "hey! im Dana, vegetarian for years, I live in Lyon",
+        "I moved to Grenoble.",
+        "what do I eat?",
+    ]:
+        offline.add(said, user_id="dana")
+    with Assistant(offline) as assistant:
+        found = offline.search("where did I live before?", user_id="dana", limit=8)
+        best = found[0].score
+        weak = [h.memory.text for h in found if h.score < 0.2 * best]
+        assert "what do I eat?" in weak  # the search itself still returns it, far below
+        turn = assistant.turn("where did I live before?", user_id="dana", session_id="s", remember=False)
+        used = [h.memory.text for h in turn.memories]
+        assert "User lives in Grenoble." in used and not set(weak) & set(used)
