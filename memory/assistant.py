@@ -153,8 +153,8 @@ LONG_MESSAGE_PREVIEW = 1_000
 # ENDED_AMONG hits of the search that includes the past; at most ENDED_SHOWN of them.
 ENDED_AMONG = 3
 ENDED_SHOWN = 2
-# A hit scoring under this share of the best hit's score matters too little to be used or shown beside
-# the answer ("where did I live before?" does not list "what do I eat?").
+# A chat turn scoring under this share of the best hit's score matters too little to be used or shown
+# beside the answer ("where did I live before?" does not list "what do I eat?"); facts and rules stay.
 RELATIVE_FLOOR = 0.2
 
 
@@ -212,7 +212,11 @@ class Assistant:
                 memories = self.memory.search(
                     query, user_id=user_id, agent_id=agent_id, limit=self.search_limit
                 )
-                memories = [h for h in memories if h.score >= RELATIVE_FLOOR * memories[0].score]
+                memories = [
+                    h
+                    for h in memories
+                    if h.score >= RELATIVE_FLOOR * memories[0].score or h.memory.type != MemoryType.EPISODIC
+                ]
                 memories += self._ended(query, memories, user_id, agent_id)
             rules = self.memory.get_all(user_id=user_id, agent_id=agent_id, types=[MemoryType.PROCEDURAL])
         except Exception as exc:  # answer without memories rather than not at all
