@@ -156,6 +156,23 @@ ENDED_SHOWN = 2
 # A chat turn scoring under this share of the best hit's score matters too little to be used or shown
 # beside the answer ("where did I live before?" does not list "what do I eat?"); facts and rules stay.
 RELATIVE_FLOOR = 0.2
+# An earlier turn that only asked is used only when it is this close in meaning: "Should I quit my job?"
+# is found by "where did I live before?" through the turn before it ("where do I live?") alone.
+ASKED_FLOOR = 0.3
+
+
+def _worth_using(hits: list[MemoryHit]) -> list[MemoryHit]:
+    """The hits a reply is built from and shown beside: facts and rules, and the chat turns that matter."""
+    best = hits[0].score if hits else 0.0
+    return [
+        hit
+        for hit in hits
+        if hit.memory.type != MemoryType.EPISODIC
+        or (
+            hit.score >= RELATIVE_FLOOR * best
+            and (not hit.memory.metadata.get("question") or (hit.similarity or 0.0) >= ASKED_FLOOR)
+        )
+    ]
 
 
 class Assistant:
@@ -212,11 +229,7 @@ class Assistant:
                 memories = self.memory.search(
                     query, user_id=user_id, agent_id=agent_id, limit=self.search_limit
                 )
-                memories = [
-                    h
-                    for h in memories
-                    if h.score >= RELATIVE_FLOOR * memories[0].score or h.memory.type != MemoryType.EPISODIC
-                ]
+                memories = _worth_using(memories)
                 memories += self._ended(query, memories, user_id, agent_id)
             rules = self.memory.get_all(user_id=user_id, agent_id=agent_id, types=[MemoryType.PROCEDURAL])
         except Exception as exc:  # answer without memories rather than not at all
