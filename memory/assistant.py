@@ -303,7 +303,8 @@ class Assistant:
 
     def _reply_pieces(self, turn: ChatTurn) -> Iterator[str]:
         if self.llm is None or turn.prompt is None:
-            yield from re.findall(r"[^\n]*\n|[^\n]+", offline_reply(turn.message, turn.memories, turn.rules))
+            reply = offline_reply(turn.message, turn.memories, turn.rules, remember=turn.remember)
+            yield from re.findall(r"[^\n]*\n|[^\n]+", reply)
             return
         yield from self.llm.stream(turn.prompt)
 

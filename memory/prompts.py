@@ -317,10 +317,14 @@ def active_rules(rules: Sequence[MemoryItem]) -> list[MemoryItem]:
     return [rule for rule in rules if rule.active_rule]
 
 
-def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[MemoryItem]) -> str:
+def offline_reply(
+    message: str, memories: Sequence[MemoryHit], rules: Sequence[MemoryItem], *, remember: bool = True
+) -> str:
     """The reply when no language model is configured: the few most relevant memories, labelled.
     Facts come before raw chat turns, and earlier questions are never offered as answers; the full
-    list with sources is in the memories panel."""
+    list with sources is in the memories panel. A message that tells something about the user is
+    acknowledged first, and what was known before it is given as related, not as the answer (it may be
+    what the message just changed)."""
     lines = [NO_LLM_LABEL, ""]
     rule_ids = {rule.id for rule in rules}
     found = [hit for hit in memories if hit.memory.id not in rule_ids]
@@ -328,11 +332,15 @@ def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[M
     facts = [hit for hit in found if not hit.memory.metadata.get("question")]
     # Current facts first, then what no longer holds, then raw chat turns (stable: relevance order kept).
     facts.sort(key=lambda h: (h.memory.type == MemoryType.EPISODIC, not h.memory.current))
+    told = _tells(message)
+    if told:
+        lines.append("Noted: I'll remember that." if remember else "Noted, for this chat only.")
     if facts:
         top = facts[0].memory
-        lines.append(f"From what I remember: **{_one_line(top.text, 400)}**{_changed(top)}")
+        opening = "Related, from what I knew before" if told else "From what I remember"
+        lines.append(f"{opening}: **{_one_line(top.text, 400)}**{_changed(top)}")
         lines += [f"- also: {_also(hit.memory)}" for hit in facts[1:3]]
-    else:
+    elif not told:
         lines.append("I don't remember anything related to that yet.")
         if asked:
             lines.append(f"You asked something like this before, on {asked[0].memory.created_at:%d %b %Y}.")
@@ -340,6 +348,14 @@ def offline_reply(message: str, memories: Sequence[MemoryHit], rules: Sequence[M
     if kept:
         lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]
     return "\n".join(lines)
+
+
+def _tells(message: str) -> bool:
+    """Whether a message tells something about the user ("um so I've gone fully vegan now?"), as the
+    offline extractor reads its clauses; a question, a request or small talk does not."""
+    from memory.extraction.offline.clauses import Mood, split
+
+    return any(clause.mood in (Mood.STATEMENT, Mood.RETRACTION, Mood.PLAN) for clause in split(message))
 
 
 def _changed(item: MemoryItem) -> str:
