@@ -39,8 +39,7 @@ def test_offline_reply_is_labelled_and_built_from_memories() -> None:
 def test_offline_reply_to_news_acknowledges_it_and_gives_what_was_known_as_related() -> None:
     diet = MemoryItem(text="User is vegetarian.", user_id="u")
     text = offline_reply("um so I've gone fully vegan now? like since new year", hits(diet), [])
-    assert "Noted: I'll remember that." in text
-    assert "Related, from what I knew before: **User is vegetarian.**" in text
+    assert "Noted: I'll remember that.\n\nRelated, from what I knew before: **User is vegetarian.**" in text
     assert "From what I remember" not in text  # the old fact is not given as the answer
     assert offline_reply("I moved to Grenoble.", [], []).endswith("Noted: I'll remember that.")
     assert "Noted, for this chat only." in offline_reply("I moved to Grenoble.", [], [], remember=False)
