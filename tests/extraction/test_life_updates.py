@@ -427,6 +427,10 @@ def test_languages_health_and_schools_said_with_their_details(memory, said, fact
         (["I live in Lyon."], "My wife and me moved to Grenoble in September.", ["User lives in Grenoble."]),
         (["I live in Lyon."], "me and my girlfriend moved to Annecy", ["User lives in Annecy."]),
         (["I live in Lyon."], "my brother and his wife moved to Paris", ["User lives in Lyon."]),
+        # a thing of a kind one has one at a time, said "now" without "I'm"
+        (["I use VS Code."], "fully on neovim now, lazy.nvim config", ["User uses Neovim."]),
+        (["I drive a Honda Civic."], "a tesla now lol", ["User drives a Tesla."]),
+        (["I go to the gym every morning."], "I'm at the gym rn", ["User goes to the gym every morning."]),
         # a medicine taken is not the successor of an allergy ended
         (
             ["I'm allergic to penicillin."],
@@ -444,3 +448,10 @@ def test_languages_health_and_schools_said_with_their_details(memory, said, fact
 def test_statements_as_people_type_them(memory, held, said, after):
     _, now = facts_around(memory, held, said)
     assert sorted(now) == sorted(after)
+
+
+def test_a_state_said_now_is_no_new_value_of_a_held_fact(memory):
+    _, now = facts_around(
+        memory, ["I'm married to Sarah.", "I own a house in Kent."], "divorced now. house sold."
+    )
+    assert not any("Divorced" in fact or "a divorced" in fact for fact in now), now

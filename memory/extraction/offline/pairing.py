@@ -61,7 +61,7 @@ def pair(made: Made, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
                     }
                 )
                 proposals.remove(gone)
-    return proposals
+    return proposals + _switched(made, ids, proposals)
 
 
 def _replacing_add(
@@ -109,7 +109,8 @@ def _successor(held: MemoryItem, ended: Clause, made: Made) -> tuple[str, list[P
 
 _MARKERS = re.compile(r"\b(?:now|instead|these days|nowadays|for me|full[- ]time|only|too|mostly)\b", re.I)
 _VALUE_LEAD = re.compile(
-    r"^(?:(?:i'm|i am|i|it's|it is|we're|we are|we)\s+)?(?:using\s+)?"
+    r"^(?:(?:fully|totally|completely|finally|all)\s+)?"
+    r"(?:(?:i'm|i am|i|it's|it is|we're|we are|we)\s+)?(?:using\s+)?"
     r"(?:(?:on|at|with|using|got|get|have|use|switched to|moved to|to|into)\s+)?(?:(?:a|an|the)\s+)?",
     re.I,
 )
@@ -142,17 +143,48 @@ def _marked_value(ended: Clause, made: Made) -> str | None:
     if tail and _MARKED.search(tail["rest"]):
         parts.append(tail["rest"])
     parts += [c.text for c, found in made if c is not ended and not found and c.mood not in SAYS_NOTHING]
-    for part in parts:
-        if not _MARKED.search(part):
+    return next((value for part in parts if (value := _value_now(part)) is not None), None)
+
+
+def _value_now(part: str) -> str | None:
+    """The thing a clause names as what the user has "now" or "instead", as a noun: "on linux mint full
+    time now" -> "linux mint"; never a state ("unemployed")."""
+    value = _value_said(part)
+    return value if value and parse.names_a_thing(value) else None
+
+
+def _value_said(part: str) -> str | None:
+    """What a clause says the user has "now" or "instead", or None: "cooking at a restaurant" and "in an
+    apartment" are other facts, not a held one's value."""
+    if not _MARKED.search(part):
+        return None
+    value = _VALUE_LEAD.sub("", " ".join(_MARKERS.sub(" ", part).split()))
+    value = _VALUE_END.sub("", value).strip(" .,!")
+    first = value.split()[0].lower() if value else ""
+    if not value or first.endswith("ing") or first in _PREPOSITIONS or len(value.split()) > 4:
+        return None
+    return value
+
+
+def _switched(made: Made, ids: dict[str, MemoryItem], proposals: list[ProposedFact]) -> list[ProposedFact]:
+    """A held thing of a kind one has one of at a time, replaced by another of that kind said "now" with no
+    ending ("fully on neovim now" while "User uses VS Code."): an UPDATE, asked when unsure."""
+    touched = {p.target for p in proposals if p.target}
+    out: list[ProposedFact] = []
+    for clause, found in made:
+        # a clause without the user as its subject that made nothing: "fully on neovim now", "a tesla now"
+        if found or clause.mood != Mood.THIRD_PARTY or (value := _value_said(clause.text)) is None:
             continue
-        value = _VALUE_LEAD.sub("", " ".join(_MARKERS.sub(" ", part).split()))
-        value = _VALUE_END.sub("", value).strip(" .,!")
-        first = value.split()[0].lower() if value else ""
-        if first.endswith("ing") or first in _PREPOSITIONS or len(value.split()) > 4:
-            continue  # "cooking at a restaurant", "in an apartment": another fact, not the held one's value
-        if parse.names_a_thing(value):
-            return value
-    return None
+        kind = kinds.single(value)
+        if kind is None or not kinds.named(re.sub(r"^(?:a|an|the|my)\s+", "", value, flags=re.I), kind):
+            continue
+        held = [sid for sid, item in ids.items() if sid not in touched and kinds.single(item.text) == kind]
+        if len(held) == 1 and not targets.content(value) <= targets.content(ids[held[0]].text):
+            out.append(
+                changes.replace(held[0], ids[held[0]].text, value, clause.lowercase, ids, targets.LIKELY)
+            )
+            touched.add(held[0])
+    return out
 
 
 def other_relation(found: list[ProposedFact], held: MemoryItem) -> bool:
