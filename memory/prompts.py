@@ -334,15 +334,15 @@ def offline_reply(
     facts.sort(key=lambda h: (h.memory.type == MemoryType.EPISODIC, not h.memory.current))
     told = _tells(message)
     if told:
-        lines += ["Noted: I'll remember that." if remember else "Noted, for this chat only.", ""]
+        lines.append("Noted: I'll remember that." if remember else "Noted, for this chat only.")
     if facts:
         top = facts[0].memory
         opening = "Related, from what I knew before" if told else "From what I remember"
+        if told:
+            lines.append("")  # its own paragraph
         lines.append(f"{opening}: **{_one_line(top.text, 400)}**{_changed(top)}")
         lines += [f"- also: {_also(hit.memory)}" for hit in facts[1:3]]
-    elif told:
-        lines.pop()  # nothing follows the acknowledgement
-    else:
+    elif not told:
         lines.append("I don't remember anything related to that yet.")
         if asked:
             lines.append(f"You asked something like this before, on {asked[0].memory.created_at:%d %b %Y}.")

@@ -20,6 +20,11 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def slot_family(slot: str | None) -> str | None:
+    """What a slot is about, without its value: "takes:metformin" -> "takes", "home_city" -> "home_city"."""
+    return slot.split(":", 1)[0] if slot else None
+
+
 def canonical_id(value: object) -> str | None:
     """The one spelling of a memory id: lower-case hyphenated UUID. Any spelling the vector engine
     would take as the same point (upper case, no hyphens, braces, ``urn:uuid:``) maps to it; anything

@@ -13,7 +13,7 @@ from typing import Any
 import qdrant_edge as qe
 
 from memory.stores.base import ScopeFilter
-from memory.types import MemoryItem, MemoryType
+from memory.types import MemoryItem, MemoryType, slot_family
 
 DENSE = "dense"
 SPARSE = "bm25"
@@ -75,7 +75,7 @@ def index_text(item: MemoryItem) -> str:
     memory alone.
     """
     parts = [item.text]
-    if item.slot and (asked := ASKED_WITH.get(item.slot.split(":", 1)[0])):
+    if asked := ASKED_WITH.get(slot_family(item.slot) or ""):
         parts.append(asked)
     context = item.metadata.get(INDEX_CONTEXT)
     if isinstance(context, str) and context.strip():

@@ -14,7 +14,7 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, kinds, parse, targets
 from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
-from memory.types import Event, MemoryItem, MemoryType
+from memory.types import Event, MemoryItem, MemoryType, slot_family
 
 _MARKED = re.compile(r"\b(?:now|instead|these days|nowadays)\b", re.IGNORECASE)
 # Verbs too common to say two facts are about the same thing.
@@ -190,8 +190,8 @@ def _switched(made: Made, ids: dict[str, MemoryItem], proposals: list[ProposedFa
 def other_relation(found: list[ProposedFact], held: MemoryItem) -> bool:
     """A clause read as a fact of another relation than the held one cannot name its successor: "not
     allergic to penicillin after all … on levothyroxine now" (an allergy ended, a medicine taken)."""
-    family = held.slot.split(":", 1)[0] if held.slot else None
-    return family is not None and any(p.slot and p.slot.split(":", 1)[0] != family for p in found)
+    family = slot_family(held.slot)
+    return family is not None and any(p.slot and slot_family(p.slot) != family for p in found)
 
 
 def _keyed(slot: str | None) -> bool:

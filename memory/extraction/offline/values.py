@@ -156,9 +156,8 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
         return [n[0] for n in found if n]
     if kind == "number":
         return [raw] if raw.isdigit() and 0 < int(raw) < 120 else []
-    if (
-        kind == "language"
-    ):  # "Spanish and Portuguese", "a bit of french", "Tagalog at home and English at work"
+    # "Spanish and Portuguese", "a bit of french", "Tagalog at home and English at work"
+    if kind == "language":
         items = [w for i in _every_item(raw) for w in re.findall(r"[\w'-]+", i) if w.lower() in LANGUAGES]
         return list(dict.fromkeys(i.upper() if len(i) <= 3 else i[:1].upper() + i[1:] for i in items))
     if kind == "field":
