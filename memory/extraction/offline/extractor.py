@@ -25,6 +25,7 @@ from memory.extraction.offline import (
     naming,
     pairing,
     retraction,
+    status,
     substitution,
     targets,
 )
@@ -68,6 +69,7 @@ class OfflineExtractor:
             result.facts = substitution.apply(turn.text, result.facts, ids)
             result.facts = ended.retirement(said, result.facts, ids)
             result.facts = moves.apply(said, result.facts, ids)
+            result.facts = status.apply(said, result.facts, ids)
         return result
 
     def _clause(

@@ -63,7 +63,7 @@ def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
         "rk": names.key(r),
         "a": values.article(value),
         "ra": values.article(r) if r else "",
-        "f": f"family:{names.key(r)}" if r in SINGLE_FAMILY else f"family:{names.key(r)}:{names.key(value)}",
+        "f": f"family:{names.key(r)}" if names.key(r) in SINGLE_FAMILY else f"family:{names.key(r)}:{names.key(value)}",
     }
     relation = rule.relation.format(**fields) if rule.relation else None
     return Fact(

@@ -4,6 +4,7 @@ of trailing time words and fillers, slot keys, and the cheap proper-noun list us
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Words that join the parts of one name: "Bank of America", "Rio de Janeiro", "Ben & Jerry's".
 CONNECTORS = {"and", "&", "of", "de", "da", "del", "du", "la", "le", "van", "von", "on", "upon", "the", "y"}
@@ -77,8 +78,9 @@ PRONOUNS = {
 
 
 def key(value: str) -> str:
-    """A slot key from a value: "Salt Lake City" -> "salt_lake_city"."""
-    return re.sub(r"[^a-z0-9&]+", "_", value.lower()).strip("_")
+    """A slot key from a value: "Salt Lake City" -> "salt_lake_city", "fiancée" -> "fiancee"."""
+    plain = unicodedata.normalize("NFKD", value.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9&]+", "_", plain).strip("_")
 
 
 def trim(value: str) -> str:

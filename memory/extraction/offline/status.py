@@ -1,0 +1,130 @@
+"""A partnership that ended, however it is said: "divorced now.", "single again lol", "gareth and me are
+separated now", "my divorce came through last week".
+
+When the user has a partner or a marriage on record, each one ends: a DELETE that keeps it as the
+past, so "who is my wife?" no longer answers with it and "was I married?" still can. With none on
+record, the status is a fact ("User is divorced."). A name in the clause must be the partner's
+("gareth and me"); a clause about someone else ("my sister is divorced now") is not the user's, and a
+bare word is no status ("every. single. time."): it needs a subject, an adverb or a time with it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.extraction import ProposedFact
+from memory.extraction.offline import changes
+from memory.extraction.offline.clauses import Clause, Mood
+from memory.types import Event, MemoryItem, Relation
+
+STATUS = "relationship status"
+# Whom the user is with, by slot: a partner's name or a relationship status.
+PARTNER = re.compile(
+    r"^(?:family:(?:wife|husband|partner|girlfriend|boyfriend|fiancee?|spouse)|relationship status)$"
+)
+_ENDED = {
+    "divorced": "divorced",
+    "separated": "separated",
+    "seperated": "separated",
+    "single": "single",
+    "widowed": "widowed",
+    "widow": "a widow",
+    "widower": "a widower",
+}
+_WORD = "|".join(_ENDED)
+_LEAD = r"(?:(?:now|officially|finally|newly|just|recently|legally|happily|technically|an?)\s+)*"
+# What may follow the status: nothing, a time, or chat filler; "single malt" or "separated the eggs" is none.
+_TAIL = (
+    r"(?=\s*$|\s*[,;.!?]|\s+(?:again|now|officially|at last|as of|since|for|last|this|in|after|lol|haha|tho|"
+    r"though|btw|ngl|and|but|so)\b)"
+)
+_STATED = (
+    # "divorced now.", "I'm single again", "we're officially separated", "newly single"
+    re.compile(
+        r"^(?P<s>(?:i|we)(?:'m|'re| am| are| r| got| have| had| have been| been)?\s+)?(?:got\s+)?"
+        + f"(?P<l>{_LEAD})"
+        + rf"(?P<v>{_WORD})"
+        + _TAIL,
+        re.IGNORECASE,
+    ),
+    # "gareth and me are separated now", "me and sarah are divorced"
+    re.compile(
+        r"^(?:(?P<x>[\w'-]+) and (?:i|me)|me and (?P<y>[\w'-]+))(?:'re| are| r| have| had| got| have been)?\s+"
+        + _LEAD
+        + rf"(?P<v>{_WORD})"
+        + _TAIL,
+        re.IGNORECASE,
+    ),
+    # "my divorce came through", "the divorce is final"
+    re.compile(
+        r"^(?:my|our|the) divorce (?:came through|(?:is|was|went) (?:final|finalised|finalized|through)|"
+        r"(?:got )?(?:finalised|finalized))",
+        re.IGNORECASE,
+    ),
+)
+# A dropped subject is the user's; any other subject is someone else's.
+_OWN = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
+
+
+def apply(
+    said: list[Clause], facts: list[ProposedFact], related: dict[str, MemoryItem]
+) -> list[ProposedFact]:
+    """``facts`` with the end of the user's partnership when a clause says so: each partner on record
+    deleted (kept as the past), or the status added when none is held."""
+    for clause in said:
+        status = _status(clause.text) if clause.mood in _OWN else None
+        if status is None:
+            continue
+        said_so = f"User is {status}."
+        named = _named(clause.text)
+        partners = {
+            sid
+            for sid, item in related.items()
+            if item.slot and PARTNER.match(item.slot) and (named is None or named in item.text.lower())
+        }
+        if any(f.target in partners and f.text != said_so for f in facts if f.event == Event.UPDATE):
+            return facts  # a new partner named as the successor: "Tom and I divorced … seeing Ade now"
+        # the status said as a fact, or as the partner's successor, is the ending itself
+        facts = [
+            f for f in facts if f.text != said_so and not (f.event == Event.DELETE and f.target in partners)
+        ]
+        return [*facts, *map(_ended, sorted(partners))] if partners else [*facts, _added(said_so, status)]
+    return facts
+
+
+def _ended(sid: str) -> ProposedFact:
+    return ProposedFact(event=Event.DELETE, target=sid, reason=changes.REASON, confidence=changes.SURE_CHANGE)
+
+
+def _added(text: str, status: str) -> ProposedFact:
+    return ProposedFact(
+        event=Event.ADD,
+        text=text,
+        slot=STATUS,
+        entities=[status],
+        relations=[Relation(subject="User", relation="is", object=status)],
+        reason="stated by the user",
+        confidence=changes.SURE_CHANGE,
+    )
+
+
+def _status(text: str) -> str | None:
+    text = text.strip(" .!,")
+    for i, pattern in enumerate(_STATED):
+        found = pattern.match(text)
+        if not found:
+            continue
+        if i == 2:
+            return "divorced"
+        if i == 0 and not (found["s"] or found["l"] or text[found.end() :].strip()):
+            return None  # a bare word
+        return _ENDED[found["v"].lower()]
+    return None
+
+
+def _named(text: str) -> str | None:
+    found = _STATED[1].match(text.strip(" .!,"))
+    if not found:
+        return None
+    name = (found["x"] or found["y"] or "").lower()
+    return None if name in {"we", "i", "my", "our"} else name
