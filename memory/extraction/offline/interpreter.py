@@ -56,14 +56,15 @@ def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
     groups = match.groupdict()
     r = (groups.get("r") or groups.get("r2") or "").lower().strip()
     r = ALIASES.get(r, r)
+    rk = names.key(r)
     fields = {
         "v": value,
         "k": names.key(value),
         "r": r,
-        "rk": names.key(r),
+        "rk": rk,
         "a": values.article(value),
         "ra": values.article(r) if r else "",
-        "f": f"family:{names.key(r)}" if names.key(r) in SINGLE_FAMILY else f"family:{names.key(r)}:{names.key(value)}",
+        "f": f"family:{rk}" if rk in SINGLE_FAMILY else f"family:{rk}:{names.key(value)}",
     }
     relation = rule.relation.format(**fields) if rule.relation else None
     return Fact(
