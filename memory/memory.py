@@ -25,6 +25,7 @@ from memory.reconcile import Reconciler
 from memory.remembering import Remembering, default_extractor
 from memory.retrieval import RetrievalSettings, Retriever, settings_from_config
 from memory.stores import make_graph_store, make_history, make_vector_store
+from memory.stores.base import ScopeFilter
 from memory.types import (
     AddResult,
     GraphEdge,
@@ -66,7 +67,9 @@ class Memory:
         self._changes = Changes(self._vectors, self._history, self._reconciler, self._writing)
         self._retriever = Retriever(self._vectors, self.embedder, self._graph)
         self._settings = settings_from_config(self.config.retrieval)
-        self._reading = Reading(self._vectors, self._history, self._retriever, self._settings, self.config)
+        self._reading = Reading(
+            self._vectors, self._history, self._retriever, self._settings, self.config, self._index_current
+        )
         self._remembering = Remembering(
             self._stores,
             self._extractor,
@@ -85,6 +88,7 @@ class Memory:
         self._locks_guard = threading.Lock()
         self._epochs: dict[str, int] = {}  # bumped by delete_all: a write begun before it lands nowhere
         self._reset_epoch = 0
+        self._indexed: set[str] = set()  # owners whose keyword index is known to be up to date
         self._closed = False
         self.recovered = recover(self._stores)  # units of work a crash left half done
 
@@ -244,6 +248,23 @@ class Memory:
     def compact(self) -> dict[str, int]:
         """Purge what forgotten text left in the engines' files: data directory bytes before and after."""
         return self._forgetting.compact(self._locks_guard)
+
+    def reindex(self, *, user_id: str) -> int:
+        """Rebuild the keyword index of the user's memories written under an older recipe of it (a new
+        version finds a fact by more words than the one that stored it); the number rewritten. A search
+        does this on its own the first time it meets an owner, so calling it is never needed."""
+        return self._reindex(check_user(user_id))
+
+    def _reindex(self, owner: str) -> int:
+        with self._lock(owner):
+            done = self._vectors.refresh_keywords(ScopeFilter(user_id=owner, include_past=True))
+            self._indexed.add(owner)
+        return done
+
+    def _index_current(self, owners: list[str]) -> None:
+        for owner in owners:
+            if owner not in self._indexed:
+                self._reindex(owner)
 
     # -- reading (``memory.reading``) ------------------------------------------------------------
     def search(

@@ -3,7 +3,7 @@ lists, counts and history within it. Nothing here writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -73,12 +73,15 @@ class Reading:
         retriever: Retriever,
         settings: RetrievalSettings,
         config: MemoryConfig,
+        index_current: Callable[[list[str]], None] | None = None,
     ) -> None:
         self._vectors = vectors
         self._history = history
         self._retriever = retriever
         self._settings = settings
         self._config = config
+        # called with the owners a search reads, before it: their keyword index is brought up to date
+        self._index_current = index_current or (lambda owners: None)
 
     def search(
         self,
@@ -111,6 +114,7 @@ class Reading:
         chosen = PRESETS[settings] if isinstance(settings, str) else settings or self._settings
         if graph is not None:
             chosen = replace(chosen, graph=graph)
+        self._index_current(found.owners)
         hits = self._retriever.search(query, found, limit, chosen)
         rules = self._rules(found) if any(h.memory.type == MemoryType.EPISODIC for h in hits) else []
         kept = drop_echoes(hits, rules)

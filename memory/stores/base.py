@@ -28,6 +28,7 @@ class ScopeFilter(BaseModel):
     created_after: datetime | None = None
     created_before: datetime | None = None
     include_past: bool = False  # also superseded or retracted memories (valid_to set)
+    stale_index: bool = False  # only memories whose keyword vector was built by an older recipe
 
     @model_validator(mode="after")
     def _agent_named(self) -> ScopeFilter:
@@ -75,6 +76,11 @@ class VectorStore(Protocol):
 
     def dense_vectors(self, ids: list[str], scope: ScopeFilter) -> list[list[float]]:
         """The stored dense vectors of those of ``ids`` that are in the scope (any order)."""
+        ...
+
+    def refresh_keywords(self, scope: ScopeFilter) -> int:
+        """Rebuild the keyword vectors of the scope's memories written under an older ``index_text``
+        recipe (``payload.INDEX_RECIPE``); the number rewritten."""
         ...
 
     def delete(self, ids: list[str], scope: ScopeFilter) -> int: ...

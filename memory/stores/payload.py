@@ -20,7 +20,11 @@ SPARSE = "bm25"
 # Payload fields with an index: the scope fields every query filters on, plus the filters of the manager.
 KEYWORD_FIELDS = ("user_id", "agent_id", "session_id", "type", "slot", "source_kind", "file_sha256", "state")
 PAST = "past"  # ``state`` of a superseded or retracted memory; current ones say "current"
-FLOAT_FIELDS = ("created_ts",)
+FLOAT_FIELDS = ("created_ts", "index_recipe")
+# The version of ``index_text``: raised whenever what a memory's keyword vector is built from changes, so
+# memories written before are rebuilt (``refresh_keywords``). 2: facts carry the words of ``ASKED_WITH``.
+INDEX_RECIPE = 2
+_REFRESH_PAGE = 256
 
 
 def make_bm25() -> qe.Bm25:
@@ -91,10 +95,11 @@ def to_payload(item: MemoryItem) -> dict[str, Any]:
     data["file_sha256"] = item.source.file_sha256
     data["created_ts"] = item.created_at.timestamp()
     data["state"] = "current" if item.current else PAST
+    data["index_recipe"] = INDEX_RECIPE
     return data
 
 
-_DERIVED = ("source_kind", "file_sha256", "created_ts", "state")
+_DERIVED = ("source_kind", "file_sha256", "created_ts", "state", "index_recipe")
 
 
 def from_payload(point_id: Any, payload: dict[str, Any]) -> MemoryItem:
@@ -105,6 +110,8 @@ def from_payload(point_id: Any, payload: dict[str, Any]) -> MemoryItem:
 def scope_filter(scope: ScopeFilter, m: Any, range_cls: Any, extra: list[Any] | None = None) -> Any:
     """The engine filter for a scope: its conditions, and past memories left out unless asked for."""
     must_not = [] if scope.include_past else [m.FieldCondition(key="state", match=m.MatchValue(value=PAST))]
+    if scope.stale_index:  # written under an older recipe, or before there was one
+        must_not.append(m.FieldCondition(key="index_recipe", range=range_cls(gte=INDEX_RECIPE)))
     return m.Filter(must=scope_conditions(scope, m, range_cls) + (extra or []), must_not=must_not)
 
 
@@ -175,3 +182,19 @@ def paged_items(
         seen += len(records)
         if offset is None or not records:
             return
+
+
+def refresh_keywords(
+    fetch: Callable[[int], list[Any]], upsert: Callable[[list[MemoryItem], list[list[float]]], None]
+) -> int:
+    """Rebuild the keyword vectors of the points a stale-index scope selects, a page at a time, from their
+    stored payloads and dense vectors: nothing is embedded again, and text, times and history stay as they
+    are. ``fetch(n)`` reads the first n stale points with payload and dense vector; a rewritten point
+    leaves the selection, so each page is read from the start. The number of memories rewritten."""
+    done: set[str] = set()
+    while records := [r for r in fetch(_REFRESH_PAGE) if r.vector and DENSE in r.vector]:
+        if all(str(r.id) in done for r in records):
+            break  # the engine did not take the rewrite: do not loop on it
+        upsert([from_payload(r.id, r.payload or {}) for r in records], [r.vector[DENSE] for r in records])
+        done.update(str(r.id) for r in records)
+    return len(done)

@@ -27,6 +27,7 @@ from memory.stores.payload import (
     make_bm25,
     owner_condition,
     paged_items,
+    refresh_keywords,
     scope_filter,
     to_payload,
 )
@@ -369,6 +370,15 @@ class QdrantEdgeStore:
         req = qe.ScrollRequest(limit=len(ids), filter=flt, with_payload=False, with_vector=True)
         records, _ = self._call("read", "scroll", req)
         return [r.vector[DENSE] for r in records if r.vector and DENSE in r.vector]
+
+    def refresh_keywords(self, scope: ScopeFilter) -> int:
+        flt = self._filter(scope.model_copy(update={"stale_index": True, "include_past": True}))
+
+        def fetch(n: int) -> list[Any]:
+            req = qe.ScrollRequest(limit=n, filter=flt, with_payload=True, with_vector=True)
+            return self._call("read", "scroll", req)[0]
+
+        return refresh_keywords(fetch, self.upsert)
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         if not ids:

@@ -25,6 +25,7 @@ from memory.stores.payload import (
     index_text,
     make_bm25,
     paged_items,
+    refresh_keywords,
     scope_conditions,
     scope_filter,
     to_payload,
@@ -236,6 +237,23 @@ class QdrantServerStore:
             return []
         records = self._read_ids(ids, scope, with_payload=False, with_vectors=[DENSE])
         return [r.vector[DENSE] for r in records if isinstance(r.vector, dict) and DENSE in r.vector]
+
+    def refresh_keywords(self, scope: ScopeFilter) -> int:
+        flt = self._filter(scope.model_copy(update={"stale_index": True, "include_past": True}))
+
+        def fetch(n: int) -> list[Any]:
+            records, _ = self._call(
+                "read",
+                self._client.scroll,
+                self._collection,
+                scroll_filter=flt,
+                limit=n,
+                with_payload=True,
+                with_vectors=[DENSE],
+            )
+            return records
+
+        return refresh_keywords(fetch, self.upsert)
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         if not ids:
