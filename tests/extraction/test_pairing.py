@@ -42,6 +42,24 @@ from tests.extraction.said import changed, say, stored
             "User goes to Planet Fitness.",
             "User goes to Iron Temple.",
         ),
+        (
+            "I drive for Swift.",
+            "left swift, running with Schneider now",
+            "User drives for Swift.",
+            "User drives for Schneider.",
+        ),
+        (
+            "I work at Infosys.",
+            "quit Infosys and joined Zoho this monday",
+            "User works at Infosys.",
+            "User works at Zoho.",
+        ),
+        (
+            "I play bass in a band called The Loose Ends.",
+            "left the loose ends last month. joined Marigold Static, still on bass",
+            "User plays bass in a band called The Loose Ends.",
+            "User plays bass in a band called Marigold Static.",
+        ),
     ],
 )
 def test_an_ending_and_its_replacement_in_one_turn_are_one_update(memory, held, turn, old, new):
@@ -74,3 +92,20 @@ def test_talk_of_a_replacement_changes_nothing(memory, held, turn):
     result = say(memory, turn)
     assert [e for e, _, _ in changed(result) if e in (Event.UPDATE, Event.DELETE)] == []
     assert stored(memory) == before
+
+
+@pytest.mark.parametrize(
+    ("held", "turn"),
+    [
+        ("I work at Acme.", "I left Acme. I joined a book club to keep busy"),
+        ("I work at Acme.", "quit Acme, joined Planet Fitness to get fit"),  # a gym, not an employer
+        ("I work at Acme.", "left acme, joined the navy"),  # no capital to tell a name by
+    ],
+)
+def test_a_place_joined_after_an_ending_is_its_successor_only_when_both_are_names_of_one_kind(
+    memory, held, turn
+):
+    say(memory, held)
+    result = say(memory, turn)
+    assert [e for e, _, _ in changed(result) if e in (Event.UPDATE, Event.DELETE)] == [Event.DELETE]
+    assert held.replace("I work", "User works") not in stored(memory)

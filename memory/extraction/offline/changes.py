@@ -17,6 +17,7 @@ from memory.extraction.offline.rules import (
     CORRECTED,
     CORRECTION_VALUE,
     ENDINGS,
+    JOINED,
     STARTED,
     SUCCESSORS,
 )
@@ -84,6 +85,18 @@ def successor(clause: str, started: bool = False) -> str | None:
             value = names.trim(called["n"] if called else raw)
             return value if value and value.lower().split()[0] not in names.PRONOUNS else None
     return None
+
+
+def joined(clause: str, lowercase: bool) -> str | None:
+    """The organisation a clause says the user joined or went with, when it is named ("joined Zoho this
+    monday" -> "Zoho"); never a thing with an article or a possessive ("joined a chess club")."""
+    m = re.match(JOINED, clause, re.I)
+    if not m or re.match(r"(?:a|an|some|my|our|his|her|their)\b", m["y"], re.I):
+        return None
+    if lowercase and re.match(r"the\b", m["y"], re.I):
+        return None  # "joined the navy": a name only a capital could tell
+    value = names.place(m["y"], lowercase)
+    return value if value and len(value.split()) <= 4 else None
 
 
 def corrected(clause: str) -> str | None:

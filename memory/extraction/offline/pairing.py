@@ -3,7 +3,7 @@
 "we're in queens now, left brooklyn", "quit league, i play valorant mostly now", "sold the outback and
 bought a mazda": the DELETE of the held fact and the new value read elsewhere in the turn are paired
 when the new value is of the same slot or kind as the held fact, or is stated with the same verb and
-"now"/"instead". Anything less ("quit the swim team, joined a climbing club") stays an ending and a new
+"now"/"instead", or when both are names of no different kind ("quit Infosys and joined Zoho"). Anything less ("quit the swim team, joined a climbing club") stays an ending and a new
 fact: a pairing on a guess would put a wrong value in place of a fact the user still wants ended.
 """
 
@@ -14,6 +14,7 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, kinds, parse, targets
 from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
+from memory.extraction.offline.names import proper_nouns
 from memory.types import Event, MemoryItem, MemoryType, slot_family
 
 _MARKED = re.compile(r"\b(?:now|instead|these days|nowadays)\b", re.IGNORECASE)
@@ -104,6 +105,25 @@ def _successor(held: MemoryItem, ended: Clause, made: Made) -> tuple[str, list[P
             continue
         if _same_kind(value, held.text) or _same_kind(clause.text, held.text):  # "a gym called X"
             return value, found, changes.SURE_CHANGE
+    return _joined(held, ended, made)
+
+
+def _joined(held: MemoryItem, ended: Clause, made: Made) -> tuple[str, list[ProposedFact], float] | None:
+    """A named organisation the user went to, after a named one ended: "left swift, running with Schneider
+    now", "quit Infosys and joined Zoho". Both must be names, and not of different kinds ("quit Acme, joined
+    Planet Fitness" is a gym, not an employer): "quit the swim team, joined a chess club" pairs nothing."""
+    if not proper_nouns(held.text.removeprefix("User")):
+        return None
+    for clause, found in made:
+        if clause is ended or clause.mood not in _ASSERTIVE or any(p.event != Event.ADD for p in found):
+            continue
+        value = changes.joined(clause.text, clause.lowercase)
+        if not value or targets.content(value) <= targets.content(held.text):
+            continue
+        new_kinds, held_kinds = kinds.kinds_of(value), kinds.kinds_of(held.text)
+        if new_kinds and not new_kinds & held_kinds:
+            continue
+        return value, found, changes.SURE_CHANGE
     return None
 
 

@@ -916,6 +916,12 @@ STARTED: list[str] = [
     r"^i (?:started|started at|joined|moved to|bought|switched to|picked up|took up|use|play|do) "
     r"(?:a |an |the |my )?(?P<y>.+)$",
 ]
+# A clause that names the organisation the user went to: the successor of a named one that ended in the
+# same turn ("left swift, running with Schneider now"), when it is a name too (``changes.joined``).
+JOINED = (
+    r"^i(?:'m| am)? (?:just |then |now |finally )?(?:joined|started (?:at|with)|signed (?:for|with|on with)|"
+    r"running with|driving for|working (?:at|for)|went to work for) (?P<y>.+)$"
+)
 # A correction: "Y, not X" / "it's Y, not X".
 CORRECTED = r"^(?:i'm )?not (?:a |an |the )?(?!.*\b(?:any ?more|now|after all|yet)\b)(?P<x>[\w' -]+?)$"
 CORRECTION_VALUE = [
