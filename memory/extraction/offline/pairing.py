@@ -3,8 +3,9 @@
 "we're in queens now, left brooklyn", "quit league, i play valorant mostly now", "sold the outback and
 bought a mazda": the DELETE of the held fact and the new value read elsewhere in the turn are paired
 when the new value is of the same slot or kind as the held fact, or is stated with the same verb and
-"now"/"instead", or when both are names of no different kind ("quit Infosys and joined Zoho"). Anything less ("quit the swim team, joined a climbing club") stays an ending and a new
-fact: a pairing on a guess would put a wrong value in place of a fact the user still wants ended.
+"now"/"instead", or when both are names of no different kind ("quit Infosys and joined Zoho"). Anything
+less ("quit the swim team, joined a climbing club") stays an ending and a new fact: a pairing on a guess
+would put a wrong value in place of a fact the user still wants ended.
 """
 
 from __future__ import annotations
