@@ -321,7 +321,8 @@ def offline_reply(
     message: str, memories: Sequence[MemoryHit], rules: Sequence[MemoryItem], *, remember: bool = True
 ) -> str:
     """The reply when no language model is configured: the few most relevant memories, labelled.
-    Facts come before raw chat turns, and earlier questions are never offered as answers; the full
+    Facts come before raw chat turns (a replaced fact after its successor), and earlier questions are
+    never offered as answers; the full
     list with sources is in the memories panel. A message that tells something about the user is
     acknowledged first, and what was known before it is given as related, not as the answer (it may be
     what the message just changed)."""
@@ -330,8 +331,16 @@ def offline_reply(
     found = [hit for hit in memories if hit.memory.id not in rule_ids]
     asked = [hit for hit in found if hit.memory.metadata.get("question")]
     facts = [hit for hit in found if not hit.memory.metadata.get("question")]
-    # Current facts first, then what no longer holds, then raw chat turns (stable: relevance order kept).
-    facts.sort(key=lambda h: (h.memory.type == MemoryType.EPISODIC, not h.memory.current))
+    # Facts before raw chat turns, in relevance order, but a fact that was replaced after what replaced it
+    # (stable sort). A fact that only ended keeps its place: "who is my husband?" after a separation is
+    # answered by the marriage and when it ended, not by a current fact about something else.
+    present = {hit.memory.id for hit in facts}
+    facts.sort(
+        key=lambda h: (
+            h.memory.type == MemoryType.EPISODIC,
+            not h.memory.current and h.memory.superseded_by in present,
+        )
+    )
     told = _tells(message)
     if told:
         lines.append("Noted: I'll remember that." if remember else "Noted, for this chat only.")

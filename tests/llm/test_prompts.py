@@ -48,6 +48,28 @@ def test_offline_reply_to_news_acknowledges_it_and_gives_what_was_known_as_relat
         assert "From what I remember: **User is vegetarian.**" in offline_reply(message, hits(diet), [])
 
 
+def test_offline_reply_leads_with_the_most_relevant_fact_and_a_replaced_one_after_its_successor() -> None:
+    from datetime import datetime, timezone
+
+    ended = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    name = MemoryItem(text="User's name is Sam.", user_id="u")
+    married = MemoryItem(text="User is married to Gareth.", user_id="u", valid_to=ended)
+    # the marriage ended and nothing replaced it: it answers "who is my husband?", said as the past
+    text = offline_reply("who is my husband?", hits(married, name), [])
+    assert (
+        "From what I remember: **User is married to Gareth.** — but you told me on 07 Dec 2026 that this "
+        "no longer holds." in text
+    )
+    assert "- also: User's name is Sam." in text
+    # a replaced fact comes after what replaced it, however it ranked
+    old_job = MemoryItem(text="User works at Infosys.", user_id="u", valid_to=ended)
+    new_job = MemoryItem(text="User works at Zoho.", user_id="u", supersedes=old_job.id)
+    old_job = old_job.model_copy(update={"superseded_by": new_job.id})
+    text = offline_reply("where do I work?", hits(old_job, new_job), [])
+    assert "From what I remember: **User works at Zoho.**" in text
+    assert "- also: until 07 Dec 2026: User works at Infosys." in text
+
+
 def test_prompt_version_is_set() -> None:
     assert PROMPT_VERSION
 
