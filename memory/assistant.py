@@ -229,8 +229,7 @@ class Assistant:
                 memories = self.memory.search(
                     query, user_id=user_id, agent_id=agent_id, limit=self.search_limit
                 )
-                memories = _worth_using(memories)
-                memories += self._ended(query, memories, user_id, agent_id)
+                memories = self._with_ended(query, _worth_using(memories), user_id, agent_id)
             rules = self.memory.get_all(user_id=user_id, agent_id=agent_id, types=[MemoryType.PROCEDURAL])
         except Exception as exc:  # answer without memories rather than not at all
             log.exception("memory retrieval failed")
@@ -253,25 +252,35 @@ class Assistant:
             warnings=warnings,
         )
 
-    def _ended(
+    def _with_ended(
         self, query: str, found: list[MemoryHit], user_id: str, agent_id: str | None
     ) -> list[MemoryHit]:
-        """Facts the user ended with nothing in their place ("got laid off this morning"), among the
-        best hits once the past is searched too: still the answer's business ("where do I work?"), and
-        shown as the past. A fact that was replaced is not: its successor is current. None when the
-        search already reached the past (the question asked about it)."""
+        """``found`` with the facts the user ended with nothing in their place ("got laid off this
+        morning") that rank among the best hits once the past is searched too: still the answer's business
+        ("where do I work?"), and shown as the past, each where it ranked. A fact that was replaced is
+        not: its successor is current. Unchanged when the search already reached the past (the question
+        asked about it)."""
         if any(not hit.memory.current for hit in found):
-            return []
+            return found
         every = self.memory.search(
             query, user_id=user_id, agent_id=agent_id, limit=ENDED_AMONG, include_past=True
         )
-        return [
+        rank = {hit.memory.id: i for i, hit in enumerate(every)}
+        ended = [
             hit
             for hit in every
             if not hit.memory.current
             and hit.memory.superseded_by is None
             and hit.memory.type == MemoryType.SEMANTIC
         ][:ENDED_SHOWN]
+        merged = list(found)
+        for hit in ended:  # before the first hit that ranked below it
+            at = next(
+                (k for k, h in enumerate(merged) if rank.get(h.memory.id, len(rank)) > rank[hit.memory.id]),
+                None,
+            )
+            merged.insert(len(merged) if at is None else at, hit)
+        return merged
 
     def close(self) -> None:
         """Finish pending memory writes and stop the writer threads."""

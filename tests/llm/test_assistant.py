@@ -263,6 +263,17 @@ def test_a_fact_that_ended_with_nothing_in_its_place_is_shown_as_the_past(make_m
         assert "Sheffield" in home.reply()
 
 
+def test_an_ended_fact_leads_the_answer_where_it_ranked(make_memory) -> None:
+    offline = make_memory("offline")
+    offline.add("hi, I'm Sam. I'm married to Gareth and I work at Infosys", user_id="sam")
+    offline.add("gareth and me are seperated now, he moved out in may", user_id="sam")
+    with Assistant(offline) as assistant:
+        turn = assistant.turn("who is my husband?", user_id="sam", session_id="s", remember=False)
+        reply = turn.reply()
+    assert "From what I remember: **User is married to Gareth.** — but you told me on" in reply
+    assert "User's name is Sam." not in reply.split("\n- also")[0]
+
+
 def test_memories_that_matter_too_little_are_neither_used_nor_shown(make_memory) -> None:
     offline = make_memory("offline")
     for said in [
