@@ -55,6 +55,12 @@ from tests.extraction.said import changed, say, stored
             "User works at Zoho.",
         ),
         (
+            "I drive for Uber.",
+            "stopped driving for Uber last month. I deliver for DoorDash now",
+            "User drives for Uber.",
+            "User delivers for DoorDash.",
+        ),
+        (
             "I play bass in a band called The Loose Ends.",
             "left the loose ends last month. joined Marigold Static, still on bass",
             "User plays bass in a band called The Loose Ends.",
@@ -100,6 +106,8 @@ def test_talk_of_a_replacement_changes_nothing(memory, held, turn):
         ("I work at Acme.", "I left Acme. I joined a book club to keep busy"),
         ("I work at Acme.", "quit Acme, joined Planet Fitness to get fit"),  # a gym, not an employer
         ("I work at Acme.", "left acme, joined the navy"),  # no capital to tell a name by
+        ("I work at Acme.", "quit Acme. I live in Paris now"),  # a home, not a place of work
+        ("I work at Acme.", "quit Acme, I play Valorant now lol"),
     ],
 )
 def test_a_place_joined_after_an_ending_is_its_successor_only_when_both_are_names_of_one_kind(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from memory.prompts import NO_LLM_LABEL, PROMPT_VERSION, offline_reply
 from memory.types import MemoryHit, MemoryItem, MemoryType, Source, SourceKind
 
@@ -49,9 +51,7 @@ def test_offline_reply_to_news_acknowledges_it_and_gives_what_was_known_as_relat
 
 
 def test_offline_reply_leads_with_the_most_relevant_fact_and_a_replaced_one_after_its_successor() -> None:
-    from datetime import datetime, timezone
-
-    ended = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    ended = datetime(2026, 12, 7, tzinfo=UTC)
     name = MemoryItem(text="User's name is Sam.", user_id="u")
     married = MemoryItem(text="User is married to Gareth.", user_id="u", valid_to=ended)
     # the marriage ended and nothing replaced it: it answers "who is my husband?", said as the past

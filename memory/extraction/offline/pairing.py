@@ -93,7 +93,14 @@ def _replacing_add(
             and (_MARKED.search(clause.text))
         ):
             return fact, changes.SURE_CHANGE
+        if _MARKED.search(clause.text) and _AT_A_NAME.match(fact.text or "") and _AT_A_NAME.match(held.text):
+            return fact, changes.SURE_CHANGE  # "stopped driving for Uber. I deliver for DoorDash now"
     return None
+
+
+# Something the user does for, at or with a named organisation: "User drives for Uber.", "User is teaching
+# maths at St Anne's." One ended and another said "now" in the same turn are the same place in their life.
+_AT_A_NAME = re.compile(r"^User (?:[\w']+ ){1,3}?(?:for|at|with) (?:the )?(?-i:[A-Z])", re.IGNORECASE)
 
 
 def _successor(held: MemoryItem, ended: Clause, made: Made) -> tuple[str, list[ProposedFact], float] | None:
