@@ -437,6 +437,10 @@ def test_languages_health_and_schools_said_with_their_details(memory, said, fact
             "not allergic to penicillin after all. new thing tho: on levothyroxine for my thyroid now",
             ["User takes levothyroxine."],
         ),
+        # a medicine named as people name it: a brand, with or without "I'm"
+        ([], "I'm on Lexapro now, it's helping", ["User takes Lexapro."]),
+        ([], "been on Ozempic since march", ["User takes Ozempic."]),
+        ([], "I'm on a train, can't talk", []),
         # what the user is at heart is not their job
         (
             [],

@@ -117,3 +117,15 @@ def test_a_place_joined_after_an_ending_is_its_successor_only_when_both_are_name
     result = say(memory, turn)
     assert [e for e, _, _ in changed(result) if e in (Event.UPDATE, Event.DELETE)] == [Event.DELETE]
     assert held.replace("I work", "User works") not in stored(memory)
+
+
+def test_a_medicine_ended_beside_a_new_one_is_no_switch_unless_said(memory):
+    say(memory, "I'm on Lexapro.")
+    result = say(memory, "weaned off lexapro. new thing: on levothyroxine for my thyroid now")
+    assert changed(result) == [
+        (Event.DELETE, "User takes Lexapro.", None),
+        (Event.ADD, None, "User takes levothyroxine."),
+    ]
+    say(memory, "I take sertraline.")
+    result = say(memory, "switched from sertraline to fluoxetine last month")
+    assert changed(result) == [(Event.UPDATE, "User takes sertraline.", "User takes fluoxetine.")]

@@ -189,6 +189,7 @@ _ELIDED = [
     (re.compile(r"^(?=favorite [\w' -]+? (?:is|are)\b)", re.I), "my "),
     (re.compile(r"^(?=been \w+ing\b)", re.I), "I've "),  # "been seeing a guy named Ravi"
     (re.compile(rf"^(?=(?:now |also |still )?on {DRUG}\b)", re.I), "I'm "),  # "on levothyroxine now"
+    (re.compile(rf"^(?=been on {DRUG}\b)", re.I), "I've "),  # "been on wellbutrin since march"
     (re.compile(r"^(?=employed (?:by|at|with)\b)", re.I), "I'm "),  # "employed by Grant Thornton"
     (re.compile(r"^(?=day job\b)", re.I), "my "),  # "day job is sound engineer at the BBC"
     (re.compile(r"^(?=new job (?:at|with)\b)", re.I), "I've got a "),  # "new job at Deloitte!"

@@ -22,6 +22,10 @@ _MARKED = re.compile(r"\b(?:now|instead|these days|nowadays)\b", re.IGNORECASE)
 # Verbs too common to say two facts are about the same thing.
 _WEAK_VERBS = {"is", "has", "does", "gets", "goes", "was", "had"}
 _ASSERTIVE = (Mood.STATEMENT, Mood.RETRACTION)
+# Things people have several of at once, so a new one said "now" beside one that ended is an addition:
+# "weaned off lexapro … new thing tho: on levothyroxine for my thyroid now" ends one medicine and adds
+# another; a switch says so ("switched from sertraline to fluoxetine").
+_SEVERAL_AT_ONCE = {"takes"}
 
 Made = list[tuple[Clause, list[ProposedFact]]]
 
@@ -89,6 +93,7 @@ def _replacing_add(
         if (
             _keyed(fact.slot)
             and _keyed(held.slot)
+            and slot_family(held.slot) not in _SEVERAL_AT_ONCE
             and _same_verb(fact.text or "", held.text)
             and (_MARKED.search(clause.text))
         ):

@@ -81,8 +81,19 @@ _HEALTH = (
     r"lactose intolerant|gluten[- ]free|(?:type [12] )?diabetic|sober|celiac|coeliac|pregnant|asthmatic|epileptic|hard of hearing|"
     r"deaf in (?:one|my left|my right|both) ears?|colou?r ?blind|partially sighted|legally blind"
 )
-# A medicine's name by its ending ("sertraline", "metformin", "atorvastatin").
-DRUG = r"[a-z]+(?:in|ol|ine|am|ide|pril|statin|mab|one|pam|lam|zole|cillin|mycin|vir|tide|formin|xetine|pine|sone)"
+# A medicine: a name people use that no ending tells (a brand, "lithium"), or a generic name by its ending
+# ("sertraline", "metformin").
+_BRANDS = (
+    "lexapro|zoloft|prozac|paxil|celexa|wellbutrin|effexor|cymbalta|adderall|ritalin|concerta|vyvanse|xanax|"
+    "ativan|klonopin|valium|ambien|seroquel|abilify|lamictal|lithium|synthroid|lipitor|crestor|zocor|plavix|"
+    "eliquis|xarelto|coumadin|ozempic|wegovy|mounjaro|zepbound|jardiance|januvia|trulicity|victoza|humira|"
+    "enbrel|dupixent|accutane|ventolin|symbicort|flonase|zyrtec|claritin|tylenol|advil|motrin|aleve|"
+    "suboxone|chantix|keppra|depakote|topamax|imitrex|aimovig|nurtec|yaz|yasmin"
+)
+DRUG = (
+    rf"(?:{_BRANDS}|[a-z]+(?:in|ol|ine|am|ide|pril|statin|mab|one|pam|lam|zole|cillin|mycin|vir|tide|formin|"
+    r"xetine|pine|sone))"
+)
 # Words that soften or stress a liking without changing it ("I kinda like", "I really can't stand").
 _DEGREE = r"(?:(?:really|absolutely|also|totally|actually|kinda|kind of|sort of|sorta|quite) )*"
 _POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
@@ -477,7 +488,7 @@ RULES: list[Rule] = [
     ),
     # A medicine the user is on, named by its ending: "on levothyroxine for my thyroid now".
     Rule(
-        rf"\bi(?:'m| am) (?:now |also |still )?on (?P<v>{DRUG})(?= for\b| now\b|$|[,.!])",
+        rf"\bi(?:'m| am|'ve been| have been) (?:now |also |still )?on (?P<v>{DRUG})(?= for\b| now\b| since\b|$|[,.!])",
         "User takes {v}.",
         "takes:{k}",
         "takes",
