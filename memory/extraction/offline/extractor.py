@@ -18,6 +18,7 @@ from memory.extraction.offline import (
     clauses,
     commands,
     ended,
+    fragments,
     generic,
     interpreter,
     kinds,
@@ -70,6 +71,7 @@ class OfflineExtractor:
             result.facts = ended.retirement(said, result.facts, ids)
             result.facts = moves.apply(said, result.facts, ids)
             result.facts = status.apply(said, result.facts, ids)
+            result.facts = fragments.apply(said, result.facts)
         return result
 
     def _clause(

@@ -24,7 +24,7 @@ _JOBS = set(
     professor programmer psychiatrist psychologist realtor receptionist recruiter reporter researcher
     salesman saleswoman scientist secretary singer soldier student supervisor surgeon tailor teacher
     technician tech therapist trainer translator tutor veterinarian vet waiter waitress welder writer
-    youtuber streamer paramedic housewife homemaker retiree sailor dev sre pm worker porter server
+    youtuber streamer paramedic housewife homemaker retiree sailor dev swe sde sre pm worker porter server
     associate coordinator owner operator handler carer caregiver aide attendant rn cna lpn
     emt medic trucker contractor inspector dispatcher adjuster underwriter estimator foreman
     apprentice""".split()
