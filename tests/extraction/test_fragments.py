@@ -19,6 +19,11 @@ from tests.extraction.said import facts_around
         ),
         ("paramedic here! can you help me plan shifts?", ["User works as a paramedic."]),
         ("retired teacher, live near Bath", ["User is a retired teacher.", "User lives near Bath."]),
+        # where the user works from is no home
+        (
+            "SWE at Stripe, based in the Dublin office",
+            ["User works as a SWE.", "User works at Stripe.", "User is based in the Dublin office."],
+        ),
     ],
 )
 def test_a_job_said_as_a_fragment_is_the_users_job(memory, said, after):

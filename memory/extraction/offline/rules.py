@@ -139,6 +139,15 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "home"),
+    # "based in the Dublin office": where the user works from (the home reading above leaves it)
+    Rule(
+        r"\bi'm (?:now )?based (?:in|at|out of) (?P<v>(?:the |our )?(?:[\w'-]+ ){1,2}(?:office|hq|headquarters|"
+        r"branch|site|campus|plant|depot))\b",
+        "User is based in {v}.",
+        "work_location",
+        "based_in",
+        "phrase",
+    ),
     # "got my own flat in Sheffield", "we bought a house in Dover": a home of one's own is where one lives.
     Rule(
         r"\b(?:i|we)(?:'ve| have)? (?:just |finally |recently )?(?:got|bought|found|rented|moved into) "

@@ -99,6 +99,13 @@ _INNER_PLACE = re.compile(
 )
 
 
+# A place of work named as where the user is based: no home.
+_WORKPLACE = re.compile(
+    r"^(?:the |our |my |their )?(?:[\w'-]+ ){0,2}(?:office|offices|hq|headquarters|branch|site|campus|plant|depot)\b",
+    re.I,
+)
+
+
 def home_in(raw: str) -> str:
     """The place a dwelling is in ("a village near york" -> "york"), or ``raw`` when it names none."""
     inner = _INNER_PLACE.match(raw.strip())
@@ -118,6 +125,8 @@ def read(kind: str, raw: str, lowercase: bool) -> list[str]:
         # "I'm in CST now": a time zone is no place; "moved to apple music": no home is a known kind of thing
         if not value or kinds.named(value, "timezone") or (kind == "home" and kinds.named_any(value)):
             return []
+        if kind == "home" and _WORKPLACE.match(raw.strip()):
+            return []  # "based in the Dublin office": where the user works, not lives
         return [value]
     if kind == "name":
         value = names.trim(raw)
