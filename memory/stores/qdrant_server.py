@@ -64,20 +64,23 @@ class QdrantServerStore:
         # collection made by an older version keeps the engine's IDF.
         self._keywords = KeywordStats(self._user_terms) if modifier != models.Modifier.IDF else None
 
+    def _page(self, flt: models.Filter, limit: int, offset: Any = None, **what: Any) -> tuple[list[Any], Any]:
+        """One page of a filtered scroll: its records and the offset of the next page (None at the end)."""
+        return self._call(
+            "scroll",
+            self._client.scroll,
+            self._collection,
+            scroll_filter=flt,
+            limit=limit,
+            offset=offset,
+            **what,
+        )
+
     def _user_terms(self, user_id: str) -> Iterator[list[int]]:
         flt = models.Filter(must=scope_conditions(ScopeFilter(user_id=user_id), models, models.Range))
         offset = None
         while True:
-            records, offset = self._call(
-                "scroll",
-                self._client.scroll,
-                self._collection,
-                scroll_filter=flt,
-                limit=_PAGE,
-                offset=offset,
-                with_payload=False,
-                with_vectors=[SPARSE],
-            )
+            records, offset = self._page(flt, _PAGE, offset, with_payload=False, with_vectors=[SPARSE])
             for r in records:
                 vector = (r.vector or {}).get(SPARSE)
                 yield list(vector.indices) if vector is not None else []
@@ -161,38 +164,20 @@ class QdrantServerStore:
     def _read_ids(self, ids: list[str], scope: ScopeFilter, **what: Any) -> list[Any]:
         """The points of ``ids`` within the scope (the engine filters by both), with ``what`` asked."""
         flt = self._filter(scope, [models.HasIdCondition(has_id=ids)])
-        records, _ = self._call(
-            "read", self._client.scroll, self._collection, scroll_filter=flt, limit=len(ids), **what
-        )
-        return records
+        return self._page(flt, len(ids), **what)[0]
 
     def scroll(self, scope: ScopeFilter, limit: int | None = None) -> Iterator[MemoryItem]:
         flt = self._filter(scope)
 
         def fetch(offset: Any, n: int) -> tuple[list[Any], Any]:
-            return self._call(
-                "scroll",
-                self._client.scroll,
-                self._collection,
-                scroll_filter=flt,
-                limit=n,
-                offset=offset,
-                with_payload=True,
-            )
+            return self._page(flt, n, offset, with_payload=True)
 
         return paged_items(fetch, limit, _PAGE)
 
     def newest(self, scope: ScopeFilter, n: int) -> list[MemoryItem]:
         """The n most recently created memories of the scope, newest first."""
-        records, _ = self._call(
-            "scroll",
-            self._client.scroll,
-            self._collection,
-            scroll_filter=self._filter(scope),
-            limit=n,
-            order_by=models.OrderBy(key="created_ts", direction=models.Direction.DESC),
-            with_payload=True,
-        )
+        order = models.OrderBy(key="created_ts", direction=models.Direction.DESC)
+        records, _ = self._page(self._filter(scope), n, order_by=order, with_payload=True)
         return [from_payload(r.id, r.payload or {}) for r in records]
 
     def count(self, scope: ScopeFilter) -> int:
@@ -242,16 +227,7 @@ class QdrantServerStore:
         flt = self._filter(scope.model_copy(update={"stale_index": True, "include_past": True}))
 
         def fetch(n: int) -> list[Any]:
-            records, _ = self._call(
-                "read",
-                self._client.scroll,
-                self._collection,
-                scroll_filter=flt,
-                limit=n,
-                with_payload=True,
-                with_vectors=[DENSE],
-            )
-            return records
+            return self._page(flt, n, with_payload=True, with_vectors=[DENSE])[0]
 
         return refresh_keywords(fetch, self.upsert)
 
