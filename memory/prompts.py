@@ -335,10 +335,11 @@ def offline_reply(
     # (stable sort). A fact that only ended keeps its place: "who is my husband?" after a separation is
     # answered by the marriage and when it ended, not by a current fact about something else.
     present = {hit.memory.id for hit in facts}
+    replaced = {hit.memory.supersedes for hit in facts if hit.memory.supersedes}  # either link will do
     facts.sort(
         key=lambda h: (
             h.memory.type == MemoryType.EPISODIC,
-            not h.memory.current and h.memory.superseded_by in present,
+            not h.memory.current and (h.memory.superseded_by in present or h.memory.id in replaced),
         )
     )
     told = _tells(message)

@@ -38,6 +38,7 @@ def test_a_job_said_as_a_fragment_is_the_users_job(memory, said, after):
         "my sister? nurse.",  # someone else's
         "my manager at amazon got laid off",
         "coffee addict here lol",
+        "student at heart lol",  # not really one
         "new here, long time lurker",
     ],
 )

@@ -26,6 +26,10 @@ _FRAGMENT = re.compile(
     r"(?: (?:at|for|with) (?P<org>.+?))?(?: (?:now|btw|lol|haha|fyi|tbh))*$",
     re.IGNORECASE,
 )
+# "at" that names no place of work: "student at heart", "nurse at the moment".
+_AT_IDIOM = re.compile(
+    r"^(?:heart|best|worst|times|least|most|first|last|present|the moment|the time|home)\b", re.I
+)
 _PAST = re.compile(r"^(?:retired|former|ex-?)\s*", re.IGNORECASE)
 # Words that open a fragment about something else: "new here", "first time here", "also here".
 _NOT_FIRST = {"new", "first", "also", "just", "still", "not", "always", "only", "back", "over", "right"}
@@ -44,7 +48,11 @@ def apply(said: list[Clause], facts: list[ProposedFact]) -> list[ProposedFact]:
         found = _FRAGMENT.match(clause.text.strip(" .!,"))
         if found is None or not (i == 0 or found["here"]):
             continue
-        job = found["job"]
+        job, org = found["job"], found["org"]
+        if org and _AT_IDIOM.match(org):
+            if org.lower().startswith("heart"):
+                continue  # "student at heart lol": not really one
+            org = None  # "nurse at the moment", "teacher at best"
         if job[:1].isupper() and not job.split()[0].isupper():
             job = job[:1].lower() + job[1:]  # "Dairy farmer here": capital of the sentence, not a name
         if job.split()[0].lower() in _NOT_FIRST or not values.is_job(job):
@@ -53,7 +61,7 @@ def apply(said: list[Clause], facts: list[ProposedFact]) -> list[ProposedFact]:
             continue  # "Doctor, I need help with my rash" calls someone; "nurse. nights. tired." is one
         # a generic reading of the same words ("User retired teacher.") gives way to this one
         kept = [f for f in facts if not (f.event == Event.ADD and job.lower() in (f.text or "").lower())]
-        return [*kept, *_read(job, found["org"], clause.lowercase)]
+        return [*kept, *_read(job, org, clause.lowercase)]
     return facts
 
 
