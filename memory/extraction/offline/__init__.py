@@ -3,7 +3,8 @@
 ``clauses`` reads the sentence, ``rules`` is the table, ``interpreter`` runs it, ``retraction`` and
 ``commands`` handle negated statements and requests, ``targets`` finds the memory a change is about,
 ``parse`` is the grammar (spaCy's small English parser) the clause reader and the generic facts lean on,
-``places`` the towns a move may name without a phrase around them (``moves``).
+``places`` the towns a move may name without a phrase around them (``moves``); ``pairing`` joins an ending
+and its replacement, ``status`` reads a partnership that ended, ``fragments`` a job said without a verb.
 """
 
 from memory.extraction.offline.extractor import OfflineExtractor
