@@ -17,7 +17,7 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import names, parse, values
 from memory.extraction.offline.clauses import Clause, Mood
-from memory.extraction.offline.interpreter import SURE
+from memory.extraction.offline.interpreter import Fact
 from memory.types import Event, Relation
 
 JOB, EMPLOYER = "job_title", "employer"
@@ -88,12 +88,6 @@ def _read(job: str, org: str | None, lowercase: bool) -> list[ProposedFact]:
 
 
 def _fact(text: str, slot: str, relation: str, value: str) -> ProposedFact:
-    return ProposedFact(
-        event=Event.ADD,
-        text=text,
-        slot=slot,
-        entities=[value],
-        relations=[Relation(subject="User", relation=relation, object=value)],
-        reason="stated by the user",
-        confidence=SURE,
+    return Fact(text, slot, Relation(subject="User", relation=relation, object=value), value).added(
+        "stated by the user"
     )

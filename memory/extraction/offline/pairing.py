@@ -16,6 +16,7 @@ from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, kinds, parse, targets
 from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
 from memory.extraction.offline.names import proper_nouns
+from memory.extraction.offline.status import PARTNER
 from memory.types import Event, MemoryItem, MemoryType, slot_family
 
 _MARKED = re.compile(r"\b(?:now|instead|these days|nowadays)\b", re.IGNORECASE)
@@ -248,12 +249,6 @@ def _verb(text: str) -> str | None:
     return words[0].lower() if words else None
 
 
-# Who the user is with, however it was said: a partner's name or a relationship status.
-_PARTNER = re.compile(
-    r"^(?:family:(?:wife|husband|partner|girlfriend|boyfriend|fiancee?|spouse)|relationship status)$"
-)
-
-
 def _replaces(new: str, held: str | None) -> bool:
     """A fact of slot ``new`` may replace one of slot ``held`` across slots: a partner's name and a
     relationship status, either way; a new employer an ended job ("left security, got a civil service job at
@@ -261,6 +256,6 @@ def _replaces(new: str, held: str | None) -> bool:
     the user may have no employer now)."""
     if held is None:
         return False
-    if _PARTNER.match(new) and _PARTNER.match(held):
+    if PARTNER.match(new) and PARTNER.match(held):
         return True
     return new == "employer" and held == "job_title"

@@ -96,6 +96,8 @@ DRUG = (
 )
 # Words that soften or stress a liking without changing it ("I kinda like", "I really can't stand").
 _DEGREE = r"(?:(?:really|absolutely|also|totally|actually|kinda|kind of|sort of|sorta|quite) )*"
+# Where someone works from rather than lives: "based in the Dublin office".
+WORKPLACE = r"office|offices|hq|headquarters|branch|site|campus|plant|depot"
 _POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
 
 RULES: list[Rule] = [
@@ -141,8 +143,7 @@ RULES: list[Rule] = [
     Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "home"),
     # "based in the Dublin office": where the user works from (the home reading above leaves it)
     Rule(
-        r"\bi'm (?:now )?based (?:in|at|out of) (?P<v>(?:the |our )?(?:[\w'-]+ ){1,2}(?:office|hq|headquarters|"
-        r"branch|site|campus|plant|depot))\b",
+        rf"\bi'm (?:now )?based (?:in|at|out of) (?P<v>(?:the |our )?(?:[\w'-]+ ){{1,2}}(?:{WORKPLACE}))\b",
         "User is based in {v}.",
         "work_location",
         "based_in",

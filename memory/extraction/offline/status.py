@@ -15,6 +15,7 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes
 from memory.extraction.offline.clauses import Clause, Mood
+from memory.extraction.offline.interpreter import Fact
 from memory.types import Event, MemoryItem, Relation
 
 STATUS = "relationship status"
@@ -72,11 +73,11 @@ def apply(
     """``facts`` with the end of the user's partnership when a clause says so: each partner on record
     deleted (kept as the past), or the status added when none is held."""
     for clause in said:
-        status = _status(clause.text) if clause.mood in _OWN else None
-        if status is None:
+        read = _status(clause.text) if clause.mood in _OWN else None
+        if read is None:
             continue
+        status, named = read
         said_so = f"User is {status}."
-        named = _named(clause.text)
         partners = {
             sid
             for sid, item in related.items()
@@ -97,34 +98,21 @@ def _ended(sid: str) -> ProposedFact:
 
 
 def _added(text: str, status: str) -> ProposedFact:
-    return ProposedFact(
-        event=Event.ADD,
-        text=text,
-        slot=STATUS,
-        entities=[status],
-        relations=[Relation(subject="User", relation="is", object=status)],
-        reason="stated by the user",
-        confidence=changes.SURE_CHANGE,
-    )
+    relation = Relation(subject="User", relation="is", object=status)
+    return Fact(text, STATUS, relation, status).added("stated by the user", changes.SURE_CHANGE)
 
 
-def _status(text: str) -> str | None:
+def _status(text: str) -> tuple[str, str | None] | None:
+    """The status a clause says the user's partnership ended in, and the partner it names, if any."""
     text = text.strip(" .!,")
     for i, pattern in enumerate(_STATED):
         found = pattern.match(text)
         if not found:
             continue
         if i == 2:
-            return "divorced"
+            return "divorced", None
         if i == 0 and not (found["s"] or found["l"] or text[found.end() :].strip()):
             return None  # a bare word
-        return _ENDED[found["v"].lower()]
+        name = (found["x"] or found["y"] or "").lower() if i == 1 else ""
+        return _ENDED[found["v"].lower()], (name if name not in {"", "we", "i", "my", "our"} else None)
     return None
-
-
-def _named(text: str) -> str | None:
-    found = _STATED[1].match(text.strip(" .!,"))
-    if not found:
-        return None
-    name = (found["x"] or found["y"] or "").lower()
-    return None if name in {"we", "i", "my", "our"} else name

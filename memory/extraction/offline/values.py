@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from memory.extraction.offline import kinds, names
-from memory.extraction.offline.rules import IDENTITIES, LANGUAGES
+from memory.extraction.offline.rules import IDENTITIES, LANGUAGES, WORKPLACE
 
 _JOBS = set(
     """accountant actor actress administrator analyst architect artist assistant attorney auditor baker
@@ -100,10 +100,7 @@ _INNER_PLACE = re.compile(
 
 
 # A place of work named as where the user is based: no home.
-_WORKPLACE = re.compile(
-    r"^(?:the |our |my |their )?(?:[\w'-]+ ){0,2}(?:office|offices|hq|headquarters|branch|site|campus|plant|depot)\b",
-    re.I,
-)
+_WORKPLACE = re.compile(rf"^(?:the |our |my |their )?(?:[\w'-]+ ){{0,2}}(?:{WORKPLACE})\b", re.I)
 
 
 def home_in(raw: str) -> str:
