@@ -257,7 +257,7 @@ class Memory:
 
     def _reindex(self, owner: str) -> int:
         with self._lock(owner):
-            done = self._vectors.refresh_keywords(ScopeFilter(user_id=owner, include_past=True))
+            done = self._vectors.refresh_keywords(ScopeFilter(user_id=owner))  # past ones too
             self._indexed.add(owner)
         return done
 

@@ -322,8 +322,7 @@ def offline_reply(
 ) -> str:
     """The reply when no language model is configured: the few most relevant memories, labelled.
     Facts come before raw chat turns (a replaced fact after its successor), and earlier questions are
-    never offered as answers; the full
-    list with sources is in the memories panel. A message that tells something about the user is
+    never offered as answers; the full list with sources is in the memories panel. A message that tells something about the user is
     acknowledged first, and what was known before it is given as related, not as the answer (it may be
     what the message just changed)."""
     lines = [NO_LLM_LABEL, ""]

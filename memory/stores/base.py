@@ -79,8 +79,8 @@ class VectorStore(Protocol):
         ...
 
     def refresh_keywords(self, scope: ScopeFilter) -> int:
-        """Rebuild the keyword vectors of the scope's memories written under an older ``index_text``
-        recipe (``payload.INDEX_RECIPE``); the number rewritten."""
+        """Rebuild the keyword vectors of the scope's memories, past ones included, written under an older
+        ``index_text`` recipe (``payload.INDEX_RECIPE``); the number rewritten."""
         ...
 
     def delete(self, ids: list[str], scope: ScopeFilter) -> int: ...
