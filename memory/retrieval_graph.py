@@ -3,6 +3,7 @@ question forms ("where did I live before?") that ask for past relations too."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -130,14 +131,27 @@ def add_graph_hits(
     by_memory: dict[str, list[GraphEdge]] = {}
     for edge in edges:
         by_memory.setdefault(edge.memory_id or "", []).append(edge)
-    missing = [i for i in ids if i not in fused]
+    boost = [settings.graph_weight / (1 + 0.1 * rank) for rank in range(len(ids))]
+    # A memory the graph alone brings in scores its boost: read only those that could still reach the
+    # first ``limit`` (a later recency decay only lowers scores, so it needs them all).
+    floor = -math.inf if settings.recency_half_life_days else _nth_best(fused, ids, boost, limit)
+    missing = [i for i, b in zip(ids, boost, strict=True) if i not in fused and b > floor]
     items = {i.id: i for i in vectors.get(missing, scope)} if missing else {}
     for rank, mid in enumerate(ids):
         if mid not in fused and mid not in items:
-            continue  # the memory was deleted; its closed edge stays in the graph as the past
+            continue  # below the floor, or deleted (its closed edge stays in the graph as the past)
         if mid not in fused:
             fused[mid] = MemoryHit(memory=items[mid], score=0.0)
         hit = fused[mid]
-        hit.score += settings.graph_weight / (1 + 0.1 * rank)
+        hit.score += boost[rank]
         hit.matched_by.append("graph")
         hit.graph = by_memory.get(mid, [])
+
+
+def _nth_best(fused: dict[str, MemoryHit], ids: list[str], boost: list[float], n: int) -> float:
+    """The ``n``-th best score among the hits already found, once the graph has boosted those it links
+    to; -inf when there are fewer than ``n``. A memory only the graph finds must beat it to be shown."""
+    if len(fused) < n:
+        return -math.inf
+    extra = {mid: b for mid, b in zip(ids, boost, strict=True) if mid in fused}
+    return sorted((h.score + extra.get(mid, 0.0) for mid, h in fused.items()), reverse=True)[n - 1]
