@@ -14,6 +14,7 @@ from memory.extraction.offline import kinds, names, parse, person
 from memory.extraction.offline.interpreter import Fact
 from memory.extraction.offline.rules import (
     ATTRIBUTES,
+    DETAIL_SLOTS,
     FAMILY,
     FEELINGS,
     IN_STATES,
@@ -76,7 +77,8 @@ def fact(clause: str) -> Fact | None:
         and _named_value(m["a"], m["v"], "named" in text or "called" in text)
     ):
         attribute, value = m["a"].lower(), names.trim(m["v"].split("(")[0]) or m["v"]
-        return _fact(f"User's {attribute} {m['be'].lower()} {value}.", value, names.key(attribute), "has")
+        slot = DETAIL_SLOTS.get(names.key(attribute), names.key(attribute))
+        return _fact(f"User's {attribute} {m['be'].lower()} {value}.", value, slot, "has")
     if m := _BE.match(text):
         return _being(text, m["rest"])
     if m := _SUBJECT.match(text):
@@ -154,7 +156,7 @@ def _named_value(attribute: str, value: str, named: bool) -> bool:
         return False
     if attribute.lower().startswith("favorite"):
         return True
-    return any(w[:1].isupper() or w[:1].isdigit() or "@" in w for w in words)
+    return any(w[:1].isupper() or w[:1].isdigit() or w[:1] in "£$€+" or "@" in w for w in words)
 
 
 def _life_event(text: str) -> bool:

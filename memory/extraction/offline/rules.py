@@ -439,6 +439,37 @@ RULES: list[Rule] = [
         "raw",
     ),
     Rule(r"\bmy birthday is (?:on )?(?P<v>.+)", "User's birthday is {v}.", "birthday", "birthday_is", "raw"),
+    # Personal details: one of each, so a new one replaces the old and "forget my phone number" finds it.
+    Rule(
+        r"\bmy (?:(?:phone|mobile|cell|telephone) )?number ends (?:in|with) (?P<v>\d[\d ]*)",
+        "User's phone number ends in {v}.",
+        "phone_number",
+        "phone_number",
+        "raw",
+    ),
+    Rule(
+        r"\bi (?:now )?weigh (?:about |around |roughly )?(?P<v>\d[\d.,]*\s?(?:kg|kgs|kilos?|lbs?|pounds|stone|st)"
+        r"(?: \d{1,2}(?: ?(?:lbs?|pounds))?)?)",
+        "User weighs {v}.",
+        "weight",
+        "weighs",
+        "raw",
+    ),
+    Rule(
+        r"\bi(?: make| earn|'m on| am on) (?:about |around |roughly )?(?P<v>(?:[£$€]\s?\d[\d,.]*k?|\d[\d,.]*k\b"
+        r"|\d[\d,.]* (?:dollars|pounds|euros))(?: (?:a|per|an) (?:year|month|hour|week))?)",
+        "User earns {v}.",
+        "salary",
+        "earns",
+        "raw",
+    ),
+    Rule(
+        r"\b(?:i|we) (?:now )?live at (?P<v>\d+\w? [\w' .-]+)",
+        "User lives at {v}.",
+        "address",
+        "lives_at",
+        "raw",
+    ),
     # Food and health.
     Rule(
         r"\bi(?:'m| am) (?:severely |very |really |also )?allergic to (?P<v>.+)",
@@ -706,6 +737,11 @@ JOB_WORDS = r"^(?:my (?:job|position|role|company)|the job|the company|that job)
 # What a question or "forget where I work" is about, when it names no value.
 TOPICS: dict[str, str] = {
     r"\b(?:work|job|employer|company)\b": "employer",
+    r"\b(?:(?:phone|telephone|mobile|cell) )?number\b|\b(?:telephone|mobile|cell)\b": "phone_number",
+    r"\bweigh|weight\b": "weight",
+    r"\b(?:salary|income|pay|earnings|wage)\b": "salary",
+    r"\be-?mail\b": "email",
+    r"\baddress\b": "address",  # the street address; with none held, the city below
     r"\b(?:live|living|home|city|address)\b": "home_city",
     r"\bname\b": "name",
     r"\bage|old\b": "age",
@@ -822,6 +858,22 @@ KINDS: dict[str, tuple[bool, set[str]]] = {
     ),
 }
 # "My X is Y" is about the user (not someone else) for these X.
+# What a user calls one of their details, and the slot it is kept under ("my mobile number" is the phone's).
+DETAIL_SLOTS = {
+    "number": "phone_number",
+    "telephone_number": "phone_number",
+    "mobile_number": "phone_number",
+    "mobile": "phone_number",
+    "cell_number": "phone_number",
+    "cell": "phone_number",
+    "phone_no": "phone_number",
+    "email_address": "email",
+    "e_mail": "email",
+    "home_address": "address",
+    "income": "salary",
+    "pay": "salary",
+    "wage": "salary",
+}
 ATTRIBUTES = (
     r"phone|time ?zone|nickname|car|laptop|computer|major|blood type|pronouns|height|religion|username|"
     r"handle|gamertag|shoe size|(?:star|zodiac) sign|native language|first language|mother tongue|degree|"

@@ -57,16 +57,28 @@ def for_facts(found: list[Fact], related: dict[str, MemoryItem], reason: str) ->
     return out
 
 
+def topic_slots(phrase: str) -> list[str]:
+    """The slots a phrase names by its topic, with no value, most specific first ("my home address" ->
+    the street address, then the city)."""
+    return [slot for pattern, slot in TOPICS.items() if re.search(pattern, phrase, re.I)]
+
+
 def topic_slot(phrase: str) -> str | None:
-    """The slot a phrase names by its topic, with no value ("where I work" -> "employer")."""
-    return next((slot for pattern, slot in TOPICS.items() if re.search(pattern, phrase, re.I)), None)
+    """The slot a phrase names by its topic ("where I work" -> "employer")."""
+    return next(iter(topic_slots(phrase)), None)
 
 
 def for_topic(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[ProposedFact]:
-    """ "forget where I work": the memory of the slot the phrase is about."""
-    slot = topic_slot(phrase)
-    holders = [sid for sid, m in related.items() if slot and m.slot == slot]
-    return [delete(holders[0], slot, phrase, LIKELY, reason)] if holders else []
+    """ "forget where I work", "delete my home address and phone number": for each thing named, the
+    memory of the most specific slot it names that a memory is held under."""
+    out: list[ProposedFact] = []
+    for part in re.split(r",|\band\b|&", phrase):
+        for slot in topic_slots(part):
+            holders = [sid for sid, m in related.items() if m.slot == slot]
+            if holders:
+                out.append(delete(holders[0], slot, part.strip(), LIKELY, reason))
+                break
+    return out
 
 
 def for_words(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[ProposedFact]:
