@@ -133,3 +133,56 @@ def test_a_kind_of_place_typed_casually_is_not_capitalised_as_a_name(memory):
     memory.add("I work at Blue Bottle.", user_id="u")
     memory.add("im a line cook at a bistro now, left blue bottle", user_id="u")
     assert "User works at a bistro." in semantic(memory)
+
+
+@pytest.mark.parametrize(
+    ("held", "said", "now"),
+    [
+        # Numbers and addresses are one of each: a new one replaces the old.
+        ("I weigh 190 pounds.", "down to 82kg!! I weigh 82 kg now", ["User weighs 82 kg."]),
+        ("I make 40k a year", "got a raise, I'm on 45k now", ["User earns 45k.", "User got a raise."]),
+        ("My phone number ends in 4471.", "my number is 07700 900123", ["User's number is 07700 900123."]),
+        (
+            "I live at 22 Baker Lane.",
+            "my address is 14 Elm Street, Leeds",
+            ["User's address is 14 Elm Street."],
+        ),
+        (
+            "my email is sam@example.com",
+            "my email address is sam@hey.com",
+            ["User's email address is sam@hey.com."],
+        ),
+    ],
+)
+def test_a_new_detail_replaces_the_old(memory, held, said, now):
+    before, after = facts_around(memory, [held], said)
+    assert len(before) == 1 and after == now
+
+
+@pytest.mark.parametrize(
+    ("said", "left"),
+    [
+        ("forget my phone number", ["User lives at 22 Baker Lane.", "User weighs 190 pounds."]),
+        (
+            "dont store my weight, remove it",
+            ["User lives at 22 Baker Lane.", "User's phone number is 07700 900123."],
+        ),
+        (
+            "I would be grateful if you could delete my home address and telephone number from your records.",
+            ["User weighs 190 pounds."],
+        ),
+        (
+            "what's my phone number?",
+            [
+                "User lives at 22 Baker Lane.",
+                "User weighs 190 pounds.",
+                "User's phone number is 07700 900123.",
+            ],
+        ),
+    ],
+)
+def test_forgetting_a_detail_by_its_topic(memory, said, left):
+    _, after = facts_around(
+        memory, ["I weigh 190 pounds.", "My phone number is 07700 900123.", "I live at 22 Baker Lane."], said
+    )
+    assert after == left
