@@ -8,6 +8,7 @@ import pytest
 
 from memory import MemoryType
 from memory.errors import NotFoundError
+from memory.stores.base import ScopeFilter
 
 USERS = ["alice", "bob", "carol"]
 AGENTS = [None, "support", "coach"]
@@ -111,3 +112,24 @@ def test_keyword_weights_come_from_the_users_own_memories_on_both_stores(make_me
     assert rankings["edge"] == rankings["qdrant"]
     assert rankings["edge after writes"] == rankings["qdrant after writes"]
     assert rankings["edge"][0] == "Tennis and pizza in Rome."
+
+
+def test_keyword_scores_stay_the_same_when_another_user_moves_into_the_store(make_memory):
+    """A user's raw keyword scores come from their own memories' word counts: another user's memories
+    arriving, then being deleted, move none of them (the engine's whole-store counts still include
+    deleted points, so they are never a shortcut for a user alone in a store)."""
+    mem = make_memory("edge", vector_store={"provider": "edge"})
+    for text in ["I had pizza once in Naples.", "Tennis on Sunday with Ana.", "Tennis and pizza in Rome."]:
+        mem.add(text, user_id="quiet", infer=False)
+    scope = ScopeFilter(user_id="quiet")
+
+    def scores() -> list[tuple[str, float]]:
+        _, keyword = mem._vectors.search(None, "pizza tennis naples", scope, 10)
+        return sorted((h.id, round(h.score, 5)) for h in keyword)
+
+    alone = scores()
+    for i in range(40):
+        mem.add(f"Pizza night number {i} in Naples with pizza friends.", user_id="noisy", infer=False)
+    assert scores() == alone
+    mem.delete_all(user_id="noisy")
+    assert scores() == alone
