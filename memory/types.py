@@ -97,7 +97,10 @@ class Relation(BaseModel):
 
 
 class GraphEdge(BaseModel):
-    """A relation in the graph store, with the time it held (valid_to None = still current)."""
+    """A relation in the graph store, with the time it held (valid_to None = still current). Frozen:
+    the graph store hands the same edge to every search that reads it."""
+
+    model_config = ConfigDict(frozen=True)
 
     subject: str
     relation: str

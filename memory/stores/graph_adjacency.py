@@ -11,9 +11,9 @@ models: a user may have a hundred thousand edges.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class EdgeRow(NamedTuple):
@@ -43,6 +43,7 @@ class Adjacency:
         self._rank: dict[Hashable, tuple[bool, float]] = {}  # each edge's place in neighbourhood order
         self._by_node: dict[str, dict[Hashable, None]] = {}
         self._ordered: dict[str, list[EdgeRow]] = {}
+        self._made: dict[Hashable, tuple[EdgeRow, Any]] = {}  # what ``made`` built of a row, while it stands
         self.upsert(rows)
 
     def __len__(self) -> int:
@@ -53,6 +54,7 @@ class Adjacency:
         for row in rows:
             self._edges[row.key] = row
             self._rank[row.key] = _order(row)
+            self._made.pop(row.key, None)
             for node in (row.subject_id, row.object_id):
                 self._by_node.setdefault(node, {})[row.key] = None
                 self._ordered.pop(node, None)
@@ -78,3 +80,11 @@ class Adjacency:
                 break
             found.setdefault(row.key, row)
         return list(found.values())
+
+    def made(self, row: EdgeRow, make: Callable[[EdgeRow], Any]) -> Any:
+        """``make(row)``, built once while the row stands (a hub's edges are read by search after search);
+        what is built must be immutable, as every caller gets the same object."""
+        kept = self._made.get(row.key)
+        if kept is None or kept[0] is not row:
+            kept = self._made[row.key] = (row, make(row))
+        return kept[1]

@@ -721,7 +721,8 @@ class KuzuGraphStore:
                 next_frontier: list[str] = []
                 for row in held.around(frontier, include_past, limit):
                     key = (row.subject_id, row.relation, row.object_id, row.memory_id, row.valid_from)
-                    found.setdefault(key, self._edge(row))
+                    if key not in found:
+                        found[key] = held.made(row, self._edge)
                     for node in (row.subject_id, row.object_id):
                         if node not in seen_nodes:
                             seen_nodes.add(node)
