@@ -22,6 +22,8 @@ from tests.extraction.said import facts_around, semantic, updates_after
         (["I play tennis.", "I go to yoga on Mondays."], "quit tennis and yoga, no time", "tennis"),
         (["I work at Acme."], "ugh I lost my job today", "Acme"),
         (["I work at Acme."], "got laid off this morning, still in shock", "Acme"),
+        (["I care for my mother full-time."], "mum passed away on tuesday. she went peacefully", "mother"),
+        (["My farm dog is Duke."], "Lost Duke to old age Tuesday. Buried him under the oak.", "Duke"),
     ],
 )
 def test_an_ending_told_casually_closes_the_held_fact(memory, held, said, gone):
@@ -109,6 +111,11 @@ def test_someone_elses_or_a_planned_or_asked_job_loss_changes_nothing(memory, sa
         ("my partner's called Aoife", ["User's partner is named Aoife."]),
         ("my wife is Italian", []),
         ("my son is 5", []),
+        ("my little brother is Sam", ["User's brother is named Sam."]),
+        ("our rescue cat Mochi is asleep on my keyboard", ["User's cat is named Mochi."]),
+        ("my work wife is Jen", []),
+        ("I look after my dad most days", ["User cares for their dad."]),
+        ("I care for my plants", []),
     ],
 )
 def test_a_relative_named_plainly(memory, said, facts):
@@ -167,6 +174,15 @@ def test_someone_elses_partner_or_a_question_changes_nothing(memory, said):
             "I am from Brazil but I am living in Lisbon since 2020 and working as a dentist.",
             ["User is from Brazil.", "User lives in Lisbon.", "User works as a dentist."],
         ),
+        # Without the article, as some say it; a job not on the list's first page.
+        (
+            "I changed work, now I am warehouse worker at Amazon, since two weeks.",
+            ["User works as a warehouse worker.", "User works at Amazon."],
+        ),
+        ("left the café, i'm a postman now lol, up at 4 every day", ["User works as a postman."]),
+        ("I'm the owner", []),
+        ("I'm not a doctor", []),
+        ("still an engineer, different stack", []),
     ],
 )
 def test_a_job_said_in_other_words(memory, said, facts):

@@ -100,6 +100,41 @@ _DEGREE = r"(?:(?:really|absolutely|also|totally|actually|kinda|kind of|sort of|
 WORKPLACE = r"office|offices|hq|headquarters|branch|site|campus|plant|depot"
 _POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
 
+# Words that say which relative or pet, not a different one: "my little brother", "my farm dog" (not "work wife").
+_KIN_WORDS = (
+    r"old|little|big|baby|younger|older|eldest|oldest|youngest|twin|step|farm|rescue|new|first|second"
+)
+
+# Occupations by their last word ("dental hygienist", "warehouse worker"); -ist, -ician, -ologist… count too.
+JOBS = set(
+    """accountant actor actress administrator analyst architect artist assistant attorney auditor baker
+    banker barber barista bartender biologist bookkeeper builder butcher buyer captain carpenter cashier
+    ceo cfo chef chemist cleaner clerk coach consultant cook counselor counsellor courier cto dancer
+    designer dentist deputy detective developer dietitian director doctor driver economist editor
+    electrician engineer entrepreneur farmer firefighter founder freelancer gardener geologist guard
+    hairdresser historian illustrator instructor intern investor janitor journalist judge landscaper
+    lawyer lecturer librarian lifeguard machinist manager marketer mechanic midwife miner model musician
+    nanny nurse officer optician painter paralegal paramedic pharmacist photographer physician
+    physicist physiotherapist pilot planner plumber poet policeman politician principal producer
+    professor programmer psychiatrist psychologist realtor receptionist recruiter reporter researcher
+    salesman saleswoman scientist secretary singer soldier student supervisor surgeon tailor teacher
+    technician tech therapist trainer translator tutor veterinarian vet waiter waitress welder writer
+    youtuber streamer paramedic housewife homemaker retiree sailor dev swe sde sre pm worker porter server
+    associate coordinator owner operator handler carer caregiver aide attendant rn cna lpn
+    emt medic trucker contractor inspector dispatcher adjuster underwriter estimator foreman
+    apprentice postman postwoman mailman postie barman barmaid bouncer chauffeur labourer laborer roofer
+    plasterer bricklayer joiner decorator caretaker housekeeper zookeeper shopkeeper stocker packer picker
+    cabbie""".split()
+)
+# A student is at a school, not an employer (the study rule reads it).
+_JOB_WORD = "|".join(sorted(JOBS - {"student"}, key=len, reverse=True))
+# What opens no job said without its article: "I'm the owner", "I'm not a doctor", "I'm so over my manager".
+_NOT_A_JOB_START = r"(?:the|a|an|my|our|your|his|her|their|not|no|so|very|just|like|such|too|never|still)\b"
+_CARED_FOR = (
+    r"mum|mom|mother|dad|father|parents|grandma|grandmother|grandpa|grandfather|nan|gran|husband|wife|partner|"
+    r"son|daughter|brother|sister|aunt|uncle"
+)
+
 RULES: list[Rule] = [
     # Where the user lives and comes from.
     Rule(
@@ -209,6 +244,23 @@ RULES: list[Rule] = [
     Rule(
         r"\bi(?:'m| am) (?:now )?an? (?![\w -]*?\b(?:student|major|undergrad|member|fan|regular|patient|customer)s?\b"
         r"|(?:freshman|sophomore|junior|senior) (?:at|in)\b)[\w -]+? (?:at|for) (?!heart\b)(?P<v>.+)",
+        "User works at {v}.",
+        "employer",
+        "works_at",
+        "place",
+    ),
+    # Without an article, as some say it: "now I am translator freelance", "I am warehouse worker at Amazon".
+    Rule(
+        rf"\bi(?:'m| am) (?:now |also )?(?P<v>(?:(?!{_NOT_A_JOB_START})[\w-]+ ){{0,2}}?(?:{_JOB_WORD}))"
+        r"(?= (?:at(?! heart\b)|for|with|freelance|now|here)\b"
+        r"|\s*$|\s*[,.!;])",
+        "User works as {a}.",
+        "job_title",
+        "works_as",
+        "job",
+    ),
+    Rule(
+        rf"\bi(?:'m| am) (?:now )?(?:(?!{_NOT_A_JOB_START})[\w-]+ ){{0,3}}?(?:{_JOB_WORD}) (?:at|for) (?!heart\b)(?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -347,19 +399,36 @@ RULES: list[Rule] = [
     ),
     # Family and pets.
     Rule(
-        rf"\b(?i:my|our) (?P<r>(?i:{FAMILY})) (?P<v>{_NAME})",
+        rf"\b(?i:my|our) (?:(?i:{_KIN_WORDS}) )?(?P<r>(?i:{FAMILY})) (?P<v>{_NAME})",
         "User's {r} is named {v}.",
         "{f}",
         "has_{r}",
         "name",
     ),
     Rule(
-        rf"\b(?:my|our) (?P<r>{FAMILY})(?:'s name is|'s called|'s named| is (?:named|called)| named | called |"
+        rf"\b(?:my|our) (?:(?:{_KIN_WORDS}) )?(?P<r>{FAMILY})(?:'s name is|'s called|'s named| is (?:named|called)|"
+        rf" named | called |"
         rf" is (?=(?-i:[A-Z])[\w'-]+(?:[\s.,!]|$)))(?P<v>.+)",
         "User's {r} is named {v}.",
         "{f}",
         "has_{r}",
         "name",
+    ),
+    # Caring for a relative: "I care for my mother full-time", "I look after my dad", "I'm my nan's carer".
+    Rule(
+        r"\bi(?:'m| am)? (?:now |also |still )?(?:care|caring|look|looking) (?:for|after) (?:my|our) "
+        rf"(?P<v>{_CARED_FOR})\b",
+        "User cares for their {v}.",
+        "cares_for:{k}",
+        "cares_for",
+        "raw",
+    ),
+    Rule(
+        rf"\bi(?:'m| am) (?:now |also |still )?(?:my|our) (?P<v>{_CARED_FOR})'s (?:full-time |main )?carer\b",
+        "User cares for their {v}.",
+        "cares_for:{k}",
+        "cares_for",
+        "raw",
     ),
     # "I have a cat named Miso", "we adopted a rescue greyhound called Pippa", "got a puppy last week
     # named Biscuit" (a name said in the next clause is joined to this one: ``naming.attach``).

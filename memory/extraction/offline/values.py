@@ -9,26 +9,8 @@ from __future__ import annotations
 import re
 
 from memory.extraction.offline import kinds, names
-from memory.extraction.offline.rules import IDENTITIES, LANGUAGES, WORKPLACE
+from memory.extraction.offline.rules import IDENTITIES, JOBS, LANGUAGES, WORKPLACE
 
-_JOBS = set(
-    """accountant actor actress administrator analyst architect artist assistant attorney auditor baker
-    banker barber barista bartender biologist bookkeeper builder butcher buyer captain carpenter cashier
-    ceo cfo chef chemist cleaner clerk coach consultant cook counselor counsellor courier cto dancer
-    designer dentist deputy detective developer dietitian director doctor driver economist editor
-    electrician engineer entrepreneur farmer firefighter founder freelancer gardener geologist guard
-    hairdresser historian illustrator instructor intern investor janitor journalist judge landscaper
-    lawyer lecturer librarian lifeguard machinist manager marketer mechanic midwife miner model musician
-    nanny nurse officer optician painter paralegal paramedic pharmacist photographer physician
-    physicist physiotherapist pilot planner plumber poet policeman politician principal producer
-    professor programmer psychiatrist psychologist realtor receptionist recruiter reporter researcher
-    salesman saleswoman scientist secretary singer soldier student supervisor surgeon tailor teacher
-    technician tech therapist trainer translator tutor veterinarian vet waiter waitress welder writer
-    youtuber streamer paramedic housewife homemaker retiree sailor dev swe sde sre pm worker porter server
-    associate coordinator owner operator handler carer caregiver aide attendant rn cna lpn
-    emt medic trucker contractor inspector dispatcher adjuster underwriter estimator foreman
-    apprentice""".split()
-)
 _JOB_SUFFIX = re.compile(r"(?:ologist|ician|ographer|ineer|iatrist|smith|wright|\w{3}ist)$")
 # Words in -ist that name no occupation.
 _NOT_JOBS = {"assist", "insist", "persist", "resist", "exist", "consist", "twist", "wrist", "checklist"}
@@ -83,7 +65,7 @@ def _strip_article(value: str) -> str:
 
 def is_job(value: str) -> bool:
     last = value.lower().split()[-1] if value.split() else ""
-    return last in _JOBS or (bool(_JOB_SUFFIX.search(last)) and last not in _NOT_JOBS)
+    return last in JOBS or (bool(_JOB_SUFFIX.search(last)) and last not in _NOT_JOBS)
 
 
 # A home named inside what the user moved into: "a retirement community in Green Valley", "a village
