@@ -46,6 +46,13 @@ from tests.extraction.said import semantic
             "Switched from Bank of America to Chase last month.",
             "User banks with Chase.",
         ),
+        # A correction said in passing, before a question that follows a dash.
+        (
+            "I live in Glasgow.",
+            "and btw I'm actually in Edinburgh not Glasgow, moved in june — good running routes near Leith?",
+            "User lives in Edinburgh.",
+        ),
+        ("I play tennis.", "these days it's padel not tennis, my knees thank me", "User plays padel."),
     ],
 )
 def test_a_stated_swap_of_a_held_value_is_one_update(memory, held, said, now):
@@ -70,6 +77,7 @@ def test_a_stated_swap_of_a_held_value_is_one_update(memory, held, said, now):
         "should I move from Boston to Denver?",  # a question
         "we're moving from Boston to Denver next spring",  # a plan
         "my brother's new job: Siemens",  # someone else's "new"
+        "is it Denver not Boston — am I confused?",  # a question before the dash too
     ],
 )
 def test_what_only_looks_like_a_swap_changes_no_fact(memory, said):

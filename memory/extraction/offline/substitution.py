@@ -52,9 +52,12 @@ _OUT_IN = re.compile(
     re.IGNORECASE,
 )
 _CORRECTED = re.compile(
-    r"(?:^|\b(?:no|wait|sorry|oops|actually)[,!]? )(?:it'?s|its|it is|i'?m|im|i am|i work at|i live in) "
-    r"(?:actually |really )?(?:a |an |the )?(?P<y>" + _VALUE + r"),? (?:now,? )?not (?:a |an |the |at |in )?"
-    r"(?P<x>" + _VALUE + r")(?=$|[,;!]| (?:anymore|any more|lol|haha|i|my|sorry)\b)",
+    r"(?:^|\b(?:no|wait|sorry|oops|actually|btw|by the way|and|but|these days|nowadays)[,!]? )"
+    r"(?:it'?s|its|it is|i'?m|im|i am|i work at|i live in) (?:actually |really |now )?"
+    r"(?:a |an |the |in (?=(?-i:[A-Z])|\w+ not (?-i:[a-z])))?(?P<y>" + _VALUE + r"),? (?:now,? )?not "
+    r"(?:a |an |the |at |in )?(?P<x>" + _VALUE + r")(?=$|[,;!.]| (?:anymore|any more|lol|haha|i|my|sorry)\b)"
+    # "I live in Porto, well, not Porto, Braga actually"
+    r"|\bnot (?P<x2>" + _VALUE + r"),? (?P<y2>" + _VALUE + r"),? actually\b",
     re.IGNORECASE,
 )
 _NEW = re.compile(
@@ -98,7 +101,12 @@ def updates(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     # ``plain``, not ``normalise``: that would also break "new job: Siemens" at its colon.
     for sentence, end in clauses.sentences(clauses.plain(text)):
         if end.startswith("?"):
-            continue
+            # "… not Glasgow, moved in june — good running routes near Leith?": only the part after the
+            # dash asks; what was told before it still counts.
+            told = re.split(r"\s[—–-]\s", sentence)[:-1]
+            if not told:
+                continue
+            sentence = " — ".join(told)
         for sid, old, new in _swaps(sentence, related):
             if sid not in found and new.lower() not in related[sid].text.lower():
                 # a held name typed in lower case ("the odyssey") says the new one was typed so too
