@@ -14,6 +14,8 @@ from tests.extraction.said import stored
     ("said", "facts"),
     [
         ("I work at Barnes and Noble in the kids section", ["User works at Barnes and Noble."]),
+        ("I work at Pets at Home.", ["User works at Pets at Home."]),
+        ("I work at Boots at Victoria Station", ["User works at Boots."]),
         ("I'm Deaf and I use ASL", ["User is Deaf.", "User uses ASL."]),
         ("I'm Canadian and I love hockey", ["User is Canadian.", "User loves hockey."]),
         ("I'm Julian, nice to meet you", ["User's name is Julian."]),

@@ -53,6 +53,12 @@ from tests.extraction.said import semantic
             "User lives in Edinburgh.",
         ),
         ("I play tennis.", "these days it's padel not tennis, my knees thank me", "User plays padel."),
+        ("I work at KPMG.", "new job. deloitte.", "User works at Deloitte."),
+        (
+            "I work at Pets at Home.",
+            "quit Pets at Home and joined Rolls Royce this monday",
+            "User works at Rolls Royce.",
+        ),
     ],
 )
 def test_a_stated_swap_of_a_held_value_is_one_update(memory, held, said, now):
@@ -78,6 +84,7 @@ def test_a_stated_swap_of_a_held_value_is_one_update(memory, held, said, now):
         "we're moving from Boston to Denver next spring",  # a plan
         "my brother's new job: Siemens",  # someone else's "new"
         "is it Denver not Boston — am I confused?",  # a question before the dash too
+        "new job. love it",  # how it went, not which job
     ],
 )
 def test_what_only_looks_like_a_swap_changes_no_fact(memory, said):

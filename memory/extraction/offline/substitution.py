@@ -16,6 +16,7 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, clauses, names, targets, values
 from memory.extraction.offline.clauses import SAYS_NOTHING, Mood
+from memory.extraction.offline.rules import FEELINGS
 from memory.types import Event, MemoryItem
 
 _VALUE = r"[\w&'./+-]+(?: [\w&'./+-]+){0,3}?"
@@ -99,7 +100,7 @@ def updates(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
     found: dict[str, ProposedFact] = {}
     lowercase = text == text.lower()
     # ``plain``, not ``normalise``: that would also break "new job: Siemens" at its colon.
-    for sentence, end in clauses.sentences(clauses.plain(text)):
+    for sentence, end in _joined(clauses.sentences(clauses.plain(text))):
         if end.startswith("?"):
             # "… not Glasgow, moved in june — good running routes near Leith?": only the part after the
             # dash asks; what was told before it still counts.
@@ -113,6 +114,45 @@ def updates(text: str, related: dict[str, MemoryItem]) -> list[ProposedFact]:
                 casual = lowercase or old == old.lower()
                 found[sid] = changes.replace(sid, old, new, casual, related)
     return list(found.values())
+
+
+# "new job. deloitte.": the topic said alone, its value as the next sentence.
+_NEW_ALONE = re.compile(
+    r"^(?:(?:so|and|also|oh|ok|okay|update)[,:]? )?(?:got (?:a |my )?|a )?new (?P<what>[a-z]+)$",
+    re.IGNORECASE,
+)
+
+
+def _joined(sentences: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The sentences, with a topic said alone ("new job.") joined to the short value after it."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(sentences):
+        sentence, end = sentences[i]
+        alone = _NEW_ALONE.match(sentence.strip())
+        if alone and not end.startswith("?") and i + 1 < len(sentences):
+            value, value_end = sentences[i + 1]
+            if _names_a_value(value) and not value_end.startswith("?"):
+                out.append((f"new {alone['what']}: {value.strip()}", value_end))
+                i += 2
+                continue
+        out.append((sentence, end))
+        i += 1
+    return out
+
+
+def _names_a_value(said: str) -> bool:
+    """A short sentence that can only be a value ("deloitte", "Pixel 9"), not how it went ("love it",
+    "so excited", "amazing")."""
+    words = said.lower().strip(" .!").split()
+    return (
+        0 < len(words) <= 3
+        and not any(w in names.PRONOUNS or w in _REACTIONS for w in words)
+        and not re.search(r"(?:ing|ed|ly)$", words[0])
+    )
+
+
+_REACTIONS = FEELINGS | set("amazing awesome great nice cool yay woo lol haha ugh finally so very".split())
 
 
 def apply(text: str, proposals: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:

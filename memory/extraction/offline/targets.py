@@ -220,8 +220,14 @@ def substitute(old_text: str, old_words: set[str], new_value: str) -> str | None
             tokens[i][:1].isdigit() or tokens[i][:1].isupper() or stem(tokens[i]) in old_words
         )
 
-    while named(end) or (tokens[end : end + 1] and tokens[end].lower() in _INNER and named(end + 1)):
-        end += 1  # a name runs on through "and", "&", "of", "de" ("Barnes and Noble", "Bank of America")
+    def inner(
+        i: int,
+    ) -> bool:  # "and", "&", "of", "de" ("Barnes and Noble", "Bank of America"), "Pets at Home"
+        word = tokens[i].lower() if i < len(tokens) else ""
+        return (word in _INNER and named(i + 1)) or (word == "at" and names.name_at(tokens[i + 1 :]))
+
+    while named(end) or inner(end):
+        end += 1  # a name runs on through its inner words
     if start > 1 and tokens[start - 1].lower() in {"a", "an"}:
         start -= 1
         new_value = ("an " if new_value[:1].lower() in "aeiou" else "a ") + new_value
