@@ -186,3 +186,30 @@ def test_forgetting_a_detail_by_its_topic(memory, said, left):
         memory, ["I weigh 190 pounds.", "My phone number is 07700 900123.", "I live at 22 Baker Lane."], said
     )
     assert after == left
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        ("i don't drink, so no wine pairings pls", ["User doesn't drink."]),
+        ("I don't drive", ["User doesn't drive."]),
+        ("I don't drive at night", []),  # when, not whether
+        ("my dad doesn't drive", []),
+        ("I'm the main carer for my dad, he's got Parkinson's.", ["User cares for their dad."]),
+        ("I work from home in Galway, remote for a US company", ["User lives in Galway."]),
+        ("I now reside at 14 Elm Road, Reading.", ["User lives at 14 Elm Road."]),
+    ],
+)
+def test_how_the_user_lives(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert semantic(memory) == facts
+
+
+def test_never_doing_something_ends_the_held_habit_of_the_same_verb(memory):
+    before, after = facts_around(
+        memory,
+        ["I drink wine most nights.", "I drive a Skoda Octavia."],
+        "i don't drink, so no wine pairings pls",
+    )
+    assert "User drinks wine most nights." in before
+    assert after == ["User doesn't drink.", "User drives a Skoda Octavia."]

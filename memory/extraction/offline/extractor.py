@@ -81,7 +81,7 @@ class OfflineExtractor:
         if clause.mood == Mood.STATEMENT:
             found = [f.added("stated by the user") for f in interpreter.facts(text, low)]
             if found:
-                return found
+                return found + retraction.never(found, ids)
             if _NEGATED.match(text):
                 # "I'm not vegetarian": retracts a held fact it names (retraction.negated)
                 return retraction.negated(text, low, ids)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from memory.extraction import ProposedFact
-from memory.extraction.offline import interpreter, names, targets
+from memory.extraction.offline import interpreter, names, person, targets
 from memory.extraction.offline.rules import HABITS, JOB_WORDS, LEAVING, RETRACTIONS
 from memory.types import MemoryItem
 
@@ -20,6 +20,22 @@ _NOT_A_NAME = re.compile(
     r"there|here|now|again|after|before|because|and)\b",
     re.IGNORECASE,
 )
+
+
+def never(found: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    """DELETEs of what a standing "I don't drink" contradicts: the held facts of the same verb ("User
+    drinks wine most nights.")."""
+    out = []
+    for fact in found:
+        if not (fact.slot or "").startswith("never:"):
+            continue
+        verb = person.third_singular(fact.slot.split(":", 1)[1].split("_")[0])
+        out += [
+            targets.delete(sid, None, fact.text or "", targets.LIKELY, REASON)
+            for sid, held in related.items()
+            if (held.slot or "").startswith(f"{verb}:")
+        ]
+    return out
 
 
 def negated(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list[ProposedFact]:

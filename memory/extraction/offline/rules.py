@@ -176,6 +176,23 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(r"\bi'm (?:now )?based in (?P<v>.+)", "User lives in {v}.", "home_city", "lives_in", "home"),
+    Rule(
+        r"\b(?:(?:i|we) (?:now )?reside|i work (?:remotely )?from home) in (?P<v>.+)",
+        "User lives in {v}.",
+        "home_city",
+        "lives_in",
+        "home",
+    ),
+    # What the user never does, said as a standing fact: "I don't drink", "i don't drive" (not "anymore":
+    # that ends a held fact, read elsewhere).
+    Rule(
+        r"\bi (?:don't|do not|never) (?P<v>drink|smoke|drive|drink alcohol|eat meat|eat pork|eat beef|eat fish|"
+        r"eat dairy|eat eggs)(?=\s*$|\s*[,.;!]| (?:so|and|but|because|bc|either|at all|lol)\b)",
+        "User doesn't {v}.",
+        "never:{k}",
+        "does_not",
+        "raw",
+    ),
     # "based in the Dublin office": where the user works from (the home reading above leaves it)
     Rule(
         rf"\bi'm (?:now )?based (?:in|at|out of) (?P<v>(?:the |our )?(?:[\w'-]+ ){{1,2}}(?:{WORKPLACE}))\b",
@@ -424,7 +441,8 @@ RULES: list[Rule] = [
         "raw",
     ),
     Rule(
-        rf"\bi(?:'m| am) (?:now |also |still )?(?:my|our) (?P<v>{_CARED_FOR})'s (?:full-time |main )?carer\b",
+        rf"\bi(?:'m| am) (?:now |also |still )?(?:(?:my|our) (?=(?:{_CARED_FOR})'s (?:full-time |main )?carer\b)|(?:the |a )?(?:full-time |main |"
+        rf"primary )?carer for (?:my|our) )(?P<v>{_CARED_FOR})\b",
         "User cares for their {v}.",
         "cares_for:{k}",
         "cares_for",
@@ -533,7 +551,7 @@ RULES: list[Rule] = [
         "raw",
     ),
     Rule(
-        r"\b(?:i|we) (?:now )?live at (?P<v>\d+\w? [\w' .-]+)",
+        r"\b(?:i|we) (?:now )?(?:live|reside) at (?P<v>\d+\w? [\w' .-]+)",
         "User lives at {v}.",
         "address",
         "lives_at",
