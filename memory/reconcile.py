@@ -17,7 +17,7 @@ from memory.embeddings.parts import embed_texts
 from memory.extraction import Extraction, ProposedFact, Turn, short_ids
 from memory.questions import ask
 from memory.stores.base import ScopeFilter, VectorStore
-from memory.types import Event, MemoryItem, MemoryType, Operation, PendingChange, new_id, utcnow
+from memory.types import Event, MemoryItem, MemoryType, Operation, PendingChange, SourceKind, new_id, utcnow
 from memory.writes import UnitOfWork
 
 # A turn that asks the assistant to forget: its retractions erase instead of closing.
@@ -45,6 +45,22 @@ def versions(vectors: VectorStore, item: MemoryItem) -> list[MemoryItem]:
             found[linked.id] = linked
             todo.append(linked)
     return list(found.values())
+
+
+def said_with(vectors: VectorStore, item: MemoryItem) -> list[MemoryItem]:
+    """The chat turn a memory was read from, as it was kept (the user's message and the reply, episodic
+    memories of the same turn): when the user asks to forget the memory, what they said of it goes too
+    ("forget my phone number" leaves no "my phone number is …" to find)."""
+    if item.source.kind != SourceKind.CHAT or not item.source.turn_id or item.type == MemoryType.EPISODIC:
+        return []
+    scope = ScopeFilter(
+        user_id=item.user_id,
+        session_id=item.source.session_id,
+        types=[MemoryType.EPISODIC],
+        source_kind=SourceKind.CHAT.value,
+        include_past=True,
+    )
+    return [m for m in vectors.scroll(scope) if m.source.turn_id == item.source.turn_id]
 
 
 def document_refusal(fact: ProposedFact, ids: dict[str, MemoryItem]) -> str | None:
@@ -166,6 +182,10 @@ class Reconciler:
                     for version in versions(self._vectors, victim):
                         touched.add(version.id)
                         uow.erase(version, actor="user", reason=fact.reason)
+                        for said in said_with(self._vectors, version):
+                            if said.id not in touched:
+                                touched.add(said.id)
+                                uow.erase(said, actor="user", reason=fact.reason)
                 else:
                     self.close(uow, victim, turn.at, event=Event.DELETE, reason=fact.reason)
             return Operation(

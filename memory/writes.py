@@ -21,7 +21,8 @@ from typing import Any, Protocol
 from memory.embeddings import Embedder
 from memory.embeddings.parts import embed_texts
 from memory.stores.base import GraphStore, HistoryStore, ScopeFilter, VectorStore
-from memory.types import Event, GraphEdge, MemoryItem, PendingChange, Relation, utcnow
+from memory.stores.payload import INDEX_CONTEXT
+from memory.types import Event, GraphEdge, MemoryItem, MemoryType, PendingChange, Relation, utcnow
 
 HistoryRow = tuple[str, str, Event, str | None, str | None, str, str | None]
 RemoveMedia = Callable[[str, list[str]], None]  # (user_id, relative paths no longer referenced)
@@ -76,6 +77,9 @@ class UnitOfWork:
         self._erase_messages: list[str] = []
         self._media: list[str] = []
         self._vectors: dict[str, list[float]] = {}
+        self._sessions: dict[
+            str | None, list[MemoryItem]
+        ] = {}  # chat turns of a session, read once (``_unquote``)
         # The operation the rows staged now belong to (``Memory.undo`` finds them by it).
         self.operation_id: str | None = None
         self._row_ops: list[str | None] = []
@@ -149,10 +153,40 @@ class UnitOfWork:
         (unless ``keep_messages``: undoing an ADD takes back the memory, not what was said)."""
         self._check(item)
         self._erased[item.id] = item
+        self._rewrites.pop(item.id, None)  # a change staged before (``_unquote``) goes with it
         self.record((item.id, item.user_id, Event.DELETE, None, None, actor, reason))
         if item.source.kind.value == "chat" and not keep_messages:
             self._erase_messages.append(item.text)
+        if item.source.kind.value == "chat" and item.type == MemoryType.EPISODIC:
+            self._unquote(item)
         self._media += [p for p in media if p]
+
+    def _unquote(self, turn: MemoryItem) -> None:
+        """Take an erased chat turn out of the keyword context of the later turns that carry it
+        (``metadata["index_context"]``): its words must not find them, nor its text stay in them."""
+        if turn.source.session_id not in self._sessions:
+            scope = ScopeFilter(
+                user_id=self.user_id,
+                session_id=turn.source.session_id,
+                types=[MemoryType.EPISODIC],
+                source_kind="chat",
+                include_past=True,
+            )
+            self._sessions[turn.source.session_id] = [
+                m for m in self._stores.vectors.scroll(scope) if INDEX_CONTEXT in m.metadata
+            ]
+        held = self._sessions[turn.source.session_id]
+        for n, other in enumerate(held):
+            context = str(other.metadata.get(INDEX_CONTEXT, ""))
+            if other.id in self._erased or turn.text not in context:
+                continue
+            left = "\n".join(line for line in context.replace(turn.text, "").split("\n") if line.strip())
+            metadata = {k: v for k, v in other.metadata.items() if k != INDEX_CONTEXT}
+            changed = other.model_copy(
+                update={"metadata": {**metadata, INDEX_CONTEXT: left} if left else metadata}
+            )
+            self.rewrite(other, changed)
+            held[n] = changed
 
     def record(self, row: HistoryRow) -> None:
         self._rows.append(row)

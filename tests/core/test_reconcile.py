@@ -50,9 +50,11 @@ def test_scripted_conversation_ends_with_the_right_facts_and_history(memory):
         "User lives in Denver.",
         "User's name is Sam.",
     ]
-    # Every user turn was kept as an episodic memory with its source.
+    # Every user turn was kept as an episodic memory with its source, but the one that told what the user
+    # asked to forget ("… and I love hiking …"): its other facts stay as facts.
     episodes = m.get_all(user_id="sam", types=[MemoryType.EPISODIC])
-    assert len(episodes) == 9 and all(e.source.turn_id for e in episodes)
+    assert len(episodes) == 8 and all(e.source.turn_id for e in episodes)
+    assert not any("hiking" in e.text for e in episodes if not e.text.startswith("Forget"))
     # The city's full history is there.
     city = next(i for i in m.get_all(user_id="sam") if i.text == "User lives in Denver.")
     assert [(h.event, h.old_text, h.new_text) for h in m.history(city.id, user_id="sam")] == [

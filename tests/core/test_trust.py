@@ -317,3 +317,39 @@ def test_forgetting_a_fact_forgets_its_past_versions_and_every_quote_of_it(memor
     for memory_id in (denver.id, boston_id):
         rows = memory.history(memory_id, user_id="oli")
         assert all(r.old_text is None and r.new_text is None for r in rows)
+
+
+def test_asking_in_chat_to_forget_a_detail_forgets_the_turn_that_told_it(memory):
+    """ "forget my phone number" erases the fact and the chat turn it was read from (the number is found
+    nowhere after), while the other facts of that turn and the user's other turns stay."""
+    told = "hi! my phone number is 07700 900123 and I weigh 82kg"
+    memory.log_conversation([{"role": "user", "content": told}], user_id="pia", session_id="s1")
+    memory.add(told, user_id="pia", session_id="s1")
+    memory.add("I live in Leeds", user_id="pia", session_id="s1")
+    result = memory.add("forget my phone number", user_id="pia", session_id="s1")
+    assert [op.old_text for op in result.by_event(Event.DELETE)] == ["User's phone number is 07700 900123."]
+    kept = {m.text for m in memory.get_all(user_id="pia", include_past=True)}
+    assert {"User weighs 82kg.", "User lives in Leeds.", "I live in Leeds"} <= kept
+    assert not any("07700" in text for text in kept)
+    assert "07700" not in str(memory.export(user_id="pia"))
+    assert all("07700" not in m["content"] for m in memory.transcript("s1", user_id="pia"))
+    assert not any("07700" in h.memory.text for h in memory.search("my phone number 07700", user_id="pia"))
+
+
+def test_deleting_a_chat_turn_takes_it_out_of_the_later_turns_keyword_context(memory):
+    """A chat turn is keyword-indexed with the turns before it; once one of those is deleted, its words
+    no longer find the later turn, and its text is in no chat turn kept (the fact read from it stays
+    until it is deleted too)."""
+    memory.add("my locker code is Quokkazeta", user_id="ria", session_id="s1")
+    memory.add("ok thanks, noted", user_id="ria", session_id="s1")
+    assert any(
+        "thanks" in h.memory.text for h in memory.search("Quokkazeta", user_id="ria", settings="keyword")
+    )
+    first = next(m for m in memory.get_all(user_id="ria") if m.text == "my locker code is Quokkazeta")
+    memory.delete(first.id, user_id="ria")
+    assert not any(
+        "thanks" in h.memory.text for h in memory.search("Quokkazeta", user_id="ria", settings="keyword")
+    )
+    episodes = memory.get_all(user_id="ria", types=[MemoryType.EPISODIC], include_past=True)
+    assert "Quokkazeta" not in str([m.model_dump() for m in episodes])
+    assert any(m.text == "ok thanks, noted" for m in memory.get_all(user_id="ria"))
