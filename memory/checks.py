@@ -26,6 +26,15 @@ def is_question(text: str) -> bool:
     return bool(said) and said[-1].endswith("?") and all(s.endswith("?") or len(s.split()) <= 3 for s in said)
 
 
+# A turn that asks the assistant to forget: its retractions erase instead of closing, and the offline
+# reply never offers it as something remembered.
+_FORGET = re.compile(r"\b(forget|erase|delete|remove|wipe)\b", re.IGNORECASE)
+
+
+def wants_forgetting(text: str) -> bool:
+    return bool(_FORGET.search(text))
+
+
 _WORD = re.compile(r"[\w']+")
 _FIRST_PERSON = frozenset("i me my mine myself we us our ours ourselves".split())
 _SECOND_PERSON = frozenset("you your yours yourself yourselves ya y'all u ur".split())

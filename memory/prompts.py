@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from memory.checks import wants_forgetting
 from memory.types import MemoryHit, MemoryItem, MemoryType
 
 PROMPT_VERSION = "2026-12.2"
@@ -328,8 +329,9 @@ def offline_reply(
     lines = [NO_LLM_LABEL, ""]
     rule_ids = {rule.id for rule in rules}
     found = [hit for hit in memories if hit.memory.id not in rule_ids]
-    asked = [hit for hit in found if hit.memory.metadata.get("question")]
-    facts = [hit for hit in found if not hit.memory.metadata.get("question")]
+    # An earlier question, or an order to forget, says nothing remembered.
+    asked = [hit for hit in found if _asked(hit.memory)]
+    facts = [hit for hit in found if not _asked(hit.memory)]
     # Facts before raw chat turns, in relevance order, but a fact that was replaced after what replaced it
     # (stable sort). A fact that only ended keeps its place: "who is my husband?" after a separation is
     # answered by the marriage and when it ended, not by a current fact about something else.
@@ -359,6 +361,12 @@ def offline_reply(
     if kept:
         lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]
     return "\n".join(lines)
+
+
+def _asked(item: MemoryItem) -> bool:
+    return bool(item.metadata.get("question")) or (
+        item.type == MemoryType.EPISODIC and wants_forgetting(item.text)
+    )
 
 
 def _tells(message: str) -> bool:

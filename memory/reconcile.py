@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from memory.checks import wants_forgetting
 from memory.embeddings import Embedder
 from memory.embeddings.parts import embed_texts
 from memory.extraction import Extraction, ProposedFact, Turn, short_ids
@@ -20,18 +21,12 @@ from memory.stores.base import ScopeFilter, VectorStore
 from memory.types import Event, MemoryItem, MemoryType, Operation, PendingChange, SourceKind, new_id, utcnow
 from memory.writes import UnitOfWork
 
-# A turn that asks the assistant to forget: its retractions erase instead of closing.
-_FORGET = re.compile(r"\b(forget|erase|delete|remove|wipe)\b", re.IGNORECASE)
 _RULE_SLOT = re.compile(r"^(rule|procedure|instruction)\b", re.IGNORECASE)
 
 
 def same_text(a: str, b: str) -> bool:
     norm = lambda s: re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()  # noqa: E731
     return norm(a) == norm(b)
-
-
-def wants_forgetting(text: str) -> bool:
-    return bool(_FORGET.search(text))
 
 
 def versions(vectors: VectorStore, item: MemoryItem) -> list[MemoryItem]:

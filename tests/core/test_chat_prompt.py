@@ -112,6 +112,16 @@ def test_offline_reply_uses_the_current_fact_and_says_what_changed() -> None:
     assert "you told me on 03 May 2026 that this no longer holds" in retracted
 
 
+def test_offline_reply_never_offers_an_order_to_forget_as_something_remembered() -> None:
+    from memory.prompts import offline_reply
+
+    order = EPISODE.model_copy(update={"text": "forget my phone number"})
+    text = offline_reply("what's my phone number?", hits(order), [])
+    assert "forget my phone number" not in text
+    assert "I don't remember anything related to that yet." in text
+    assert "User ran a marathon." in offline_reply("did I run?", hits(order, EPISODE), [])
+
+
 def test_an_agents_policy_comes_before_a_customers_own_preferences() -> None:
     from memory.agent_scope import agent_owner
 
