@@ -120,6 +120,12 @@ def test_offline_reply_never_offers_an_order_to_forget_as_something_remembered()
     assert "forget my phone number" not in text
     assert "I don't remember anything related to that yet." in text
     assert "User ran a marathon." in offline_reply("did I run?", hits(order, EPISODE), [])
+    # The reply to the order itself is kept in the transcript: it does not say the number again.
+    number = MemoryItem(text="User's phone number is 07700 900123.", user_id="u")
+    for said in ("forget my phone number", "could you please forget my phone number?"):
+        reply = offline_reply(said, hits(number), [])
+        assert "07700" not in reply and "I'll forget that" in reply
+    assert "07700" in offline_reply("did you forget my phone number?", hits(number), [])
 
 
 def test_an_agents_policy_comes_before_a_customers_own_preferences() -> None:
