@@ -13,6 +13,7 @@ process dies, ``recover`` undoes them (or finishes step 4) the next time the dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -77,9 +78,8 @@ class UnitOfWork:
         self._erase_messages: list[str] = []
         self._media: list[str] = []
         self._vectors: dict[str, list[float]] = {}
-        self._sessions: dict[
-            str | None, list[MemoryItem]
-        ] = {}  # chat turns of a session, read once (``_unquote``)
+        # The chat turns of a session that carry keyword context, read once (``_unquote``).
+        self._sessions: dict[str, list[MemoryItem]] = {}
         # The operation the rows staged now belong to (``Memory.undo`` finds them by it).
         self.operation_id: str | None = None
         self._row_ops: list[str | None] = []
@@ -157,30 +157,33 @@ class UnitOfWork:
         self.record((item.id, item.user_id, Event.DELETE, None, None, actor, reason))
         if item.source.kind.value == "chat" and not keep_messages:
             self._erase_messages.append(item.text)
-        if item.source.kind.value == "chat" and item.type == MemoryType.EPISODIC:
-            self._unquote(item)
+        if item.source.kind.value == "chat" and item.type == MemoryType.EPISODIC and item.source.session_id:
+            self._unquote(item, item.source.session_id)
         self._media += [p for p in media if p]
 
-    def _unquote(self, turn: MemoryItem) -> None:
-        """Take an erased chat turn out of the keyword context of the later turns that carry it
-        (``metadata["index_context"]``): its words must not find them, nor its text stay in them."""
-        if turn.source.session_id not in self._sessions:
+    def _unquote(self, turn: MemoryItem, session_id: str) -> None:
+        """Take an erased chat turn out of the keyword context of the later turns of its session that
+        carry it (``metadata["index_context"]``): its words must not find them, nor its text stay in them."""
+        if session_id not in self._sessions:
             scope = ScopeFilter(
                 user_id=self.user_id,
-                session_id=turn.source.session_id,
+                session_id=session_id,
                 types=[MemoryType.EPISODIC],
                 source_kind="chat",
                 include_past=True,
             )
-            self._sessions[turn.source.session_id] = [
+            self._sessions[session_id] = [
                 m for m in self._stores.vectors.scroll(scope) if INDEX_CONTEXT in m.metadata
             ]
-        held = self._sessions[turn.source.session_id]
+        held = self._sessions[session_id]
+        whole = re.compile(
+            r"(?:^|(?<=\n))" + re.escape(turn.text) + r"(?=\n|$)"
+        )  # a whole turn, not "ok" of "look"
         for n, other in enumerate(held):
             context = str(other.metadata.get(INDEX_CONTEXT, ""))
-            if other.id in self._erased or turn.text not in context:
+            if other.id in self._erased or not whole.search(context):
                 continue
-            left = "\n".join(line for line in context.replace(turn.text, "").split("\n") if line.strip())
+            left = "\n".join(line for line in whole.sub("", context).split("\n") if line.strip())
             metadata = {k: v for k, v in other.metadata.items() if k != INDEX_CONTEXT}
             changed = other.model_copy(
                 update={"metadata": {**metadata, INDEX_CONTEXT: left} if left else metadata}
