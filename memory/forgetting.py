@@ -14,9 +14,8 @@ from memory.agent_scope import Scope
 from memory.checks import check_id
 from memory.errors import UnsafePathError
 from memory.reading import Reading, owner_of, store_scope
-from memory.reconcile import versions
+from memory.reconcile import media_of, versions
 from memory.stores.base import ScopeFilter
-from memory.types import MemoryItem
 from memory.writes import Stores, Writing, finish
 
 
@@ -91,11 +90,6 @@ class Forgetting:
             if rel not in still:
                 with contextlib.suppress(UnsafePathError):
                     media.remove_media(self._data_dir, rel, user_id=user_id)
-
-
-def media_of(item: MemoryItem) -> list[str]:
-    """The stored files (image, thumbnail) a memory refers to."""
-    return [p for p in (item.source.image_path, item.source.thumbnail_path) if p]
 
 
 def _disk_bytes(root: Path) -> int:

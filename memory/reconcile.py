@@ -10,7 +10,6 @@ to forget erases it. Text from a file is data: it may only add document knowledg
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 
 from memory.checks import wants_forgetting
@@ -59,24 +58,23 @@ def said_with(vectors: VectorStore, item: MemoryItem) -> list[MemoryItem]:
     return [m for m in vectors.scroll(scope) if m.source.turn_id == item.source.turn_id]
 
 
+def media_of(item: MemoryItem) -> list[str]:
+    """The stored files (image, thumbnail) a memory refers to."""
+    return [p for p in (item.source.image_path, item.source.thumbnail_path) if p]
+
+
 def erase_everywhere(
-    uow: UnitOfWork,
-    vectors: VectorStore,
-    item: MemoryItem,
-    done: set[str],
-    *,
-    reason: str | None,
-    media: Callable[[MemoryItem], list[str]] = lambda _: [],
+    uow: UnitOfWork, vectors: VectorStore, item: MemoryItem, done: set[str], reason: str | None
 ) -> None:
     """The user forgets a memory: it goes with every version of it and the chat turns they were read
     from (``said_with``), each once (``done`` holds the ids already erased or changed in this write)."""
     for version in versions(vectors, item):
         done.add(version.id)
-        uow.erase(version, actor="user", reason=reason, media=media(version))
+        uow.erase(version, actor="user", reason=reason, media=media_of(version))
         for said in said_with(vectors, version):
             if said.id not in done:
                 done.add(said.id)
-                uow.erase(said, actor="user", reason=reason, media=media(said))
+                uow.erase(said, actor="user", reason=reason, media=media_of(said))
 
 
 def document_refusal(fact: ProposedFact, ids: dict[str, MemoryItem]) -> str | None:
@@ -195,7 +193,7 @@ class Reconciler:
             for victim in victims:
                 touched.add(victim.id)
                 if forget:
-                    erase_everywhere(uow, self._vectors, victim, touched, reason=fact.reason)
+                    erase_everywhere(uow, self._vectors, victim, touched, fact.reason)
                 else:
                     self.close(uow, victim, turn.at, event=Event.DELETE, reason=fact.reason)
             return Operation(
