@@ -198,6 +198,8 @@ def test_forgetting_a_detail_by_its_topic(memory, said, left):
         ("I'm the main carer for my dad, he's got Parkinson's.", ["User cares for their dad."]),
         ("I work from home in Galway, remote for a US company", ["User lives in Galway."]),
         ("I now reside at 14 Elm Road, Reading.", ["User lives at 14 Elm Road."]),
+        # What follows "so" asks for something; the fact is what comes before it.
+        ("I'm Muslim so no pork or alcohol in recipes please", ["User is Muslim."]),
     ],
 )
 def test_how_the_user_lives(memory, said, facts):

@@ -61,6 +61,10 @@ def _someone_elses(attribute: str) -> bool:
 def fact(clause: str) -> Fact | None:
     """The generic fact of one assertive clause, or None when it says nothing lasting."""
     text = re.sub(r"\s*\([^)]*$", "", clause).strip(" .!?,")  # "at KPMG (part time": the aside left open
+    # "I'm Muslim so no pork in recipes please": what follows "so" asks for something; the fact is before it.
+    text = re.split(
+        r",?\s+so\s+(?=(?:no|please|pls|keep|don't|avoid|never|only)\b)", text, maxsplit=1, flags=re.I
+    )[0]
     if len(text.split()) > 14 or _NEGATION.search(text) or text.count(")") > text.count("("):
         return None  # "i finish at ucla)": the tail of an aside
     if re.search(TRANSIENT, text, re.I) and not _life_event(text):
