@@ -116,13 +116,7 @@ def name_span(value: str) -> str:
             out.append(word)
         elif out and word.lower() in CONNECTORS and i + 1 < len(words) and _capitalised(words[i + 1]):
             out.append(word)
-        elif (
-            word == "at"
-            and out
-            and i + 1 < len(words)
-            and _capitalised(words[i + 1])
-            and name_at(words[i + 1 :])
-        ):
+        elif word == "at" and out and name_at(words[i + 1 :]):
             out.append(word)  # "Pets at Home": an inner "at" joins one name, its next word a name's end
         else:
             break
@@ -138,8 +132,11 @@ def name_span(value: str) -> str:
 def name_at(rest: list[str]) -> bool:
     """Whether the capitalised word after an inner "at" ends the name ("Pets at Home"), rather than
     opening a place of its own ("Boots at Victoria Station", "Google at Mountain View")."""
-    return rest[0].lower().strip(".,!?") in {"home", "work", "play"} and (
-        len(rest) == 1 or not _capitalised(rest[1])
+    return (
+        bool(rest)
+        and _capitalised(rest[0])
+        and rest[0].lower().strip(".,!?") in {"home", "work", "play"}
+        and (len(rest) == 1 or not _capitalised(rest[1]))
     )
 
 

@@ -220,9 +220,9 @@ def substitute(old_text: str, old_words: set[str], new_value: str) -> str | None
             tokens[i][:1].isdigit() or tokens[i][:1].isupper() or stem(tokens[i]) in old_words
         )
 
-    def inner(
-        i: int,
-    ) -> bool:  # "and", "&", "of", "de" ("Barnes and Noble", "Bank of America"), "Pets at Home"
+    def inner(i: int) -> bool:
+        """A name's inner word: "and", "&", "of", "de" ("Barnes and Noble", "Bank of America"), or the
+        "at" of "Pets at Home"."""
         word = tokens[i].lower() if i < len(tokens) else ""
         return (word in _INNER and named(i + 1)) or (word == "at" and names.name_at(tokens[i + 1 :]))
 
