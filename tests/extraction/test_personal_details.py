@@ -210,8 +210,18 @@ def test_how_the_user_lives(memory, said, facts):
 def test_never_doing_something_ends_the_held_habit_of_the_same_verb(memory):
     before, after = facts_around(
         memory,
-        ["I drink wine most nights.", "I drive a Skoda Octavia."],
+        ["I drink wine most nights.", "I drink coffee every morning", "I drive a Skoda Octavia."],
         "i don't drink, so no wine pairings pls",
     )
     assert "User drinks wine most nights." in before
-    assert after == ["User doesn't drink.", "User drives a Skoda Octavia."]
+    # Not drinking is about alcohol: the coffee stays.
+    assert after == [
+        "User doesn't drink.",
+        "User drinks coffee every morning.",
+        "User drives a Skoda Octavia.",
+    ]
+
+
+def test_never_eating_one_thing_ends_only_that(memory):
+    _, after = facts_around(memory, ["I eat meat most days", "I eat fish on fridays"], "I don't eat meat")
+    assert after == ["User doesn't eat meat.", "User eats fish on fridays."]

@@ -22,19 +22,29 @@ _NOT_A_NAME = re.compile(
 )
 
 
+# What "I don't drink" says the user does not drink (not coffee, not water).
+_ALCOHOL = set(
+    "alcohol wine beer beers lager ale cider whisky whiskey vodka gin rum tequila sake booze cocktails".split()
+)
+
+
 def never(found: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:
-    """DELETEs of what a standing "I don't drink" contradicts: the held facts of the same verb ("User
-    drinks wine most nights.")."""
+    """DELETEs of what a standing "I don't eat meat" contradicts: the held facts of the same verb and
+    object ("User eats meat most days.", not "User eats fish."); for a bare "I don't drink", the
+    held drinks of alcohol ("User drinks wine most nights.", not "User drinks coffee.")."""
     out = []
     for fact in found:
         if not (fact.slot or "").startswith("never:"):
             continue
-        verb = person.third_singular(fact.slot.split(":", 1)[1].split("_")[0])
-        out += [
-            targets.delete(sid, None, fact.text or "", targets.LIKELY, REASON)
-            for sid, held in related.items()
-            if (held.slot or "").startswith(f"{verb}:")
-        ]
+        verb, _, thing = fact.slot.split(":", 1)[1].partition("_")
+        said = f"{person.third_singular(verb)}:{thing}"
+        for sid, held in related.items():
+            slot = held.slot or ""
+            if not slot.startswith(said):
+                continue
+            if verb == "drink" and not thing and slot[len(said) :].split("_")[0] not in _ALCOHOL:
+                continue
+            out.append(targets.delete(sid, None, fact.text or "", targets.LIKELY, REASON))
     return out
 
 
