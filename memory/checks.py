@@ -35,6 +35,23 @@ def wants_forgetting(text: str) -> bool:
     return bool(_FORGET.search(text))
 
 
+FORGOTTEN_MARK = "[asked to forget something]"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def without_forget_orders(text: str) -> str:
+    """A turn that made the memory forget, as it is kept: its sentences that ask to forget give way to
+    one mark, so the order does not keep what it forgot ("Forget that I live in Berlin. Thanks!" ->
+    "[asked to forget something] Thanks!")."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        if not wants_forgetting(sentence):
+            kept.append(sentence)
+        elif FORGOTTEN_MARK not in kept:
+            kept.append(FORGOTTEN_MARK)
+    return " ".join(s for s in kept if s.strip())
+
+
 _WORD = re.compile(r"[\w']+")
 _FIRST_PERSON = frozenset("i me my mine myself we us our ours ourselves".split())
 _SECOND_PERSON = frozenset("you your yours yourself yourselves ya y'all u ur".split())

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from memory.agent_scope import Scope, agent_of, check_agent
-from memory.checks import check_id, check_text, is_question, normalise_messages
+from memory.checks import check_id, check_text, is_question, normalise_messages, without_forget_orders
 from memory.config import MemoryConfig
 from memory.embeddings.parts import embed_texts
 from memory.errors import InvalidInputError
@@ -166,9 +166,25 @@ class Remembering:
             if episode is not None and (extraction.turn_entities or extraction.turn_relations):
                 self._annotate_episode(uow, episode, extraction)
             applied, warnings = self._reconciler.apply(turn, extraction, related, uow)
+            if episode is not None and any(op.erased for op in applied):
+                ops = self._redact_order(uow, episode, ops)
         return AddResult(
-            operations=ops + applied, warnings=warnings, extractor=extraction.extractor, pending=uow.asked
+            operations=ops + applied,
+            warnings=warnings,
+            extractor=extraction.extractor,
+            pending=uow.asked,
+            forgotten=uow.erased,
         )
+
+    def _redact_order(self, uow: UnitOfWork, episode: MemoryItem, ops: list[Operation]) -> list[Operation]:
+        """The turn made the memory forget: it is kept without the words of its order."""
+        found = self._vectors.get([episode.id], ScopeFilter(user_id=episode.user_id))
+        if not found:
+            return ops
+        kept = uow.redact(found[0], without_forget_orders(episode.text))
+        return [
+            op.model_copy(update={"new_text": kept.text}) if op.memory_id == episode.id else op for op in ops
+        ]
 
     def _earlier_turns(self, turn: Turn) -> str:
         """The turns just before this one in the same session: keyword-indexed with it (not part of its

@@ -244,6 +244,9 @@ class AddResult(BaseModel):
     usage: LLMUsage | None = None  # the extraction's LLM calls; None when no LLM was asked
     # Changes the extractor was not sure of: asked, not applied (see ``Memory.pending`` / ``Memory.apply``).
     pending: list[PendingChange] = Field(default_factory=list)
+    # Ids of the memories this write erased (a forget order: the facts, their past versions and the chat
+    # turns they were read from), so a page that showed them can take them away.
+    forgotten: list[str] = Field(default_factory=list)
 
     def changed(self) -> list[Operation]:
         return [op for op in self.operations if op.event != Event.NONE]

@@ -76,6 +76,7 @@ class UnitOfWork:
         self._edges: list[GraphEdge] = []
         self._rows: list[HistoryRow] = []
         self._erase_messages: list[str] = []
+        self._redact: list[tuple[str, str]] = []  # (old text, new text) in history and transcript
         self._media: list[str] = []
         self._vectors: dict[str, list[float]] = {}
         # The chat turns of a session that carry keyword context, read once (``_unquote``).
@@ -86,6 +87,11 @@ class UnitOfWork:
         self.asked: list[PendingChange] = []  # changes asked instead of applied
         self._answered: list[tuple[str, str, str]] = []
         self._undone: list[tuple[str, str]] = []
+
+    @property
+    def erased(self) -> list[str]:
+        """The ids of the memories erased so far."""
+        return list(self._erased)
 
     @property
     def empty(self) -> bool:
@@ -160,6 +166,17 @@ class UnitOfWork:
         if item.source.kind.value == "chat" and item.type == MemoryType.EPISODIC and item.source.session_id:
             self._unquote(item, item.source.session_id)
         self._media += [p for p in media if p]
+
+    def redact(self, item: MemoryItem, text: str) -> MemoryItem:
+        """Put ``text`` in place of a memory's text everywhere it was written: the memory (embedded
+        again, its entities and triples gone), its history rows and its transcript message. A forget
+        order keeps no trace of what it forgot. Returns the memory as it will be."""
+        staged = self._rewrites.get(item.id, (item, item))[1]
+        after = staged.model_copy(update={"text": text, "entities": [], "relations": []})
+        self.rewrite(staged, after)
+        self._vectors.pop(item.id, None)
+        self._redact.append((item.text, text))
+        return after
 
     def _unquote(self, turn: MemoryItem, session_id: str) -> None:
         """Take an erased chat turn out of the keyword context of the later turns of its session that
@@ -250,6 +267,7 @@ class UnitOfWork:
                 erase=[(i, self.user_id) for i in self._erased],
                 erase_texts=[(self.user_id, item.text) for item in self._erased.values()],
                 erase_messages=[(self.user_id, text) for text in self._erase_messages],
+                redact=[(self.user_id, old, new) for old, new in self._redact],
                 operations=self._row_ops,
                 changes=self._changes(),
             )

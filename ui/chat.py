@@ -175,7 +175,9 @@ def answer_text(
         st.warning(warning)
     show_stream(turn.stream())
     answer.content = turn.text
-    render_memories_used(turn.memories, Path(services.memory.config.data_dir))
+    panel = st.empty()
+    with panel.container():
+        render_memories_used(turn.memories, Path(services.memory.config.data_dir))
     answer.write = turn.write
     if answer.write is not None:
         with st.spinner("Updating memory…"):
@@ -185,7 +187,10 @@ def answer_text(
                 pass  # still writing: the notice appears on a later rerun
             except Exception:
                 pass  # collect_write turns the failure into words
-        collect_write(answer)
+        if collect_write(answer):
+            panel.empty()
+            with panel.container():
+                render_memories_used(answer.memories, Path(services.memory.config.data_dir))
     render_memory_notes(services, user_id, answer)
 
 
@@ -200,18 +205,22 @@ def show_stream(pieces: Any) -> None:
     placeholder.markdown(inert_markdown(shown))
 
 
-def collect_write(message: ChatMessage) -> None:
-    """Turn a finished background write into 'Memory updated' notes, Undo buttons and questions (once)."""
+def collect_write(message: ChatMessage) -> bool:
+    """Turn a finished background write into 'Memory updated' notes, Undo buttons and questions (once).
+    True when the turn made the memory forget, and what it forgot left the memories used."""
     future = message.write
     if future is None or not future.done():
-        return
+        return False
     message.write = None
     try:
         result = future.result()
     except Exception as exc:
         message.memory_notes = [f"⚠ This turn could not be remembered: {exc}"]
-        return
+        return False
     take_result(message, result)
+    before = len(message.memories)
+    message.memories = [hit for hit in message.memories if hit.memory.id not in result.forgotten]
+    return len(message.memories) < before
 
 
 def render_memory_notes(services: Services, user_id: str, message: ChatMessage) -> None:

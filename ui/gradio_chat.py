@@ -113,6 +113,9 @@ def chat_reply(
         yield history, None, used, notes_markdown(notes), receipts
     history[-1] = {"role": "assistant", "content": inert_markdown(turn.text)}
     notes += wait_for_write(turn, temporary, on_write)
+    if turn.write is not None and turn.write.done() and turn.write.exception() is None:
+        gone = set(turn.write.result().forgotten)  # a forget order: what it forgot leaves the panel
+        used = [hit for hit in used if hit["id"] not in gone]
     receipt = turn.receipt
     history.append(
         {"role": "assistant", "content": "", "metadata": {"title": RECEIPT_TITLE + receipt.line()}}

@@ -124,11 +124,13 @@ class HistoryStore(Protocol):
         after: dict[str, Any] | None = None,
         erase: list[tuple[str, str]] = (),
         erase_messages: list[tuple[str, str]] = (),
+        redact: list[tuple[str, str, str]] = (),
         operations: list[str | None] = (),
         changes: Any = None,
     ) -> None:
         """One transaction: history rows (each with its operation id), text erased from earlier rows of
-        (memory_id, user_id), transcript messages (user_id, content) removed, pending changes asked or
+        (memory_id, user_id), transcript messages (user_id, content) removed, a text put in place of
+        another in history rows and transcript messages (``redact``: user_id, old, new), pending changes asked or
         answered and operations undone (``changes``), and the journal entry closed."""
         ...
 

@@ -152,6 +152,7 @@ class SQLiteHistory:
         erase: Sequence[tuple[str, str]] = (),
         erase_texts: Sequence[tuple[str, str]] = (),
         erase_messages: Sequence[tuple[str, str]] = (),
+        redact: Sequence[tuple[str, str, str]] = (),
         operations: Sequence[str | None] = (),
         changes: ChangeRows | None = None,
     ) -> None:
@@ -178,6 +179,15 @@ class SQLiteHistory:
                     )
                 self._db.executemany(
                     "DELETE FROM transcript WHERE user_id = ? AND content = ?", list(erase_messages)
+                )
+                # A text put in place of another (a forget order keeps no trace of what it forgot).
+                swaps = [(new, user_id, old) for user_id, old, new in redact]
+                for column in ("old_text", "new_text"):
+                    self._db.executemany(
+                        f"UPDATE history SET {column} = ? WHERE user_id = ? AND {column} = ?", swaps
+                    )
+                self._db.executemany(
+                    "UPDATE transcript SET content = ? WHERE user_id = ? AND content = ?", swaps
                 )
                 # A forgotten memory's open questions go too: they quote its text.
                 self._db.executemany("DELETE FROM pending WHERE memory_id = ? AND user_id = ?", list(erase))

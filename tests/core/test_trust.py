@@ -332,7 +332,7 @@ def test_asking_in_chat_to_forget_a_detail_forgets_the_turn_that_told_it(memory)
     assert {"User weighs 82kg.", "User lives in Leeds.", "I live in Leeds"} <= kept
     assert not any("07700" in text for text in kept)
     assert "07700" not in str(memory.export(user_id="pia"))
-    assert all("07700" not in m["content"] for m in memory.transcript("s1", user_id="pia"))
+    assert all("07700" not in text for _, text, _ in memory.transcript("s1", user_id="pia"))
     assert not any("07700" in h.memory.text for h in memory.search("my phone number 07700", user_id="pia"))
 
 
@@ -353,3 +353,37 @@ def test_deleting_a_chat_turn_takes_it_out_of_the_later_turns_keyword_context(me
     episodes = memory.get_all(user_id="ria", types=[MemoryType.EPISODIC], include_past=True)
     assert "Quokkazeta" not in str([m.model_dump() for m in episodes])
     assert any(m.text == "ok thanks, noted" for m in memory.get_all(user_id="ria"))
+
+
+def test_a_forget_order_keeps_no_trace_of_what_it_forgot(memory):
+    """ "Please forget that I live in Berlin." is itself a chat turn: it is kept, but its sentences that
+    ask to forget give way to a mark, in the memory, its history and the transcript, so "Berlin" is found
+    nowhere after. A sentence of the same turn that asks nothing of the kind stays as said."""
+    memory.add("I live in Berlin and I work as a nurse.", user_id="ola", session_id="s1")
+    told = {m.id for m in memory.get_all(user_id="ola") if "Berlin" in m.text}
+    assert len(told) == 2  # the fact and the chat turn it was read from
+    order = "Please forget that I live in Berlin. Thanks for your help!"
+    memory.log_conversation([{"role": "user", "content": order}], user_id="ola", session_id="s1")
+    result = memory.add(order, user_id="ola", session_id="s1")
+    assert [op.old_text for op in result.by_event(Event.DELETE)] == ["User lives in Berlin."]
+    assert set(result.forgotten) == told  # a page that showed them can take them away
+    episode = next(op for op in result.by_event(Event.ADD) if op.type == MemoryType.EPISODIC)
+    assert episode.new_text == "[asked to forget something] Thanks for your help!"
+    kept = memory.get_all(user_id="ola", include_past=True)
+    assert "[asked to forget something] Thanks for your help!" in {m.text for m in kept}
+    assert "User works as a nurse." in {m.text for m in kept}
+    assert "Berlin" not in str([m.model_dump() for m in kept])
+    assert "Berlin" not in str(memory.export(user_id="ola"))
+    assert all("Berlin" not in str(h) for m in kept for h in memory.history(m.id, user_id="ola"))
+    assert [(role, text) for role, text, _ in memory.transcript("s1", user_id="ola")] == [
+        ("user", "[asked to forget something] Thanks for your help!")
+    ]
+    assert not any("Berlin" in h.memory.text for h in memory.search("Berlin", user_id="ola"))
+
+
+def test_a_forget_order_that_forgot_nothing_is_kept_as_said(memory):
+    """Nothing was held about it, so nothing was forgotten: the turn is kept word for word."""
+    memory.add("I like tea.", user_id="ula")
+    result = memory.add("please forget my phone number", user_id="ula")
+    assert result.by_event(Event.DELETE) == [] and result.forgotten == []
+    assert "please forget my phone number" in {m.text for m in memory.get_all(user_id="ula")}

@@ -49,6 +49,14 @@ def test_a_memory_used_is_corrected_or_forgotten_from_the_panel(memory):
         assert notice.startswith("⚠") and memory.get(used[0]["id"], user_id="ada")
 
 
+def test_asking_in_the_chat_to_forget_takes_it_out_of_the_panel(memory):
+    with Assistant(memory) as assistant:
+        last(assistant, "I live in Oslo.")
+        _, _, used, notes, _ = last(assistant, "Please forget that I live in Oslo.")
+    assert not any("Oslo" in hit["text"] for hit in used), used
+    assert not any("Oslo" in m.text for m in memory.get_all(user_id="ada", include_past=True))
+
+
 def test_replies_and_user_text_are_made_inert(memory):
     with Assistant(memory) as assistant:
         history, *_ = last(
