@@ -16,12 +16,13 @@ from concurrent.futures import wait as futures_wait
 from datetime import datetime
 from typing import Any
 
+from memory.checks import asks_about_self
 from memory.errors import LLMError, MemoryLayerError
 from memory.llm import ChatLLM, Message, make_llm
 from memory.llm.usage import LLMCall, recording, summarise
-from memory.prompts import chat_messages, offline_reply
+from memory.prompts import ABOUT_YOU, chat_messages, offline_reply
 from memory.receipt import TurnReceipt, operation_counts
-from memory.types import AddResult, MemoryHit, MemoryItem, MemoryType
+from memory.types import AddResult, MemoryHit, MemoryItem, MemoryType, SourceKind
 from memory.writer import TurnWriter
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,8 @@ class ChatTurn:
                 self.write.set_exception(exc)
 
 
+# "What do you know about me?" is answered from at most this many of the user's facts, newest first.
+ABOUT_USER_SHOWN = 25
 QUERY_CHARS = 2_000  # retrieval looks at the start of a very long message
 LONG_MESSAGE_CHARS = 8_000  # longer messages are also stored as a pasted-text document
 LONG_MESSAGE_PREVIEW = 1_000
@@ -225,7 +228,9 @@ class Assistant:
         memories: list[MemoryHit] = []
         rules: list[MemoryItem] = []
         try:
-            if query.strip():
+            if query.strip() and asks_about_self(query):
+                memories = self._about_user(user_id)
+            if query.strip() and not memories:
                 memories = self.memory.search(
                     query, user_id=user_id, agent_id=agent_id, limit=self.search_limit
                 )
@@ -251,6 +256,20 @@ class Assistant:
             prompt=prompt,
             warnings=warnings,
         )
+
+    def _about_user(self, user_id: str) -> list[MemoryHit]:
+        """ "What do you know about me?": the user's current facts, newest first (at most
+        ``ABOUT_USER_SHOWN``), not what a search of those words would rank; none when nothing is known.
+        A file's knowledge is not about the user."""
+        facts = [
+            item
+            for item in self.memory.get_all(user_id=user_id, types=[MemoryType.SEMANTIC])
+            if item.source.kind != SourceKind.DOCUMENT
+        ]
+        facts.sort(key=lambda item: item.updated_at, reverse=True)
+        return [
+            MemoryHit(memory=item, score=1.0, matched_by=[ABOUT_YOU]) for item in facts[:ABOUT_USER_SHOWN]
+        ]
 
     def _with_ended(
         self, query: str, found: list[MemoryHit], user_id: str, agent_id: str | None

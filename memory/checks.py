@@ -35,6 +35,33 @@ def wants_forgetting(text: str) -> bool:
     return bool(_FORGET.search(text))
 
 
+# "what do you know about me?", "what have I told you?", "tell me about myself": the user asks for all
+# that is remembered of them, which no single search ranks (the facts share no words with the question).
+_SO_FAR = r"(?:\s+(?:so far|until now|yet|already|now))?\s*[?.!]*\s*$"
+_ABOUT_SELF = re.compile(
+    "|".join(
+        rf"\b{ask}{_SO_FAR}"
+        for ask in (
+            r"what (?:else |all )?(?:do|did|can) you (?:know|remember|recall)(?: about (?:me|myself)| of me)?",
+            r"what (?:do|did) you (?:have|keep|store|hold)(?: stored| saved)? (?:about|on) me",
+            r"what (?:have|did) i (?:told|tell) you(?: about (?:me|myself))?",
+            r"tell me (?:everything |all |what )?(?:you know |you remember )?about (?:me|myself)",
+            r"who am i",
+            r"what(?:'s|s| is) in your memory",
+            r"(?:summari[sz]e|list|show me)(?: all)? (?:what you know|everything you know|what you remember"
+            r"|everything you remember|my memories)(?: about me)?",
+            r"what are my memories",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def asks_about_self(text: str) -> bool:
+    """The message asks what the assistant knows of the user as a whole."""
+    return bool(_ABOUT_SELF.search(text.strip()))
+
+
 FORGOTTEN_MARK = "[asked to forget something]"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 

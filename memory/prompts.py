@@ -348,7 +348,21 @@ def offline_reply(
     if wants_forgetting(message) and (not message.rstrip().endswith("?") or _POLITE.match(message)):
         # The reply is kept in the transcript: what is being forgotten is not said again.
         return "\n".join([*lines, "Okay, I'll forget that. The memory panel shows what I still remember."])
-    told = _tells(message)
+    if facts and all(ABOUT_YOU in hit.matched_by for hit in facts):  # "what do you know about me?"
+        in_told_order = sorted(facts, key=lambda hit: hit.memory.created_at)
+        lines += ["Here is what I know about you:", *(f"- {_spoken(hit.memory)}" for hit in in_told_order)]
+        lines += ["", "The memory manager lists everything, with where each came from."]
+    else:
+        lines += _answer(facts, asked, told=_tells(message), remember=remember)
+    kept = active_rules(rules)
+    if kept:
+        lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]
+    return "\n".join(lines)
+
+
+def _answer(facts: list[MemoryHit], asked: list[MemoryHit], *, told: bool, remember: bool) -> list[str]:
+    """The reply's body: the message acknowledged when it tells something, then the best facts."""
+    lines = []
     if told:
         lines.append("Noted: I'll remember that." if remember else "Noted, for this chat only.")
     if facts:
@@ -362,12 +376,11 @@ def offline_reply(
         lines.append("I don't remember anything related to that yet.")
         if asked:
             lines.append(f"You asked something like this before, on {asked[0].memory.created_at:%d %b %Y}.")
-    kept = active_rules(rules)
-    if kept:
-        lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]
-    return "\n".join(lines)
+    return lines
 
 
+# What found the hits of "what do you know about me?" (``Assistant``): the user's facts, not a search.
+ABOUT_YOU = "about you"
 # "could you forget my address?" asks for it to be done; "did you forget my birthday?" does not.
 _POLITE = re.compile(r"^\s*(?:(?:can|could|would|will) you|please)\b", re.IGNORECASE)
 
@@ -384,6 +397,14 @@ def _tells(message: str) -> bool:
     from memory.extraction.offline.clauses import Mood, split
 
     return any(clause.mood in (Mood.STATEMENT, Mood.RETRACTION, Mood.PLAN) for clause in split(message))
+
+
+def _spoken(item: MemoryItem) -> str:
+    """A fact said to the user: "User lives in Lisbon." -> "You live in Lisbon." """
+    from memory.questions import second_person
+
+    spoken = _one_line(second_person(item.text), 300)
+    return f"{spoken[:1].upper()}{spoken[1:]}."
 
 
 def _changed(item: MemoryItem) -> str:

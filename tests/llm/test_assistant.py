@@ -296,3 +296,45 @@ def test_memories_that_matter_too_little_are_neither_used_nor_shown(make_memory)
         assert "keyword" in asked.matched_by and (asked.similarity or 0) < 0.3
         assert "Should I quit my job?" not in used and "what do I eat?" not in used
         assert "where do I live?" in used  # an earlier question close in meaning is still used
+
+
+def test_what_do_you_know_about_me_lists_the_users_facts(make_memory) -> None:
+    """No search ranks "what do you know about me?" near the facts (they share no words with it): the
+    answer lists the user's current facts in the order they were told, with the rules, and uses no
+    chat turn, no fact that no longer holds and no file's knowledge."""
+    offline = make_memory("offline")
+    offline.add("hey, I'm Dana. I just moved to Lisbon for a new job at Farfetch", user_id="dana")
+    offline.add("I'm vegetarian but I eat fish sometimes", user_id="dana")
+    offline.add("actually I work at Revolut now, not Farfetch", user_id="dana")
+    offline.add("Always answer in British English.", user_id="dana")
+    offline.ingest(b"The museum opens at 10am on Sundays.", user_id="dana", filename="museum.txt")
+    offline.add("I live in Oslo.", user_id="someone else")
+    with Assistant(offline) as assistant:
+        for question in ("what do you know about me?", "Tell me everything you know about me", "who am I?"):
+            chat = assistant.turn(question, user_id="dana", session_id="s")
+            text = chat.reply()
+            chat.wait_write(timeout=30)
+            used = {hit.memory.text for hit in chat.memories}
+            assert used == {
+                "User's name is Dana.",
+                "User lives in Lisbon.",
+                "User works at Revolut.",
+                "User is vegetarian.",
+                "User eats fish sometimes.",
+            }, used
+            lines = text.splitlines()
+            start = lines.index("Here is what I know about you:")
+            assert lines[start + 1 : start + 3] == ["- Your name is Dana.", "- You live in Lisbon."]
+            assert "- You work at Revolut." in lines and "Farfetch" not in text and "Oslo" not in text
+            assert "Rules you have given me: Always answer in British English." in text
+        # A question about one thing is still a search.
+        chat = assistant.turn("what do you know about Lisbon?", user_id="dana", session_id="s")
+        assert "Here is what I know about you" not in chat.reply()
+        assert chat.memories[0].memory.text == "User lives in Lisbon."
+
+
+def test_what_do_you_know_about_me_with_nothing_known_says_so(make_memory) -> None:
+    offline = make_memory("offline")
+    with Assistant(offline) as assistant:
+        text = assistant.turn("what do you know about me?", user_id="new", session_id="s").reply()
+    assert "I don't remember anything related to that yet." in text
