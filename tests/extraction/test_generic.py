@@ -33,6 +33,7 @@ def test_a_clause_is_said_in_the_third_person(clause, expected):
         ("I have type 1 diabetes.", "User has type 1 diabetes."),
         ("I'm on PST.", "User is on PST."),
         ("Everyone calls me Bee.", "User goes by Bee."),
+        ("I mostly cycle to work", "User mostly cycles to work."),  # any "-ly" word before the verb
     ],
 )
 def test_a_first_person_fact_no_rule_reads_is_kept(memory, turn, fact):
@@ -57,6 +58,7 @@ def test_a_first_person_fact_no_rule_reads_is_kept(memory, turn, fact):
         "not in the office today, wfh with a cold",
         "left swift last year, regional so home weekends",
         "radiohead still forever tho",
+        "fully booked now",  # an "-ly" word is no verb: not "User fullies booked."
     ],
 )
 def test_feelings_small_talk_and_single_occasions_are_not_facts(memory, turn):

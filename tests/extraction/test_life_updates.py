@@ -146,6 +146,12 @@ def test_a_break_up_after_an_opener_ends_the_partner(memory):
         ("I am engaged.", "Marco and I got married in June!!", "User is married."),
         ("I am vegetarian.", "bestie i'm literally vegan now 🌱 day 3", "User is vegan."),
         ("I am vegetarian.", "I have gone fully vegan since New Year.", "User is vegan."),
+        # "I've been …" is the diet too, and a verbless "fully vegetarian now" after a clause about the user.
+        (
+            "I've been pescatarian since January",
+            "I don't eat fish anymore, fully vegetarian now",
+            "User is vegetarian.",
+        ),
     ],
 )
 def test_a_new_partner_or_diet_replaces_the_held_one(memory, held, said, now):

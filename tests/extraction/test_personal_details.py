@@ -22,6 +22,20 @@ from tests.extraction.said import facts_around, semantic, stored, updates_after
             "so tired today lol. also fyi i got a corgi!! his name is Noodle",
             ["User's corgi is named Noodle."],
         ),
+        # A list that goes on to a being of another kind: the name is the last one's alone.
+        (
+            "Hi! I'm Sam, I have two kids, Leo and Mia, and a golden retriever called Biscuit",
+            [
+                "User has a child named Leo.",
+                "User has a child named Mia.",
+                "User has two kids.",
+                "User's name is Sam.",
+                "User's retriever is named Biscuit.",
+            ],
+        ),
+        ("I have a cat, and a dog called Rex", ["User has a cat.", "User's dog is named Rex."]),
+        ("I have a daughter, and a son named Tom", ["User has a daughter.", "User has a son named Tom."]),
+        ("we adopted a second cat, a tabby called Miso", ["User's cat is named Miso."]),
         # Children by name.
         (
             "We have two kids: Jonah (7) and Ruth (4).",

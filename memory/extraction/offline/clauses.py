@@ -222,7 +222,7 @@ _ELIDED = [
         re.compile(
             r"^(?=(?:not|no longer|no more|still|based|living|working|now working|allergic|done with|ex-|"
             r"at(?! least| all| first| last| times)|with|doing|seeing|dating|off(?! to\b)|"
-            r"vegetarian|vegan|pescatarian)\b)",
+            r"(?:(?:fully|strictly|completely|totally|mostly|full|100%) )?(?:vegetarian|vegan|pescatarian))\b)",
             re.I,
         ),
         "I'm ",

@@ -35,7 +35,8 @@ _OWN_VALUE = re.compile(
     r"^my (?P<a>[\w'-]+(?: [\w'-]+){0,2}) (?P<be>is|are) (?:named |called )?(?P<v>.+)$", re.IGNORECASE
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|nothing|cannot)\b|n't\b", re.IGNORECASE)
-_ADVERBS = set(
+# Words that only stress a state ("I'm really into chess"); "originally from" keeps its word.
+_STATE_ADVERBS = set(
     """just also still really actually already usually mostly finally recently honestly literally totally
     definitely always often sometimes even only""".split()
 )
@@ -92,7 +93,7 @@ def fact(clause: str) -> Fact | None:
 
 def _doing(text: str, words: list[str]) -> Fact | None:
     """ "I <verb> ...": a habit, a possession, a life event; not a thought or a single occasion."""
-    while words and words[0].lower() in _ADVERBS:
+    while words and person.is_adverb(words[0]):
         words = words[1:]
     if not words:
         return None
@@ -115,7 +116,7 @@ def _doing(text: str, words: list[str]) -> Fact | None:
 def _being(text: str, rest: str) -> Fact | None:
     """ "I'm ...": a lasting activity, a kind of value ("on PST"), a medicine, a group, or a trait."""
     words = rest.split()
-    while len(words) > 1 and words[0].lower() in _ADVERBS:
+    while len(words) > 1 and words[0].lower() in _STATE_ADVERBS:
         words = words[1:]
     first = words[0].lower()
     value = " ".join(words[1:])

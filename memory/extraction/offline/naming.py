@@ -35,6 +35,49 @@ _ASSERTIVE = (Mood.STATEMENT, Mood.RETRACTION)
 _WHO = re.compile(rf"\b(?:{ANIMALS}|{FAMILY}|baby|someone|somebody|a guy|a girl)\b", re.IGNORECASE)
 
 
+# Which kind of being a word names, so that "two kids, Leo and Mia, and a golden retriever called Biscuit"
+# does not name a child Biscuit: a breed ("tabby", "retriever") may be any animal's.
+_KINDS = {
+    **dict.fromkeys(("dog", "dogs", "puppy", "puppies", "pup"), "dog"),
+    **dict.fromkeys(("cat", "cats", "kitten", "kittens", "kitty"), "cat"),
+    **dict.fromkeys(("rabbit", "bunny"), "rabbit"),
+    **dict.fromkeys(("horse", "pony"), "horse"),
+    **dict.fromkeys(("fish", "goldfish"), "fish"),
+    **dict.fromkeys(("turtle", "tortoise"), "turtle"),
+}
+_PEOPLE = re.compile(
+    rf"\b(?:{FAMILY}|kids|children|sons|daughters|baby|someone|somebody|a guy|a girl)\b", re.I
+)
+_ANIMAL = re.compile(rf"\b(?:{ANIMALS}|dogs|cats|kittens|puppies)\b", re.IGNORECASE)
+# What the user said they have, which a list's next item shares: "I have a cat, and a dog called Rex".
+_HAVE = re.compile(
+    r"^(?:i|we)(?: (?:also|just|now|still))? (?:have|'ve got|have got|got|own|adopted)\b", re.I
+)
+
+
+_CHILD = {"kids": "child", "children": "child", "sons": "son", "daughters": "daughter", "baby": "child"}
+
+
+def _kinds(text: str) -> tuple[set[str], set[str]]:
+    """The animals a text names (a breed as "animal") and the people, each by its kind."""
+    animals = {_KINDS.get(m.group(0).lower(), "animal") for m in _ANIMAL.finditer(text)}
+    people = {m.group(0).lower() for m in _PEOPLE.finditer(text)} - set(_KINDS)
+    return animals, {_CHILD.get(word, word) for word in people}
+
+
+def _another(named: str, before: str) -> bool:
+    """The naming clause names a being of another kind than the clause before brought in: a son after
+    a daughter, a dog after a cat or after the kids; not a tabby after a cat."""
+    (my_animals, my_people), (their_animals, their_people) = _kinds(named), _kinds(before)
+    if not (my_animals or my_people) or not (their_animals or their_people):
+        return False
+    if my_people & their_people or my_animals & their_animals:
+        return False
+    if my_animals and their_animals and "animal" in my_animals | their_animals:
+        return False  # a breed may be the animal named before
+    return True
+
+
 def attach(said: list[Clause]) -> list[Clause]:
     """The clauses of a turn, each naming clause joined to the assertive clause before it."""
     out: list[Clause] = []
@@ -48,6 +91,12 @@ def attach(said: list[Clause]) -> list[Clause]:
                 before = out[-1]
         if before is not None and before.mood in _ASSERTIVE:
             named = _NAMED.match(text)
+            if named and _another(text, before.text):
+                have = _HAVE.match(before.text)  # the list goes on: "..., and a dog called Rex"
+                out.append(
+                    replace(clause, text=f"{have.group(0)} {text}", mood=before.mood) if have else clause
+                )
+                continue
             if named and _WHO.search(before.text):
                 out[-1] = replace(before, text=f"{before.text.rstrip(' ,.!')} named {named['v']}")
                 continue

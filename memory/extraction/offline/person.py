@@ -27,10 +27,20 @@ _CONTRACTIONS = [
     (r"^we've\b", "User has"),
 ]
 # Adverbs between the subject and its verb: "I now train at..." -> "User now trains at...".
+# Any "-ly" word but the verbs and nouns that end so ("I fully booked", "I rely on", "I apply").
+_LY = r"(?!(?:apply|reply|rely|supply|fly|multiply|comply|imply|ally|bully|rally|tally|belly|family|holy)\b)[a-z]{2,}ly"
 _ADVERBS = (
     r"just|also|still|really|actually|usually|mostly|now|always|often|sometimes|never|finally|recently|"
-    r"currently|mainly|only|even|already|officially|basically|regularly|occasionally|rarely|generally"
+    r"currently|mainly|only|even|already|officially|basically|regularly|occasionally|rarely|generally|" + _LY
 )
+_ADVERB = re.compile(rf"(?:{_ADVERBS})", re.IGNORECASE)
+
+
+def is_adverb(word: str) -> bool:
+    """A word that can stand between "I" and its verb ("I now train", "I fully booked")."""
+    return bool(_ADVERB.fullmatch(word))
+
+
 _PRONOUNS = [
     (r"\bmyself\b", "themselves"),
     (r"\bmine\b", "theirs"),

@@ -566,8 +566,8 @@ RULES: list[Rule] = [
         "list",
     ),
     Rule(
-        rf"\bi(?:'m| am) (?:a |now |fully |also |literally |officially |basically |totally |100% |pure )*"
-        rf"(?P<v>{_DIETS})\b",
+        rf"\bi(?:'m| am|'ve been| have been) (?:a |now |fully |also |literally |officially |basically |totally |"
+        rf"100% |pure |strictly |mostly )*(?P<v>{_DIETS})\b",
         "User is {v}.",
         "diet",
         "diet_is",
