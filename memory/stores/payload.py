@@ -23,7 +23,8 @@ PAST = "past"  # ``state`` of a superseded or retracted memory; current ones say
 FLOAT_FIELDS = ("created_ts", "index_recipe")
 # The version of ``index_text``: raised whenever what a memory's keyword vector is built from changes, so
 # memories written before are rebuilt (``refresh_keywords``). 2: facts carry the words of ``ASKED_WITH``.
-INDEX_RECIPE = 2
+# 3: a pet's fact carries "pet" and, for a breed, its animal (``_PET_WORDS``).
+INDEX_RECIPE = 3
 _REFRESH_PAGE = 256
 
 
@@ -69,6 +70,30 @@ ASKED_WITH: dict[str, str] = {
 }
 
 
+# The relatives a "family:<kind>:<name>" slot can name; any other kind is a pet ("family:retriever:biscuit"),
+# asked about as a pet, and a breed also by its animal ("what's my dog's name?").
+_RELATIVES = frozenset(
+    """wife husband partner girlfriend boyfriend fiance fiancee fiancé fiancée son daughter child mom mother
+    dad father brother sister boss manager best_friend roommate grandma grandmother grandpa grandfather
+    aunt uncle cousin niece nephew stepson stepdaughter stepmom stepdad twin baby""".split()
+)
+_BREEDS = {
+    **dict.fromkeys(
+        """corgi labrador lab poodle beagle husky terrier retriever dachshund pug chihuahua spaniel collie
+        shepherd bulldog greyhound whippet schnauzer doodle labradoodle cockapoo puppy pup""".split(),
+        "dog",
+    ),
+    **dict.fromkeys("tabby maine_coon siamese kitten kitty".split(), "cat"),
+}
+
+
+def _pet_words(slot: str | None) -> str:
+    parts = (slot or "").split(":")
+    if len(parts) < 2 or parts[0] != "family" or parts[1] in _RELATIVES:
+        return ""
+    return f"pet animal {_BREEDS.get(parts[1], '')}".strip()
+
+
 def index_text(item: MemoryItem) -> str:
     """The text the BM25 vector is computed from: the memory, the context it was said in (for a chat
     turn, the turn before it, in ``metadata["index_context"]``), for an episode its date in words, and
@@ -81,6 +106,8 @@ def index_text(item: MemoryItem) -> str:
     parts = [item.text]
     if asked := ASKED_WITH.get(slot_family(item.slot) or ""):
         parts.append(asked)
+    if pet := _pet_words(item.slot):
+        parts.append(pet)
     context = item.metadata.get(INDEX_CONTEXT)
     if isinstance(context, str) and context.strip():
         parts.append(context)

@@ -200,6 +200,9 @@ def test_a_turn_only_asks_when_all_it_says_besides_is_an_interjection(text, asks
         ("where do I work?", "User works at Acme."),
         ("what languages do I speak?", "User speaks French."),
         ("what car do I have?", "User drives a Honda Civic."),
+        # A pet by a breed is asked about as a pet, and as its animal.
+        ("what's my dog's name?", "User's retriever is named Biscuit."),
+        ("do I have any pets?", "User's retriever is named Biscuit."),
     ],
 )
 def test_a_fact_is_found_by_the_words_its_kind_is_asked_with(memory, question, first) -> None:
@@ -207,7 +210,7 @@ def test_a_fact_is_found_by_the_words_its_kind_is_asked_with(memory, question, f
         "hey! I'm Dana, vegetarian for years, I live in Lyon",
         "um so I've gone fully vegan now? like since new year",
         "I work at Acme. I speak French. I drive a Honda Civic.",
-        "I have a dog named Rex",
+        "I have two kids, Leo and Mia, and a golden retriever called Biscuit",
     ]:
         memory.add(said, user_id="u")
     hits = memory.search(question, user_id="u", limit=3)
@@ -223,3 +226,7 @@ def test_the_words_a_kind_is_asked_with_are_indexed_not_shown() -> None:
     assert index_text(fact) == "User is vegan.\ndiet eat food"
     assert index_text(fact.model_copy(update={"slot": "plays:tennis"})).endswith("play hobby")
     assert index_text(fact.model_copy(update={"slot": None})) == "User is vegan."
+    pet = fact.model_copy(update={"text": "User's corgi is named Noodle.", "slot": "family:corgi:noodle"})
+    assert index_text(pet) == "User's corgi is named Noodle.\nfamily\npet animal dog"
+    son = fact.model_copy(update={"text": "User's son is named Tom.", "slot": "family:son:tom"})
+    assert index_text(son) == "User's son is named Tom.\nfamily"
