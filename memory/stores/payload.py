@@ -23,7 +23,7 @@ PAST = "past"  # ``state`` of a superseded or retracted memory; current ones say
 FLOAT_FIELDS = ("created_ts", "index_recipe")
 # The version of ``index_text``: raised whenever what a memory's keyword vector is built from changes, so
 # memories written before are rebuilt (``refresh_keywords``). 2: facts carry the words of ``ASKED_WITH``.
-# 3: a pet's fact carries "pet" and, for a breed, its animal (``_PET_WORDS``).
+# 3: a pet's fact carries "pet" and, for a breed, its animal; a partner's, the bond (``_kin_words``).
 INDEX_RECIPE = 3
 _REFRESH_PAGE = 256
 
@@ -53,7 +53,7 @@ ASKED_WITH: dict[str, str] = {
     "health": "health condition",
     "takes": "medication medicine take",
     "family": "family",
-    "relationship status": "relationship partner",
+    "relationship status": "relationship partner married single",
     "speaks": "language speak",
     "learning": "learn",
     "likes": "like favourite",
@@ -75,7 +75,7 @@ ASKED_WITH: dict[str, str] = {
 _RELATIVES = frozenset(
     """wife husband partner girlfriend boyfriend fiance fiancee fiancé fiancée son daughter child mom mother
     dad father brother sister boss manager best_friend roommate grandma grandmother grandpa grandfather
-    aunt uncle cousin niece nephew stepson stepdaughter stepmom stepdad twin baby""".split()
+    aunt uncle cousin niece nephew stepson stepdaughter stepmom stepdad twin baby spouse""".split()
 )
 _BREEDS = {
     **dict.fromkeys(
@@ -87,10 +87,21 @@ _BREEDS = {
 }
 
 
-def _pet_words(slot: str | None) -> str:
+# A partner is asked about by the bond: "am I married?" finds "User's husband is named Tom.".
+_PARTNERS = {
+    **dict.fromkeys(("husband", "wife", "spouse"), "married spouse partner"),
+    **dict.fromkeys(("partner", "boyfriend", "girlfriend"), "partner relationship dating"),
+    **dict.fromkeys(("fiance", "fiancee", "fiancé", "fiancée"), "engaged partner relationship"),
+}
+
+
+def _kin_words(slot: str | None) -> str:
+    """What a relative's or a pet's fact is asked about with, beyond "family"."""
     parts = (slot or "").split(":")
-    if len(parts) < 2 or parts[0] != "family" or parts[1] in _RELATIVES:
+    if len(parts) < 2 or parts[0] != "family":
         return ""
+    if parts[1] in _RELATIVES:
+        return _PARTNERS.get(parts[1], "")
     return f"pet animal {_BREEDS.get(parts[1], '')}".strip()
 
 
@@ -106,8 +117,8 @@ def index_text(item: MemoryItem) -> str:
     parts = [item.text]
     if asked := ASKED_WITH.get(slot_family(item.slot) or ""):
         parts.append(asked)
-    if pet := _pet_words(item.slot):
-        parts.append(pet)
+    if kin := _kin_words(item.slot):
+        parts.append(kin)
     context = item.metadata.get(INDEX_CONTEXT)
     if isinstance(context, str) and context.strip():
         parts.append(context)

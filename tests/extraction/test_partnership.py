@@ -19,6 +19,8 @@ from tests.extraction.said import facts_around, say, semantic
         ("My girlfriend is called Noor.", "single again lol"),
         ("My husband is named Raj.", "I'm a widow now"),
         ("My fiancée is Hannah.", "The wedding is off. Hannah and I have separated."),
+        ("my husband Tom is a teacher", "we split up in october, Tom moved out"),
+        ("My boyfriend is called Sam.", "my boyfriend and I broke up"),
     ],
 )
 def test_an_ended_partnership_ends_the_partner_on_record(memory, held, said):
@@ -41,6 +43,7 @@ def test_an_ended_partnership_ends_the_partner_on_record(memory, held, said):
         "I love single malt whisky",
         "I separated the eggs for the meringue",
         "Tom and his wife separated last year",
+        "we split up the bill",
     ],
 )
 def test_what_only_sounds_like_an_ending_keeps_the_partner(memory, said):
@@ -54,6 +57,8 @@ def test_what_only_sounds_like_an_ending_keeps_the_partner(memory, said):
 def test_with_no_partner_on_record_the_status_is_the_fact(memory):
     say(memory, "I'm divorced, two kids")
     assert "User is divorced." in semantic(memory)
+    say(memory, "we split up in october", user="v")  # no status word: nothing to say it in
+    assert semantic(memory, "v") == []
 
 
 def test_a_new_partner_named_with_the_ending_replaces_the_old_one(memory):

@@ -203,6 +203,7 @@ def test_a_turn_only_asks_when_all_it_says_besides_is_an_interjection(text, asks
         # A pet by a breed is asked about as a pet, and as its animal.
         ("what's my dog's name?", "User's retriever is named Biscuit."),
         ("do I have any pets?", "User's retriever is named Biscuit."),
+        ("am I married?", "User's husband is named Tom."),  # a partner by the bond
     ],
 )
 def test_a_fact_is_found_by_the_words_its_kind_is_asked_with(memory, question, first) -> None:
@@ -211,6 +212,7 @@ def test_a_fact_is_found_by_the_words_its_kind_is_asked_with(memory, question, f
         "um so I've gone fully vegan now? like since new year",
         "I work at Acme. I speak French. I drive a Honda Civic.",
         "I have two kids, Leo and Mia, and a golden retriever called Biscuit",
+        "my husband Tom is a teacher",
     ]:
         memory.add(said, user_id="u")
     hits = memory.search(question, user_id="u", limit=3)
@@ -230,3 +232,5 @@ def test_the_words_a_kind_is_asked_with_are_indexed_not_shown() -> None:
     assert index_text(pet) == "User's corgi is named Noodle.\nfamily\npet animal dog"
     son = fact.model_copy(update={"text": "User's son is named Tom.", "slot": "family:son:tom"})
     assert index_text(son) == "User's son is named Tom.\nfamily"
+    husband = son.model_copy(update={"slot": "family:husband"})
+    assert index_text(husband).endswith("family\nmarried spouse partner")

@@ -1,5 +1,5 @@
 """A partnership that ended, however it is said: "divorced now.", "single again lol", "gareth and me are
-separated now", "my divorce came through last week".
+separated now", "my divorce came through last week", "we split up in october".
 
 When the user has a partner or a marriage on record, each one ends: a DELETE that keeps it as the
 past, so "who is my wife?" no longer answers with it and "was I married?" still can. With none on
@@ -62,6 +62,13 @@ _STATED = (
         r"(?:got )?(?:finalised|finalized))",
         re.IGNORECASE,
     ),
+    # "we split up in october", "my boyfriend and I broke up": it ended, in no status word.
+    re.compile(
+        r"^(?:we|(?:my|our) (?:husband|wife|partner|boyfriend|girlfriend|fianc[eé]e?|bf|gf|hubby) and (?:i|me))"
+        r"(?: (?:have|had|just|finally|officially|recently|eventually))* (?:split up|broke up|broken up|split|"
+        r"called it quits|went our separate ways)" + _TAIL,
+        re.IGNORECASE,
+    ),
 )
 # A dropped subject is the user's; any other subject is someone else's.
 _OWN = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
@@ -89,7 +96,9 @@ def apply(
         facts = [
             f for f in facts if f.text != said_so and not (f.event == Event.DELETE and f.target in partners)
         ]
-        return [*facts, *map(_ended, sorted(partners))] if partners else [*facts, _added(said_so, status)]
+        if partners:
+            return [*facts, *map(_ended, sorted(partners))]
+        return [*facts, _added(said_so, status)] if status else facts
     return facts
 
 
@@ -111,6 +120,8 @@ def _status(text: str) -> tuple[str, str | None] | None:
             continue
         if i == 2:
             return "divorced", None
+        if i == 3:
+            return "", None  # ended: a held partner ends, and no status is said
         if i == 0 and not (found["s"] or found["l"] or text[found.end() :].strip()):
             return None  # a bare word
         name = (found["x"] or found["y"] or "").lower() if i == 1 else ""
