@@ -36,6 +36,14 @@ from tests.extraction.said import facts_around, semantic, stored, updates_after
         ("I have a cat, and a dog called Rex", ["User has a cat.", "User's dog is named Rex."]),
         ("I have a daughter, and a son named Tom", ["User has a daughter.", "User has a son named Tom."]),
         ("we adopted a second cat, a tabby called Miso", ["User's cat is named Miso."]),
+        # A second present verb after "and" is the user's too; a student is one, not a job.
+        (
+            "I live in Bristol and work as a paramedic",
+            ["User lives in Bristol.", "User works as a paramedic."],
+        ),
+        ("I live in Leeds and work at Asda", ["User lives in Leeds.", "User works at Asda."]),
+        ("my brother lives in Leeds and works at Asda", []),
+        ("I'm a nursing student", ["User is a nursing student."]),
         # Children by name.
         (
             "We have two kids: Jonah (7) and Ruth (4).",

@@ -241,7 +241,10 @@ _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]+")
 _ABBREV = re.compile(r"\b(St|Dr|Mr|Mrs|Ms|Prof|Mt|Ft|Jr|Sr)\.\s", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?:;]|$)")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?]+|;|\n|$)")
-_SECOND_VERBS = r"started|joined|bought|picked up|took up|switched to|moved to|working (?:as|at|for)"
+_SECOND_VERBS = (
+    r"started|joined|bought|picked up|took up|switched to|moved to|working (?:as|at|for)|"
+    r"work (?:as|at|for|in)|live (?:in|at|with)|study (?:at|in)"
+)
 _SECOND_VERB = re.compile(rf"^and (?:then )?(?:{_SECOND_VERBS})\b", re.I)
 _CLAUSE = re.compile(
     rf",\s*(?!\d)|\s+(?=and (?:then )?(?:{_SECOND_VERBS})\b)|"

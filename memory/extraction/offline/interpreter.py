@@ -47,6 +47,11 @@ class Fact:
         )
 
 
+_WORKS_AS = "User works as "
+# What a job rule reads that is what the user is, not work they do.
+_NOT_WORK = re.compile(r"\b(?:student|pupil|undergrad|undergraduate|retiree|pensioner)$", re.IGNORECASE)
+
+
 @cache
 def _compiled() -> list[tuple[re.Pattern[str], Rule]]:
     return [(re.compile(rule.pattern, re.IGNORECASE), rule) for rule in RULES]
@@ -67,10 +72,11 @@ def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
         "f": f"family:{rk}" if rk in SINGLE_FAMILY else f"family:{rk}:{names.key(value)}",
     }
     relation = rule.relation.format(**fields) if rule.relation else None
+    text = rule.template.format(**{**fields, "v": person.pronouns(value), "a": person.pronouns(fields["a"])})
+    if text.startswith(_WORKS_AS) and _NOT_WORK.search(value):
+        text = "User is " + text.removeprefix(_WORKS_AS)  # "User is a student.", not "works as"
     return Fact(
-        text=rule.template.format(
-            **{**fields, "v": person.pronouns(value), "a": person.pronouns(fields["a"])}
-        ),
+        text=text,
         slot=rule.slot.format(**fields) if rule.slot else None,
         relation=Relation(subject="User", relation=relation, object=value) if relation else None,
         value=value,
