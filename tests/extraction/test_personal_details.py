@@ -44,6 +44,9 @@ from tests.extraction.said import facts_around, semantic, stored, updates_after
         ("I live in Leeds and work at Asda", ["User lives in Leeds.", "User works at Asda."]),
         ("my brother lives in Leeds and works at Asda", []),
         ("I'm a nursing student", ["User is a nursing student."]),
+        # Chat filler is no part of a value; a plan after "but" leaves the fact before it.
+        ("i'm allergic to penicillin fyi", ["User is allergic to penicillin."]),
+        ("i drive a 2015 golf but thinking of getting an EV", ["User drives a 2015 golf."]),
         # Children by name.
         (
             "We have two kids: Jonah (7) and Ruth (4).",

@@ -30,7 +30,7 @@ INSTITUTION_NOUNS = {
 }
 # A value ends where one of these starts (time words, fillers, a new thought).
 _TAIL = re.compile(
-    r"\s+(?:now|anymore|any more|again|too|also|though|btw|lol|haha|lmao|tbh|honestly|actually|"
+    r"\s+(?:now|anymore|any more|again|too|also|though|btw|fyi|ngl|fwiw|iirc|imo|lol|haha|lmao|tbh|honestly|actually|"
     r"originally|still|already|currently|instead|these days|nowadays|right now|as you know|"
     r"(?:last|this|next|every) (?:week|month|year|summer|spring|fall|autumn|winter|weekend|time|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
