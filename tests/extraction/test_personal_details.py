@@ -47,6 +47,15 @@ from tests.extraction.said import facts_around, semantic, stored, updates_after
         # Chat filler is no part of a value; a plan after "but" leaves the fact before it.
         ("i'm allergic to penicillin fyi", ["User is allergic to penicillin."]),
         ("i drive a 2015 golf but thinking of getting an EV", ["User drives a 2015 golf."]),
+        # An introduction in fragments: a name, an age, a job without "I'm".
+        (
+            "Hey there! Name's Priya, 34, software engineer in Berlin",
+            ["User is 34 years old.", "User works as a software engineer.", "User's name is Priya."],
+        ),
+        (
+            "hi! I'm Tomasz, civil engineer, based in Warsaw",
+            ["User lives in Warsaw.", "User works as a civil engineer.", "User's name is Tomasz."],
+        ),
         # Children by name.
         (
             "We have two kids: Jonah (7) and Ruth (4).",

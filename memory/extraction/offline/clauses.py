@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from memory.extraction.offline import parse
-from memory.extraction.offline.rules import ATTRIBUTES, DRUG
+from memory.extraction.offline.rules import ATTRIBUTES, DRUG, JOBS
 
 
 class Mood(StrEnum):
@@ -192,6 +192,7 @@ _ELIDED = [
     (re.compile(rf"^(?=been on {DRUG}\b)", re.I), "I've "),  # "been on wellbutrin since march"
     (re.compile(r"^(?=employed (?:by|at|with)\b)", re.I), "I'm "),  # "employed by Grant Thornton"
     (re.compile(r"^(?=day job\b)", re.I), "my "),  # "day job is sound engineer at the BBC"
+    (re.compile(r"^(?=name(?:'s| is) (?-i:[A-Z])[\w'-]+$)", re.I), "my "),  # "Name's Priya"
     (re.compile(r"^(?=new job (?:at|with)\b)", re.I), "I've got a "),  # "new job at Deloitte!"
     # "art student at Central Saint Martins", "final year med student at Imperial"
     (
@@ -390,7 +391,12 @@ def split(text: str) -> list[Clause]:
 
 
 # What follows a self-introduction without its "I'm": an age, where the user is from.
-_INTRODUCTION = re.compile(r"^(?:\d{1,2}|(?:originally )?from [a-z][\w .'-]*)$", re.IGNORECASE)
+_INTRODUCTION = re.compile(
+    r"^(?:\d{1,2}|(?:originally )?from [a-z][\w .'-]*|"
+    rf"(?:an? )?(?:(?!(?:an?|the|\w+ly)\b)[\w-]+ ){{0,2}}(?:{'|'.join(sorted(JOBS - {'student'}, key=len, reverse=True))})"
+    r"(?: (?:in|at|for|from) [\w .&'-]+)?)$",
+    re.IGNORECASE,
+)  # "hey I'm Kai, 19, from perth", "Name's Priya, 34, software engineer in Berlin"
 _SPOKE_OF_SELF = (Mood.STATEMENT, Mood.RETRACTION)
 _CAPITALISED = re.compile(r"\b(?!I\b|I')[A-Z]")
 

@@ -269,7 +269,7 @@ RULES: list[Rule] = [
     # Without an article, as some say it: "now I am translator freelance", "I am warehouse worker at Amazon".
     Rule(
         rf"\bi(?:'m| am) (?:now |also )?(?P<v>(?:(?!{_NOT_A_JOB_START})[\w-]+ ){{0,2}}?(?:{_JOB_WORD}))"
-        r"(?= (?:at(?! heart\b)|for|with|freelance|now|here)\b"
+        r"(?= (?:at(?! heart\b)|for|with|in|freelance|now|here)\b"
         r"|\s*$|\s*[,.!;])",
         "User works as {a}.",
         "job_title",
