@@ -49,6 +49,10 @@ def test_an_instruction_with_only_is_still_a_rule(memory):
         ("we are going to move to denver next year", "User plans to move to Denver next year."),
         ("im moving to salt lake city in june", "User plans to move to Salt Lake City in June."),
         ("going to visit my mom next week", "User plans to visit their mom next week."),
+        (
+            "I'm flying to Tokyo next month for a conference",
+            "User plans to fly to Tokyo next month for a conference.",
+        ),
     ],
 )
 def test_a_plan_typed_in_lower_case_keeps_its_names_capitalised(memory, said, plan):

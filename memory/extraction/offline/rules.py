@@ -722,7 +722,10 @@ RULES: list[Rule] = [
 
 # Plans: the clause after the marker becomes "User plans to <verb phrase>." in its own slot.
 PLAN = r"(?:\b(?:i|we)(?:'m| am|'re| are)? ?|^)(?:going to|planning (?:to|on)|plan to|will|'ll|intend to|about to)\s+(?:be\s+)?(?P<v>.+)"
-PLAN_MOVING = r"\b(?:i|we)(?:'m| am|'re| are) (?P<v>(?:moving|starting|leaving|quitting|retiring|adopting|visiting|relocating)\b.*)"
+PLAN_MOVING = (
+    r"\b(?:i|we)(?:'m| am|'re| are) (?P<v>(?:moving|starting|leaving|quitting|retiring|adopting|visiting|relocating|flying|"
+    r"travelling|traveling|heading|driving)\b.*)"
+)
 PLAN_VERBS = {
     "move",
     "start",
@@ -759,6 +762,7 @@ PLAN_VERBS = {
     "compete",
     "enroll",
     "propose",
+    "head",
 }
 ING = {
     "moving": "move",
@@ -781,6 +785,9 @@ ING = {
     "buying": "buy",
     "going": "go",
     "studying": "study",
+    "flying": "fly",
+    "heading": "head",
+    "driving": "drive",
 }
 
 # A retraction names what stopped being true; these turn it back into the statement it retracts.
