@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from memory import MemoryHit, MemoryLayerError
-from ui.fix import render_fix_controls, render_fix_notes
+from ui.fix import drop_from_panels, render_fix_controls, render_fix_notes
 from ui.markup import inert_markdown
 from ui.memory_view import escape, render_memories_used
 from ui.notices import describe_ingest
@@ -74,7 +74,7 @@ def render_message(services: Services, user_id: str, message: ChatMessage) -> No
             st.markdown(inert_markdown(message.content))
         if message.answered:
             render_panel(services, user_id, message)
-        collect_write(message)
+        collect_write(message, user_id)
         render_memory_notes(services, user_id, message)
 
 
@@ -175,9 +175,7 @@ def answer_text(
         st.warning(warning)
     show_stream(turn.stream())
     answer.content = turn.text
-    panel = st.empty()
-    with panel.container():
-        render_memories_used(turn.memories, Path(services.memory.config.data_dir))
+    render_memories_used(turn.memories, Path(services.memory.config.data_dir))
     answer.write = turn.write
     if answer.write is not None:
         with st.spinner("Updating memory…"):
@@ -187,10 +185,7 @@ def answer_text(
                 pass  # still writing: the notice appears on a later rerun
             except Exception:
                 pass  # collect_write turns the failure into words
-        if collect_write(answer):
-            panel.empty()
-            with panel.container():
-                render_memories_used(answer.memories, Path(services.memory.config.data_dir))
+        collect_write(answer, user_id)
     render_memory_notes(services, user_id, answer)
 
 
@@ -205,22 +200,20 @@ def show_stream(pieces: Any) -> None:
     placeholder.markdown(inert_markdown(shown))
 
 
-def collect_write(message: ChatMessage) -> bool:
+def collect_write(message: ChatMessage, user_id: str) -> None:
     """Turn a finished background write into 'Memory updated' notes, Undo buttons and questions (once).
-    True when the turn made the memory forget, and what it forgot left the memories used."""
+    What a forget order erased leaves every panel of memories used (the chat reruns after an answer)."""
     future = message.write
     if future is None or not future.done():
-        return False
+        return
     message.write = None
     try:
         result = future.result()
     except Exception as exc:
         message.memory_notes = [f"⚠ This turn could not be remembered: {exc}"]
-        return False
+        return
     take_result(message, result)
-    before = len(message.memories)
-    message.memories = [hit for hit in message.memories if hit.memory.id not in result.forgotten]
-    return len(message.memories) < before
+    drop_from_panels(user_id, set(result.forgotten))
 
 
 def render_memory_notes(services: Services, user_id: str, message: ChatMessage) -> None:

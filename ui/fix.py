@@ -98,10 +98,17 @@ def forget(memory: Any, user_id: str, message: ChatMessage, item: MemoryItem, ke
         return
     if key:
         close_editor(key)
-    for chat in chats(user_id):  # gone from every panel of this user's chats
-        for other in chat.messages:
-            other.memories = [hit for hit in other.memories if hit.memory.id != item.id]
+    drop_from_panels(user_id, {item.id})
     notify(message, f"🗑 Forgot: {item.text}")
+
+
+def drop_from_panels(user_id: str, memory_ids: set[str]) -> None:
+    """Forgotten memories leave every panel of memories used in this user's chats."""
+    if not memory_ids:
+        return
+    for chat in chats(user_id):
+        for message in chat.messages:
+            message.memories = [hit for hit in message.memories if hit.memory.id not in memory_ids]
 
 
 def hits_of(user_id: str, memory_id: str) -> list[MemoryHit]:

@@ -36,11 +36,14 @@ def test_forget_from_the_answer_removes_it_at_once(app_env, reader):
     assert any("🗑 Forgot: User lives in Paris." in plain(c.value) for c in at.caption)
 
 
-def test_asking_in_the_chat_to_forget_takes_it_out_of_that_answers_panel(app_env):
+def test_asking_in_the_chat_to_forget_takes_it_out_of_every_panel(app_env):
     """The search behind the answer found the fact before the turn forgot it: once the write is done,
-    the panel beside that answer no longer shows it, nor the chat turn it was read from."""
+    the panel beside that answer no longer shows it, nor the chat turn it was read from, and neither
+    does the panel of an earlier answer that used them."""
     at = start()
     say(at, "I live in Paris.")
+    say(at, "Where do I live?")
+    assert any("User lives in Paris." in t for t in panel_texts(at))
     say(at, "Please forget that I live in Paris.")
     assert not at.exception, at.exception
     assert not any("Paris" in t for t in panel_texts(at)), panel_texts(at)
