@@ -347,7 +347,7 @@ def offline_reply(
     )
     if wants_forgetting(message) and (not message.rstrip().endswith("?") or _POLITE.match(message)):
         # The reply is kept in the transcript: what is being forgotten is not said again.
-        return "\n".join([*lines, "Okay, I'll forget that. The memory panel shows what I still remember."])
+        return "\n".join([*lines, FORGET_REPLY])
     if facts and all(ABOUT_YOU in hit.matched_by for hit in facts):  # "what do you know about me?"
         in_told_order = sorted(facts, key=lambda hit: hit.memory.created_at)
         lines += ["Here is what I know about you:", *(f"- {_spoken(hit.memory)}" for hit in in_told_order)]
@@ -381,6 +381,11 @@ def _answer(facts: list[MemoryHit], asked: list[MemoryHit], *, told: bool, remem
 
 # What found the hits of "what do you know about me?" (``Assistant``): the user's facts, not a search.
 ABOUT_YOU = "about you"
+# The reply is written before the write is done: it promises nothing the write may not do.
+FORGET_REPLY = (
+    "Okay, I'll forget that. Below this answer: what I forgot, or a question if I'm not sure which memory "
+    "you mean."
+)
 # "could you forget my address?" asks for it to be done; "did you forget my birthday?" does not.
 _POLITE = re.compile(r"^\s*(?:(?:can|could|would|will) you|please)\b", re.IGNORECASE)
 

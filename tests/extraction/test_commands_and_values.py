@@ -47,12 +47,33 @@ def test_a_rule_is_ended_by_stopping_it_or_forgetting_it_by_name(memory):
     memory.add("forget the metric rule", user_id="u")
     assert rules(memory) == []
 
+    memory.add("from now on answer in Spanish please", user_id="u")
+    result = memory.add("actually, forget the Spanish thing, English is fine", user_id="u")
+    assert [op.old_text for op in result.by_event(Event.DELETE)] == ["Answer in Spanish."]  # not asked
+    assert rules(memory) == []
+
+
+def test_stop_calling_me_with_the_new_name_replaces_the_naming_rule(memory):
+    memory.add("call me Sam", user_id="u")
+    result = memory.add("stop calling me Sam, it's Samantha", user_id="u")
+    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [
+        ("Call me Sam.", "Call me Samantha.")
+    ]
+    memory.add("stop calling me Samantha", user_id="u")
+    assert rules(memory) == []
+
 
 def test_a_forget_with_nothing_held_about_it_changes_nothing(memory):
     memory.add("I work at Intel.", user_id="u")
     result = memory.add("ignore my last message", user_id="u")
     assert not result.by_event(Event.DELETE)
     assert stored(memory) == ["User works at Intel."]
+    # An order to forget that names nothing held says so, instead of leaving the user to believe it.
+    result = memory.add("please forget my email address", user_id="u")
+    assert result.warnings == [
+        "Nothing I remember matched “please forget my email address”, so nothing was forgotten."
+    ]
+    assert memory.add("I deleted my facebook account", user_id="u").warnings == []
 
 
 def test_a_thing_named_with_now_replaces_what_ended_but_a_state_or_another_activity_does_not(memory):

@@ -456,6 +456,11 @@ def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mo
     return Mood.STATEMENT
 
 
+def forget_order(clause: Clause) -> bool:
+    """An order to forget ("forget the Spanish thing", "could you delete my address")."""
+    return clause.mood == Mood.REQUEST and bool(_FORGETTING.match(command_text(clause.text)))
+
+
 def command_text(clause: str) -> str:
     """A request without its polite wrapper: "Can you please forget X" -> "forget X"."""
     previous = None

@@ -165,6 +165,27 @@ def _rule(text: str, lowercase: bool) -> ProposedFact | None:
     )
 
 
+# The name said after "stop calling me Sam": "it's Samantha", "call me Sammy", "just Sam".
+_NEW_NAME = re.compile(
+    r"^(?:it's|it is|its|call me|i go by|my name is|it should be|just|i'm|i am) (?P<v>[\w'-]+)[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def renamed(
+    clause: str, lowercase: bool, ended: ProposedFact, related: dict[str, MemoryItem]
+) -> ProposedFact | None:
+    """ "stop calling me Sam, it's Samantha": the name rule that ended, replaced by the name said next."""
+    held = related.get(ended.target or "")
+    found = _NEW_NAME.match(clause.strip())
+    if held is None or held.slot != "rule:name" or found is None:
+        return None
+    rule = _rule(f"call me {found['v']}", lowercase)
+    if rule is None:
+        return None
+    return rule.model_copy(update={"event": Event.UPDATE, "target": ended.target, "reason": "asked to stop"})
+
+
 def _third_person(text: str) -> str:
     text = re.sub(r"^my\b", "User's", text, flags=re.I)
     text = re.sub(r"^i'm\b|^i am\b", "User is", text, flags=re.I)

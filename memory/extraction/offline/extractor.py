@@ -72,6 +72,7 @@ class OfflineExtractor:
             result.facts = moves.apply(said, result.facts, ids)
             result.facts = status.apply(said, result.facts, ids)
             result.facts = fragments.apply(said, result.facts)
+            result.warnings += _nothing_to_forget(said, result.facts)
         return result
 
     def _clause(
@@ -135,6 +136,14 @@ def _generic(text: str, ids: dict[str, MemoryItem]) -> list[ProposedFact]:
     return [proposal]
 
 
+def _nothing_to_forget(said: list[clauses.Clause], facts: list[ProposedFact]) -> list[str]:
+    """An order to forget that named nothing held says so, rather than leave the user to believe it."""
+    orders = [clause.text for clause in said if clauses.forget_order(clause)]
+    if not orders or any(fact.event == Event.DELETE for fact in facts):
+        return []
+    return [f"Nothing I remember matched “{orders[0]}”, so nothing was forgotten."]
+
+
 def _follow_up(
     clause: clauses.Clause,
     found: list[ProposedFact],
@@ -143,7 +152,12 @@ def _follow_up(
     ids: dict[str, MemoryItem],
 ) -> list[ProposedFact]:
     """A clause read with the one before it: "left acme. now at globex" and "Rob now, not Bobby" are
-    each one UPDATE of the held fact, not a DELETE and an ADD."""
+    each one UPDATE of the held fact, not a DELETE and an ADD; so is "stop calling me Sam, it's Samantha"."""
+    for stopped in previous[1] if previous is not None and not found else []:
+        renamed = commands.renamed(clause.text, clause.lowercase, stopped, ids)
+        if stopped.event == Event.DELETE and renamed is not None:
+            proposals.remove(stopped)
+            return [renamed]
     if clause.mood not in _ASSERTIVE:
         return found
     gone = next((p for p in reversed(proposals) if p.event == Event.DELETE and p.target in ids), None)

@@ -84,7 +84,9 @@ def for_topic(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[
 def for_words(phrase: str, related: dict[str, MemoryItem], reason: str) -> list[ProposedFact]:
     """The memory ``phrase`` is about by its content words (likely), else the non-episodic memory sharing
     most words with it, as a low-confidence guess."""
-    sid = about(phrase, related)
+    sid = about(phrase, related) or (
+        None if ranked_about(phrase, related) else about(phrase, related, MemoryType.PROCEDURAL)
+    )  # no fact is about it, one rule is: "forget the Spanish thing" ends "Answer in Spanish."
     if sid is not None:
         return [delete(sid, None, phrase, LIKELY, reason)]
     ranked = ranked_about(phrase, related)
