@@ -296,6 +296,11 @@ def test_memories_that_matter_too_little_are_neither_used_nor_shown(make_memory)
         assert "keyword" in asked.matched_by and (asked.similarity or 0) < 0.3
         assert "Should I quit my job?" not in used and "what do I eat?" not in used
         assert "where do I live?" in used  # an earlier question close in meaning is still used
+        # An earlier order to forget, as it is kept, tells nothing remembered: neither used nor shown.
+        offline.add("I live in Paris.", user_id="dana", session_id="s0")
+        offline.add("please forget that I live in Paris", user_id="dana", session_id="s0")
+        turn = assistant.turn("please forget where I work", user_id="dana", session_id="s", remember=False)
+        assert not [h for h in turn.memories if "forget" in h.memory.text], turn.memories
 
 
 def test_what_do_you_know_about_me_lists_the_users_facts(make_memory) -> None:
