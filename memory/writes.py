@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from memory.embeddings import Embedder
 from memory.embeddings.parts import embed_texts
+from memory.questions import second_person
 from memory.stores.base import GraphStore, HistoryStore, ScopeFilter, VectorStore
 from memory.stores.payload import INDEX_CONTEXT
 from memory.types import Event, GraphEdge, MemoryItem, MemoryType, PendingChange, Relation, utcnow
@@ -77,6 +78,7 @@ class UnitOfWork:
         self._rows: list[HistoryRow] = []
         self._erase_messages: list[str] = []
         self._redact: list[tuple[str, str]] = []  # (old text, new text) in history and transcript
+        self._quoted: list[str] = []  # forgotten texts, to leave the assistant's replies
         self._media: list[str] = []
         self._vectors: dict[str, list[float]] = {}
         # The chat turns of a session that carry keyword context, read once (``_unquote``).
@@ -163,6 +165,9 @@ class UnitOfWork:
         self.record((item.id, item.user_id, Event.DELETE, None, None, actor, reason))
         if item.source.kind.value == "chat" and not keep_messages:
             self._erase_messages.append(item.text)
+        if not keep_messages:  # the replies that quoted it, as said or said to the user ("You live in Porto")
+            said_to_user = [] if item.type == MemoryType.EPISODIC else [second_person(item.text)]
+            self._quoted += [item.text, *said_to_user]
         if item.source.kind.value == "chat" and item.type == MemoryType.EPISODIC and item.source.session_id:
             self._unquote(item, item.source.session_id)
         self._media += [p for p in media if p]
@@ -268,6 +273,7 @@ class UnitOfWork:
                 erase_texts=[(self.user_id, item.text) for item in self._erased.values()],
                 erase_messages=[(self.user_id, text) for text in self._erase_messages],
                 redact=[(self.user_id, old, new) for old, new in self._redact],
+                quoted=[(self.user_id, text) for text in dict.fromkeys(self._quoted)],
                 operations=self._row_ops,
                 changes=self._changes(),
             )

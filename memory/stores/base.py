@@ -125,12 +125,14 @@ class HistoryStore(Protocol):
         erase: list[tuple[str, str]] = (),
         erase_messages: list[tuple[str, str]] = (),
         redact: list[tuple[str, str, str]] = (),
+        quoted: list[tuple[str, str]] = (),
         operations: list[str | None] = (),
         changes: Any = None,
     ) -> None:
         """One transaction: history rows (each with its operation id), text erased from earlier rows of
         (memory_id, user_id), transcript messages (user_id, content) removed, a text put in place of
-        another in history rows and transcript messages (``redact``: user_id, old, new), pending changes asked or
+        another in history rows and transcript messages (``redact``: user_id, old, new), a forgotten text out
+        of the assistant's messages that quoted it (``quoted``: user_id, text), pending changes asked or
         answered and operations undone (``changes``), and the journal entry closed."""
         ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -12,6 +13,9 @@ from typing import Any
 
 from memory.errors import StoreError
 from memory.types import Event, HistoryEntry, SessionSummary
+
+# What a reply says in place of a memory the user made it forget.
+FORGOTTEN_IN_REPLY = "[forgotten]"
 
 HistoryRow = tuple[str, str, Event, str | None, str | None, str, str | None]
 # (asked: (id, user_id, memory_id, record JSON), answered: (id, user_id, choice), undone: (user_id, op id))
@@ -138,6 +142,22 @@ class SQLiteHistory:
     ) -> None:
         self.record_many([(memory_id, user_id, event, old_text, new_text, actor, reason)])
 
+    def _unquote_replies(self, user_id: str, phrase: str) -> None:
+        """Inside a transaction: ``phrase`` leaves every assistant message of the user that quotes it."""
+        phrase = phrase.strip().rstrip(".")
+        if len(phrase) < 4:
+            return
+        found = re.compile(re.escape(phrase), re.IGNORECASE)
+        rows = self._db.execute(
+            "SELECT seq, content FROM transcript WHERE user_id = ? AND role = 'assistant' "
+            "AND instr(lower(content), lower(?)) > 0",
+            (user_id, phrase),
+        ).fetchall()
+        self._db.executemany(
+            "UPDATE transcript SET content = ? WHERE seq = ?",
+            [(found.sub(FORGOTTEN_IN_REPLY, content), seq) for seq, content in rows],
+        )
+
     def record_many(
         self, rows: list[tuple[str, str, Event, str | None, str | None, str, str | None]]
     ) -> None:
@@ -153,6 +173,7 @@ class SQLiteHistory:
         erase_texts: Sequence[tuple[str, str]] = (),
         erase_messages: Sequence[tuple[str, str]] = (),
         redact: Sequence[tuple[str, str, str]] = (),
+        quoted: Sequence[tuple[str, str]] = (),
         operations: Sequence[str | None] = (),
         changes: ChangeRows | None = None,
     ) -> None:
@@ -180,6 +201,9 @@ class SQLiteHistory:
                 self._db.executemany(
                     "DELETE FROM transcript WHERE user_id = ? AND content = ?", list(erase_messages)
                 )
+                # A reply that quoted a forgotten text ("From what I remember: User lives in Porto.") loses it.
+                for user_id, phrase in quoted:
+                    self._unquote_replies(user_id, phrase)
                 # A text put in place of another (a forget order keeps no trace of what it forgot).
                 swaps = [(new, user_id, old) for user_id, old, new in redact]
                 for column in ("old_text", "new_text"):

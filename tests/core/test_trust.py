@@ -358,10 +358,13 @@ def test_deleting_a_chat_turn_takes_it_out_of_the_later_turns_keyword_context(me
 def test_a_forget_order_keeps_no_trace_of_what_it_forgot(memory):
     """ "Please forget that I live in Berlin." is itself a chat turn: it is kept, but its sentences that
     ask to forget give way to a mark, in the memory, its history and the transcript, so "Berlin" is found
-    nowhere after. A sentence of the same turn that asks nothing of the kind stays as said."""
+    nowhere after, nor in the assistant's replies that quoted it. A sentence of the same turn that asks
+    nothing of the kind stays as said."""
     memory.add("I live in Berlin and I work as a nurse.", user_id="ola", session_id="s1")
     told = {m.id for m in memory.get_all(user_id="ola") if "Berlin" in m.text}
     assert len(told) == 2  # the fact and the chat turn it was read from
+    quoting = "From what I remember: **User lives in Berlin.**\n- You live in Berlin.\n- You work as a nurse."
+    memory.log_conversation([{"role": "assistant", "content": quoting}], user_id="ola", session_id="s1")
     order = "Please forget that I live in Berlin. Thanks for your help!"
     memory.log_conversation([{"role": "user", "content": order}], user_id="ola", session_id="s1")
     result = memory.add(order, user_id="ola", session_id="s1")
@@ -376,7 +379,9 @@ def test_a_forget_order_keeps_no_trace_of_what_it_forgot(memory):
     assert "Berlin" not in str(memory.export(user_id="ola"))
     assert all("Berlin" not in str(h) for m in kept for h in memory.history(m.id, user_id="ola"))
     assert [(role, text) for role, text, _ in memory.transcript("s1", user_id="ola")] == [
-        ("user", "[asked to forget something] Thanks for your help!")
+        # A reply that quoted it, as stored or as said to the user, loses it too.
+        ("assistant", "From what I remember: **[forgotten].**\n- [forgotten].\n- You work as a nurse."),
+        ("user", "[asked to forget something] Thanks for your help!"),
     ]
     assert not any("Berlin" in h.memory.text for h in memory.search("Berlin", user_id="ola"))
 
