@@ -61,6 +61,10 @@ def test_stop_calling_me_with_the_new_name_replaces_the_naming_rule(memory):
     ]
     memory.add("stop calling me Samantha", user_id="u")
     assert rules(memory) == []
+    memory.add("call me sweetie", user_id="v")  # a lower-case word after it is no name
+    result = memory.add("stop calling me sweetie, it's annoying", user_id="v")
+    assert [op.old_text for op in result.by_event(Event.DELETE)] == ["Call me sweetie."]
+    assert rules(memory, "v") == []
 
 
 def test_a_forget_with_nothing_held_about_it_changes_nothing(memory):

@@ -165,9 +165,10 @@ def _rule(text: str, lowercase: bool) -> ProposedFact | None:
     )
 
 
-# The name said after "stop calling me Sam": "it's Samantha", "call me Sammy", "just Sam".
+# The name said after "stop calling me Sam": "it's Samantha", "call me Sammy", "just Sam"; a name has its
+# capital even in a lower-case turn ("stop calling me sam, it's annoying" renames nothing).
 _NEW_NAME = re.compile(
-    r"^(?:it's|it is|its|call me|i go by|my name is|it should be|just|i'm|i am) (?P<v>[\w'-]+)[\s.!]*$",
+    r"^(?:it's|it is|its|call me|i go by|my name is|it should be|just|i'm|i am) (?P<v>(?-i:[A-Z])[\w'-]*)[\s.!]*$",
     re.IGNORECASE,
 )
 
