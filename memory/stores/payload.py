@@ -70,13 +70,8 @@ ASKED_WITH: dict[str, str] = {
 }
 
 
-# The relatives a "family:<kind>:<name>" slot can name; any other kind is a pet ("family:retriever:biscuit"),
-# asked about as a pet, and a breed also by its animal ("what's my dog's name?").
-_RELATIVES = frozenset(
-    """wife husband partner girlfriend boyfriend fiance fiancee fiancé fiancée son daughter child mom mother
-    dad father brother sister boss manager best_friend roommate grandma grandmother grandpa grandfather
-    aunt uncle cousin niece nephew stepson stepdaughter stepmom stepdad twin baby spouse""".split()
-)
+# A pet's "family:<kind>:<name>" slot ("family:retriever:biscuit") is asked about as a pet, and a breed
+# also by its animal ("what's my dog's name?").
 _BREEDS = {
     **dict.fromkeys(
         """corgi labrador lab poodle beagle husky terrier retriever dachshund pug chihuahua spaniel collie
@@ -85,6 +80,10 @@ _BREEDS = {
     ),
     **dict.fromkeys("tabby maine_coon siamese kitten kitty".split(), "cat"),
 }
+_PETS = frozenset(_BREEDS) | frozenset(
+    """dog cat pet parrot rabbit bunny hamster horse pony turtle tortoise snake fish goldfish guinea_pig gecko
+    lizard ferret budgie hedgehog""".split()
+)
 
 
 # A partner is asked about by the bond: "am I married?" finds "User's husband is named Tom.".
@@ -100,9 +99,9 @@ def _kin_words(slot: str | None) -> str:
     parts = (slot or "").split(":")
     if len(parts) < 2 or parts[0] != "family":
         return ""
-    if parts[1] in _RELATIVES:
-        return _PARTNERS.get(parts[1], "")
-    return f"pet animal {_BREEDS.get(parts[1], '')}".strip()
+    if parts[1] in _PETS:
+        return f"pet animal {_BREEDS.get(parts[1], '')}".strip()
+    return _PARTNERS.get(parts[1], "")
 
 
 def index_text(item: MemoryItem) -> str:

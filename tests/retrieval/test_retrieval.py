@@ -232,5 +232,7 @@ def test_the_words_a_kind_is_asked_with_are_indexed_not_shown() -> None:
     assert index_text(pet) == "User's corgi is named Noodle.\nfamily\npet animal dog"
     son = fact.model_copy(update={"text": "User's son is named Tom.", "slot": "family:son:tom"})
     assert index_text(son) == "User's son is named Tom.\nfamily"
+    grandson = son.model_copy(update={"slot": "family:grandson:tom"})  # a relative no list names is no pet
+    assert index_text(grandson) == "User's son is named Tom.\nfamily"
     husband = son.model_copy(update={"slot": "family:husband"})
     assert index_text(husband).endswith("family\nmarried spouse partner")
