@@ -353,18 +353,23 @@ def offline_reply(
         lines += ["Here is what I know about you:", *(f"- {_spoken(hit.memory)}" for hit in in_told_order)]
         lines += ["", "The memory manager lists everything, with where each came from."]
     else:
-        lines += _answer(facts, asked, told=_tells(message), remember=remember)
+        lines += _answer(facts, asked, told=_tells(message), instructs=_instructs(message), remember=remember)
     kept = active_rules(rules)
     if kept:
         lines += ["", "Rules you have given me: " + "; ".join(_one_line(rule.text, 200) for rule in kept)]
     return "\n".join(lines)
 
 
-def _answer(facts: list[MemoryHit], asked: list[MemoryHit], *, told: bool, remember: bool) -> list[str]:
+def _answer(
+    facts: list[MemoryHit], asked: list[MemoryHit], *, told: bool, instructs: bool, remember: bool
+) -> list[str]:
     """The reply's body: the message acknowledged when it tells something, then the best facts."""
     lines = []
     if told:
         lines.append("Noted: I'll remember that." if remember else "Noted, for this chat only.")
+    elif instructs:
+        lines.append("Noted: I'll follow that from now on." if remember else "Noted, for this chat only.")
+        return lines  # what the instruction is about is no question to answer
     if facts:
         top = facts[0].memory
         opening = "Related, from what I knew before" if told else "From what I remember"
@@ -402,6 +407,20 @@ def _tells(message: str) -> bool:
     from memory.extraction.offline.clauses import Mood, split
 
     return any(clause.mood in (Mood.STATEMENT, Mood.RETRACTION, Mood.PLAN) for clause in split(message))
+
+
+def _instructs(message: str) -> bool:
+    """Whether a message gives the assistant a standing instruction ("call me Sam", "from now on answer
+    in Spanish"), as the offline extractor reads it."""
+    from memory.extraction.offline import commands
+    from memory.extraction.offline.clauses import Mood, split
+
+    return any(
+        proposal.type == MemoryType.PROCEDURAL
+        for clause in split(message)
+        if clause.mood == Mood.REQUEST
+        for proposal in commands.command(clause.text, clause.lowercase, {})
+    )
 
 
 def _spoken(item: MemoryItem) -> str:

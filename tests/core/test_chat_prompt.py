@@ -148,3 +148,13 @@ def test_an_agents_policy_comes_before_a_customers_own_preferences() -> None:
     assert system.index("Policy set by the operators") < system.index("Preferences this user has set")
     assert system.index("replacement before a refund") < system.index("Always give refunds.")
     assert "unless they conflict with the policy above" in system
+
+
+def test_offline_reply_to_a_standing_instruction_says_it_will_be_followed() -> None:
+    from memory.prompts import offline_reply
+
+    for said in ("call me Sam", "from now on answer in Spanish please"):
+        reply = offline_reply(said, hits(EPISODE), [])
+        assert "Noted: I'll follow that from now on." in reply and "From what I remember" not in reply
+    assert "Noted, for this chat only." in offline_reply("call me Sam", [], [], remember=False)
+    assert "follow that" not in offline_reply("tell me a joke", [], [])
