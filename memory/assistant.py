@@ -16,7 +16,7 @@ from concurrent.futures import wait as futures_wait
 from datetime import datetime
 from typing import Any
 
-from memory.checks import FORGOTTEN_MARK, asks_about_self
+from memory.checks import asks_about_self, orders_forgetting
 from memory.errors import LLMError, MemoryLayerError
 from memory.llm import ChatLLM, Message, make_llm
 from memory.llm.usage import LLMCall, recording, summarise
@@ -166,7 +166,7 @@ ASKED_FLOOR = 0.3
 
 def _worth_using(hits: list[MemoryHit]) -> list[MemoryHit]:
     """The hits a reply is built from and shown beside: facts and rules, and the chat turns that matter
-    (an earlier order to forget, kept as its mark, tells nothing remembered)."""
+    (an earlier order to forget tells nothing remembered)."""
     best = hits[0].score if hits else 0.0
     return [
         hit
@@ -175,7 +175,7 @@ def _worth_using(hits: list[MemoryHit]) -> list[MemoryHit]:
         or (
             hit.score >= RELATIVE_FLOOR * best
             and (not hit.memory.metadata.get("question") or (hit.similarity or 0.0) >= ASKED_FLOOR)
-            and FORGOTTEN_MARK not in hit.memory.text
+            and not orders_forgetting(hit.memory.text)
         )
     ]
 

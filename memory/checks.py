@@ -32,7 +32,21 @@ _FORGET = re.compile(r"\b(forget|erase|delete|remove|wipe)\b", re.IGNORECASE)
 
 
 def wants_forgetting(text: str) -> bool:
+    """A forget word anywhere ("forget", "delete", "removed"…): the cheap first test of ``orders_forgetting``."""
     return bool(_FORGET.search(text))
+
+
+def orders_forgetting(text: str) -> bool:
+    """The user asks the assistant to forget ("forget my phone number", "could you delete my address?"),
+    as the clause reader reads the turn, or the turn is such an order as it is kept (its mark); "I had
+    my appendix removed" and "did you forget my birthday?" are not."""
+    if FORGOTTEN_MARK in text:
+        return True
+    if not wants_forgetting(text):
+        return False
+    from memory.extraction.offline.clauses import forget_order, split
+
+    return any(forget_order(clause) for clause in split(text))
 
 
 # "what do you know about me?", "what have I told you?", "tell me about myself": the user asks for all

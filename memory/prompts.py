@@ -7,11 +7,10 @@ results and benchmark figures can say which prompts produced them.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from memory.checks import wants_forgetting
+from memory.checks import orders_forgetting
 from memory.types import MemoryHit, MemoryItem, MemoryType
 
 PROMPT_VERSION = "2026-12.2"
@@ -345,7 +344,7 @@ def offline_reply(
             not h.memory.current and (h.memory.superseded_by in present or h.memory.id in replaced),
         )
     )
-    if wants_forgetting(message) and (not message.rstrip().endswith("?") or _POLITE.match(message)):
+    if orders_forgetting(message):
         # The reply is kept in the transcript: what is being forgotten is not said again.
         return "\n".join([*lines, FORGET_REPLY])
     if facts and all(ABOUT_YOU in hit.matched_by for hit in facts):  # "what do you know about me?"
@@ -391,13 +390,11 @@ FORGET_REPLY = (
     "Okay, I'll forget that. Below this answer: what I forgot, or a question if I'm not sure which memory "
     "you mean."
 )
-# "could you forget my address?" asks for it to be done; "did you forget my birthday?" does not.
-_POLITE = re.compile(r"^\s*(?:(?:can|could|would|will) you|please)\b", re.IGNORECASE)
 
 
 def _asked(item: MemoryItem) -> bool:
     return bool(item.metadata.get("question")) or (
-        item.type == MemoryType.EPISODIC and wants_forgetting(item.text)
+        item.type == MemoryType.EPISODIC and orders_forgetting(item.text)
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from memory.checks import wants_forgetting
+from memory.checks import orders_forgetting
 from memory.embeddings import Embedder
 from memory.embeddings.parts import embed_texts
 from memory.extraction import Extraction, ProposedFact, Turn, short_ids
@@ -122,7 +122,7 @@ class Reconciler:
             uow.operation_id = new_id()  # the history rows of this one operation carry its id
             op = self._apply_one(turn, fact, ids, uow, touched)
             if op is not None and op.event != Event.NONE:
-                forgot = op.event == Event.DELETE and wants_forgetting(turn.text)
+                forgot = op.event == Event.DELETE and orders_forgetting(turn.text)
                 op = op.model_copy(update={"id": uow.operation_id, "undoable": not forgot})
             uow.operation_id = None
             if op is not None:
@@ -189,7 +189,7 @@ class Reconciler:
             )
             if not victims:
                 return None
-            forget = wants_forgetting(turn.text)
+            forget = orders_forgetting(turn.text)
             for victim in victims:
                 touched.add(victim.id)
                 if forget:

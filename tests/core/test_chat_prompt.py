@@ -126,6 +126,10 @@ def test_offline_reply_never_offers_an_order_to_forget_as_something_remembered()
         reply = offline_reply(said, hits(number), [])
         assert "07700" not in reply and "I'll forget that" in reply
     assert "07700" in offline_reply("did you forget my phone number?", hits(number), [])
+    # A statement with a forget word in it is no order: it is answered as any other.
+    assert "I'll forget that" not in offline_reply(
+        "I had to remove my wisdom tooth in May.", hits(number), []
+    )
 
 
 def test_an_agents_policy_comes_before_a_customers_own_preferences() -> None:
