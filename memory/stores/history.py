@@ -142,21 +142,22 @@ class SQLiteHistory:
     ) -> None:
         self.record_many([(memory_id, user_id, event, old_text, new_text, actor, reason)])
 
-    def _unquote_replies(self, user_id: str, phrase: str) -> None:
-        """Inside a transaction: ``phrase`` leaves every assistant message of the user that quotes it."""
-        phrase = phrase.strip().rstrip(".")
-        if len(phrase) < 4:
+    def _unquote_replies(self, user_id: str, phrases: list[str]) -> None:
+        """Inside a transaction: each of ``phrases`` leaves every assistant message of the user that
+        quotes it; the messages are read once, however many memories were forgotten."""
+        phrases = [p for p in (phrase.strip().rstrip(".") for phrase in phrases) if len(p) >= 4]
+        if not phrases:
             return
-        found = re.compile(re.escape(phrase), re.IGNORECASE)
-        rows = self._db.execute(
-            "SELECT seq, content FROM transcript WHERE user_id = ? AND role = 'assistant' "
-            "AND instr(lower(content), lower(?)) > 0",
-            (user_id, phrase),
-        ).fetchall()
-        self._db.executemany(
-            "UPDATE transcript SET content = ? WHERE seq = ?",
-            [(found.sub(FORGOTTEN_IN_REPLY, content), seq) for seq, content in rows],
+        found = re.compile(
+            "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True)), re.IGNORECASE
         )
+        rows = self._db.execute(
+            "SELECT seq, content FROM transcript WHERE user_id = ? AND role = 'assistant'", (user_id,)
+        ).fetchall()
+        changed = [
+            (new, seq) for seq, content in rows if (new := found.sub(FORGOTTEN_IN_REPLY, content)) != content
+        ]
+        self._db.executemany("UPDATE transcript SET content = ? WHERE seq = ?", changed)
 
     def record_many(
         self, rows: list[tuple[str, str, Event, str | None, str | None, str, str | None]]
@@ -202,8 +203,8 @@ class SQLiteHistory:
                     "DELETE FROM transcript WHERE user_id = ? AND content = ?", list(erase_messages)
                 )
                 # A reply that quoted a forgotten text ("From what I remember: User lives in Porto.") loses it.
-                for user_id, phrase in quoted:
-                    self._unquote_replies(user_id, phrase)
+                for user_id in dict.fromkeys(user for user, _ in quoted):
+                    self._unquote_replies(user_id, [phrase for user, phrase in quoted if user == user_id])
                 # A text put in place of another (a forget order keeps no trace of what it forgot).
                 swaps = [(new, user_id, old) for user_id, old, new in redact]
                 for column in ("old_text", "new_text"):
