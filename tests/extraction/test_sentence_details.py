@@ -58,3 +58,34 @@ def test_an_instruction_with_only_is_still_a_rule(memory):
 def test_a_plan_typed_in_lower_case_keeps_its_names_capitalised(memory, said, plan):
     memory.add(said, user_id="u")
     assert stored(memory) == [plan]
+
+
+@pytest.mark.parametrize(
+    ("said", "facts"),
+    [
+        ("- I live in Leeds\n- I work at Asda", ["User lives in Leeds.", "User works at Asda."]),
+        ("• moved to Leeds\n• new phone: a Nokia", ["User lives in Leeds.", "User's phone is a Nokia."]),
+        ("updates:\n1. I live in Leeds\n2) I work at Asda", ["User lives in Leeds.", "User works at Asda."]),
+        ("Name: Priya\nPhone: Pixel 9", ["User's name is Priya.", "User's phone is Pixel 9."]),
+        ("I got a new phone, a Pixel 9", ["User's phone is a Pixel 9."]),
+        ("my new laptop is a ThinkPad X1", ["User's laptop is a ThinkPad X1."]),
+        ("I'm 34. I live in Leeds", ["User is 34 years old.", "User lives in Leeds."]),
+        ("should I get a new phone, a Pixel?", []),
+    ],
+)
+def test_a_list_a_label_or_an_apposition_is_read_item_by_item(memory, said, facts):
+    memory.add(said, user_id="u")
+    assert stored(memory) == facts
+
+
+def test_a_numbered_profile_update_changes_each_held_fact(memory):
+    for fact in ("My phone is an iPhone 13.", "My carrier is Verizon.", "I live in Portland."):
+        memory.add(fact, user_id="u")
+    memory.add(
+        "Hello, re: my profile. Please update the following: (1) I have moved to Eugene, OR. "
+        "(2) I now use a Samsung Galaxy A54. (3) My carrier is now T-Mobile. Thank you.",
+        user_id="u",
+    )
+    facts = " ".join(stored(memory))
+    assert all(new in facts for new in ("Eugene", "Galaxy A54", "T-Mobile"))
+    assert not any(old in facts for old in ("Portland", "iPhone", "Verizon"))

@@ -268,6 +268,15 @@ _FILLER = re.compile(r"(?-i:\b(?:u+m+|u+h+|e+rm+|hm+)\b)[,.]?\s*|(?<=[,\s])like,
 _STUTTER = re.compile(r"\b([\w']+),? \1\b(?!')", re.IGNORECASE)
 # A sentence typed in capitals is shouted, not a row of names: "WE BOUGHT A HOUSE".
 _SHOUTED = re.compile(r"[^.!?\n]+")
+# A bulleted or numbered item starts a sentence of its own: "- moved to Leeds", "2) my carrier is now EE",
+# and inline "Please update: (1) I have moved to Eugene. (2) I now use a Galaxy A54."
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•·‣◦▪–>]+|\(?\d{1,2}[.)]|\(?[a-h]\))[ \t]+", re.MULTILINE)
+# A labelled value of the user's own, as a profile line: "phone: Pixel 9", "new carrier: giffgaff".
+_LABEL = re.compile(
+    rf"(^|[.!?\n]\s*)(?:my )?(?:new |current )?({ATTRIBUTES}|carrier|email|address|name):\s+",
+    re.IGNORECASE | re.MULTILINE,
+)
+_INLINE_ITEM = re.compile(r"(?:(?<=[:.!?;]\s)|(?<=[:.!?;]))\(?(?:\d{1,2}|[a-h])\)\s+")
 
 
 def _unshouted(sentence: str) -> str:
@@ -276,8 +285,9 @@ def _unshouted(sentence: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """``plain``, then shouting, fillers and casual spellings undone, spaces collapsed."""
-    text = plain(text)
+    """``plain``, then list markers, shouting, fillers and casual spellings undone, spaces collapsed."""
+    text = _LIST_ITEM.sub("", plain(text))
+    text = _INLINE_ITEM.sub(". ", text)
     text = _SHOUTED.sub(lambda m: _unshouted(m.group(0)), text)
     text = _STUTTER.sub(r"\1", _FILLER.sub("", text))
     # "I am not anymore at Bosch": a learner's word order for "no longer"
@@ -296,6 +306,7 @@ def normalise(text: str) -> str:
     )
     text = re.sub(r"\b(from now on|going forward|in (?:the )?future),\s*", r"\1 ", text, flags=re.I)
     text = re.sub(r",\s*(always|from now on|going forward)\b", r" \1", text, flags=re.I)  # "use X, always"
+    text = _LABEL.sub(lambda m: f"{m[1]}my {m[2].lower()} is ", text)  # "new phone: Pixel 9"
     text = re.sub(r"\s+-\s+|\s+—\s+|:\s+", ". ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -386,8 +397,32 @@ def split(text: str) -> list[Clause]:
                 clause = parse.truecased(clause)
             clauses.append(Clause(clause, _mood(clause, question, reported, hypothetical), uncased))
     return [
-        Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c for c in clauses
+        Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c
+        for c in _appositions(clauses)
     ]
+
+
+# "I got a new phone, a Pixel 9", "company gave me a new truck, Peterbilt 579": the name after the comma
+# is the new thing's, said as "my new phone is a Pixel 9".
+_NEW_THING = re.compile(r"\b(?:a|an|my|the) (?:brand )?new (?P<x>[a-z]+)$", re.IGNORECASE)
+_GOT_NEW = re.compile(
+    r"(?:i|we) (?:just |finally )?(?:got|bought|have|received|picked up) (?:a|an|my) (?:brand )?new \w+",
+    re.IGNORECASE,
+)
+_NAMED = re.compile(r"^(?:an? |the )?(?-i:[A-Z0-9])[\w.&'+ -]*$")
+
+
+def _appositions(said: list[Clause]) -> list[Clause]:
+    out: list[Clause] = []
+    for clause in said:
+        before = out[-1] if out else None
+        m = _NEW_THING.search(before.text) if before is not None else None
+        if m and before.mood in _TELLS and _NAMED.match(clause.text) and len(clause.text.split()) <= 4:
+            clause = Clause(f"my new {m['x'].lower()} is {clause.text}", Mood.STATEMENT, clause.lowercase)
+            if _GOT_NEW.fullmatch(before.text):
+                out.pop()  # "I got a new phone" says no more than the phone's name will
+        out.append(clause)
+    return out
 
 
 # What follows a self-introduction without its "I'm": an age, where the user is from.
@@ -398,6 +433,7 @@ _INTRODUCTION = re.compile(
     re.IGNORECASE,
 )  # "hey I'm Kai, 19, from perth", "Name's Priya, 34, software engineer in Berlin"
 _SPOKE_OF_SELF = (Mood.STATEMENT, Mood.RETRACTION)
+_TELLS = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
 _CAPITALISED = re.compile(r"\b(?!I\b|I')[A-Z]")
 
 

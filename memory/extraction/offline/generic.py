@@ -29,7 +29,9 @@ from memory.types import Relation
 _MEDICINE = re.compile(r"(?:in|ol|ine|am|ide|pril|statin|mab|one|ate)$")
 _SUBJECT = re.compile(r"^(?:i|we|my [\w' ]+? and i)\s+(?P<rest>.+)$", re.IGNORECASE)
 _BE = re.compile(r"^(?:i'm|i am|we're|we are|i've been|i have been)\s+(?P<rest>.+)$", re.IGNORECASE)
-_ATTRIBUTE = re.compile(rf"^my (?P<a>{ATTRIBUTES})(?:'s| is| are) (?P<v>.+)$", re.IGNORECASE)
+_ATTRIBUTE = re.compile(
+    rf"^my (?:new |current |latest )?(?P<a>{ATTRIBUTES})(?:'s| is| are) (?:now )?(?P<v>.+)$", re.IGNORECASE
+)
 # "my address is 14 Elm Street", "my ex is named Chris", "my favorite film is Paddington 2".
 _OWN_VALUE = re.compile(
     r"^my (?P<a>[\w'-]+(?: [\w'-]+){0,2}) (?P<be>is|are) (?:named |called )?(?P<v>.+)$", re.IGNORECASE
@@ -81,7 +83,8 @@ def fact(clause: str) -> Fact | None:
         and not _someone_elses(m["a"])
         and _named_value(m["a"], m["v"], "named" in text or "called" in text)
     ):
-        attribute, value = m["a"].lower(), names.trim(m["v"].split("(")[0]) or m["v"]
+        attribute = re.sub(r"^(?:new|current|latest) ", "", m["a"].lower())
+        value = names.trim(m["v"].split("(")[0]) or m["v"]
         slot = DETAIL_SLOTS.get(names.key(attribute), names.key(attribute))
         return _fact(f"User's {attribute} {m['be'].lower()} {value}.", value, slot, "has")
     if m := _BE.match(text):
