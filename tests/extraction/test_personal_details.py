@@ -34,7 +34,7 @@ from tests.extraction.said import facts_around, semantic, stored, updates_after
             ],
         ),
         ("I have a cat, and a dog called Rex", ["User has a cat.", "User's dog is named Rex."]),
-        ("I have a daughter, and a son named Tom", ["User has a daughter.", "User has a son named Tom."]),
+        ("I have a daughter, and a son named Tom", ["User has a daughter.", "User's son is named Tom."]),
         ("we adopted a second cat, a tabby called Miso", ["User's cat is named Miso."]),
         # A second present verb after "and" is the user's too; a student is one, not a job.
         (

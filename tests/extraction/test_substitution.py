@@ -17,11 +17,7 @@ from tests.extraction.said import semantic
             "so we relocated from salt lake city to boise in the fall and the kids are settling in fine",
             "User lives in Boise.",
         ),
-        (
-            "I work at Kaiser.",
-            "left kaiser for Sutter Health, im on days now",
-            "User works at Sutter Health.",
-        ),
+        ("I work at Kaiser.", "left kaiser for Sutter Health, you know", "User works at Sutter Health."),
         ("I play guitar.", "hobby update: guitar's out, cello's in", "User plays cello."),
         ("I work at Deloitte.", "wait no its PwC not Deloitte, i always mix them up", "User works at PwC."),
         ("I work at Bosch.", "new job: Siemens", "User works at Siemens."),
@@ -101,3 +97,11 @@ def test_a_reason_is_not_a_new_value(memory):
     result = memory.add("quit acme for my health", user_id="u")
     assert [op.old_text for op in result.by_event(Event.DELETE)] == ["User works at Acme."]
     assert not result.by_event(Event.UPDATE)
+
+
+def test_a_swap_beside_another_change_is_one_update_and_the_other_fact(memory):
+    memory.add("I work at Kaiser.", user_id="u")
+    result = memory.add("left kaiser for Sutter Health, im on days now", user_id="u")
+    updates = [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)]
+    assert updates == [("User works at Kaiser.", "User works at Sutter Health.")]
+    assert semantic(memory) == ["User works at Sutter Health.", "User works days."]

@@ -61,7 +61,7 @@ def change(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list
         m = re.match(pattern, clause, re.I)
         if m is None:
             continue
-        new = names.trim(m["y"])
+        new = names.trim(_unqualified(m["y"]))
         if not new or new.lower().split()[0] in names.PRONOUNS:
             return None
         old = m.groupdict().get("x")
@@ -80,11 +80,16 @@ def successor(clause: str, started: bool = False) -> str | None:
     also what the clause starts ("bought a mazda"), which only a caller checking its kind may pair."""
     for pattern in SUCCESSORS + (STARTED if started else []):
         if m := re.match(pattern, clause, re.I):
-            raw = re.sub(r"^(?:used|new|brand new|second-?hand) ", "", m["y"], flags=re.I)
+            raw = _unqualified(m["y"])
             called = re.search(r"\b(?:called|named) (?P<n>.+)$", raw, re.I)  # "a climbing gym called X"
             value = names.trim(called["n"] if called else raw)
             return value if value and value.lower().split()[0] not in names.PRONOUNS else None
     return None
+
+
+def _unqualified(value: str) -> str:
+    """A new value without what only says how it was had: "a used Prius" -> "Prius"."""
+    return re.sub(r"^(?:(?:an?|my) )?(?:used|new|brand new|second-?hand|pre-?owned) ", "", value, flags=re.I)
 
 
 def joined(clause: str, lowercase: bool) -> str | None:
@@ -132,6 +137,7 @@ def replace(
     confidence: float = SURE_CHANGE,
 ) -> ProposedFact:
     """The UPDATE of held memory ``sid``: its text with the old value swapped for ``new``."""
+    new = _unqualified(new)
     held = related[sid].text
     words = targets.content(old) & targets.content(held)
     if not words:

@@ -101,16 +101,24 @@ IDIOMS = re.compile(
     re.IGNORECASE,
 )
 _REPORTED = re.compile(
-    r"\b(?:said|says|say|told me|tells me|keeps? saying|wrote|texted|according to|asked me|claims?)\b",
+    r"\b(?:said|says|say|told me|tells me|keeps? saying|wrote|texted|according to|asked me|claims?)\b"
+    r"(?! (?:goodbye|good-bye|bye|farewell)\b)",
     re.IGNORECASE,
 )
 # A doctor's word about the user is the user's news: "my doctor says I'm not actually coeliac", "the doc
 # says I don't need the CPAP anymore". What anyone else says of the user stays theirs ("my mum says I'm lazy").
-_CARER_SAYS = re.compile(
+_CARER = (
     r"\b(?:my |the |our |his |her )?(?:doctor|doc|gp|allergist|dermatologist|derm|gastro|neuro|cardio|physio|"
     r"physiotherapist|specialist|consultant|surgeon|dentist|optician|optometrist|\w+ologist|\w+iatrist)s? "
-    r"(?:says|said|told me|tells me|confirmed|has confirmed|thinks|reckons)(?: that)?,? (?=i\b|i'm\b|i've\b)",
+)
+_CARER_SAYS = re.compile(
+    _CARER
+    + r"(?:says|said|told me|tells me|confirmed|has confirmed|thinks|reckons)(?: that)?,? (?=i\b|i'm\b|i've\b)",
     re.IGNORECASE,
+)
+# "the doctor took me off metformin": the user is off it now.
+_CARER_ENDS = re.compile(
+    _CARER + r"(?:has |have |finally |just )*(?:took|taken|take|weaned) me off\b", re.IGNORECASE
 )
 _HYPOTHETICAL_START = re.compile(
     r"^(?:if|suppose|supposing|imagine|let's say|pretend|unless|assuming|what if|even if|in a world where|"
@@ -213,7 +221,7 @@ _ELIDED = [
         re.compile(
             r"^(?=(?:just |finally |recently )?(?:moved|left|started|joined|quit|got|became|went|"
             r"graduated|relocated|stopped|used to|sold|gave up|canceled|dropped out|traded|switched|swapped|"
-            r"replaced|finished|turned|bought|adopted|let my|picked up|took up|dropped|ditched|changed my|"
+            r"replaced|finished|turned|bought|purchased|adopted|let my|picked up|took up|dropped|ditched|changed my|"
             r"accepted|got hired)\b)",
             re.I,
         ),
@@ -243,7 +251,7 @@ _ABBREV = re.compile(r"\b(St|Dr|Mr|Mrs|Ms|Prof|Mt|Ft|Jr|Sr)\.\s", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|(?:(?<=\s)|^)'[^']+'(?=[\s.,!?:;]|$)")
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?]+|;|\n|$)")
 _SECOND_VERBS = (
-    r"started|joined|bought|picked up|took up|switched to|moved to|working (?:as|at|for)|"
+    r"started|joined|bought|purchased|picked up|took up|switched to|moved to|working (?:as|at|for)|"
     r"work (?:as|at|for|in)|live (?:in|at|with)|study (?:at|in)"
 )
 _SECOND_VERB = re.compile(rf"^and (?:then )?(?:{_SECOND_VERBS})\b", re.I)
@@ -271,6 +279,14 @@ _SHOUTED = re.compile(r"[^.!?\n]+")
 # A bulleted or numbered item starts a sentence of its own: "- moved to Leeds", "2) my carrier is now EE",
 # and inline "Please update: (1) I have moved to Eugene. (2) I now use a Galaxy A54."
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•·‣◦▪–>]+|\(?\d{1,2}[.)]|\(?[a-h]\))[ \t]+", re.MULTILINE)
+# "I've taken up pottery", "we've sold the van": a change told in the present perfect, read as the past tense.
+_PAST = {"taken up": "took up", "given up": "gave up", "gotten rid of": "got rid of"}
+_PERFECT = re.compile(
+    r"\b(i|we)(?:'ve| have) ((?:just |finally |recently )*)((?:also |now |officially )*)"
+    r"(taken up|picked up|given up|gotten rid of|got rid of|sold|quit|stopped|adopted|bought|switched|traded|"
+    r"swapped|ditched|dropped|left|started|joined|cancell?ed|moved)\b",
+    re.IGNORECASE,
+)
 # A labelled value of the user's own, as a profile line: "phone: Pixel 9", "new carrier: giffgaff".
 _LABEL = re.compile(
     rf"(^|[.!?\n]\s*)(?:my )?(?:new |current )?({ATTRIBUTES}|carrier|email|address|name):\s+",
@@ -307,6 +323,11 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(from now on|going forward|in (?:the )?future),\s*", r"\1 ", text, flags=re.I)
     text = re.sub(r",\s*(always|from now on|going forward)\b", r" \1", text, flags=re.I)  # "use X, always"
     text = _LABEL.sub(lambda m: f"{m[1]}my {m[2].lower()} is ", text)  # "new phone: Pixel 9"
+    text = re.sub(
+        r"\bbaby,\s+(?:a |our )?(?=(?:little |beautiful |healthy )?(?:girl|boy)\b)", "baby ", text, flags=re.I
+    )
+    text = _PERFECT.sub(lambda m: f"{m[1]} {m[2] or ''}{_PAST.get(m[4].lower(), m[4])}", text)
+    text = re.sub(r"\bmade the (?:big )?switch (?=to|from)\b", "switched ", text, flags=re.I)
     text = re.sub(r"\s+-\s+|\s+—\s+|:\s+", ". ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -371,7 +392,7 @@ def split(text: str) -> list[Clause]:
     lowercase, casual = said == said.lower(), _casual(parts)
     clauses: list[Clause] = []
     for sentence, end in parts:
-        sentence = _CARER_SAYS.sub("", sentence)
+        sentence = _CARER_ENDS.sub("I'm off", _CARER_SAYS.sub("", sentence))
         # "forget what i said about glasgow": an order about the user's words, not a quote of them
         ordered = bool(_FORGETTING.match(command_text(_strip_markers(sentence)[0])))
         reported = not ordered and (bool(_REPORTED.search(sentence)) or bool(_QUOTED.search(sentence)))

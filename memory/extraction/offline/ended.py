@@ -43,13 +43,20 @@ _TOLD = _compiled(
     # let go: "Lloyds let a bunch of us go", "acme laid me off"
     r"^(?P<x>[\w&'-]+(?: [\w&'-]+){0,2}) (?:let (?:me|us|[\w ]{1,20} of us) go|laid (?:me|us|[\w ]{1,20} of us) off|"
     r"made me redundant|fired me)",
-    r"\b(?:we |i )?(?:lost|buried|said goodbye to) (?P<x>(?-i:[A-Z])[\w'-]*|[a-z][\w'-]*(?= (?:to|on|in|last)\b))",
+    r"\b(?:we |i )?(?:lost|buried) (?P<x>(?-i:[A-Z])[\w'-]*|[a-z][\w'-]*(?= (?:to|on|in|last)\b))",
+    # a farewell for good, not one at the airport
+    r"\b(?:said|say) (?:goodbye|good-bye|farewell) to (?:(?:my|our) (?:old |sweet |beloved )?)?(?P<x>[\w'-]+)"
+    r"(?=\s*$|\s*[,;.!]| (?:yesterday|today|last|this morning|this week|on \w+day)\b)",
+    # "we had to put Max down", "put our old boy to sleep", "RIP Luna"
+    r"\b(?:had to|decided to|made the call to|the vet) put (?:(?:my|our) (?:old |sweet |beloved )?)?(?P<x>[\w'-]+) "
+    r"(?:down|to sleep)\b(?! for\b)",
+    r"^(?:rip|r\.i\.p\.?) (?:(?:my|our|sweet|little|old) )*(?P<x>[\w'-]+)",
     r"^(?P<x>[\w'-]+) and i (?:have |had |just )?(?:broke up|broken up|split up|split|separated|divorced|"
     r"called it quits)",
     r"^(?P<x>[\w'-]+)(?:'s| is) (?:my|now my) ex\b",
     r"^" + _THING + r"(?:'s| is| are| was)? (?:gone|over|done|cancell?ed|finished|history)",
     r"^" + _THING + r" (?:fizzled out|has ended|ended|lapsed|expired)",
-    r"\b(?:no more|bye(?:-bye)?|goodbye) " + _THING,
+    r"\b(?:no more|bye(?:-bye)?|goodbye) (?!to\b)" + _THING,
 )
 # Done by the user: only in the user's own statement ("my buddy quit tennis" ends nothing of theirs).
 _DONE = _compiled(

@@ -17,10 +17,13 @@ from memory.extraction.offline import (
     changes,
     clauses,
     commands,
+    diet,
     ended,
+    engaged,
     fragments,
     generic,
     interpreter,
+    jobless,
     kinds,
     moves,
     naming,
@@ -71,6 +74,9 @@ class OfflineExtractor:
             result.facts = ended.retirement(said, result.facts, ids)
             result.facts = moves.apply(said, result.facts, ids)
             result.facts = status.apply(said, result.facts, ids)
+            result.facts = jobless.apply(said, result.facts, ids)
+            result.facts = diet.apply(said, result.facts, ids)
+            result.facts = engaged.apply(said, result.facts, ids)
             result.facts = fragments.apply(said, result.facts)
             result.warnings += _nothing_to_forget(said, result.facts)
         return result

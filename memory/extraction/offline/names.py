@@ -34,7 +34,7 @@ _TAIL = re.compile(
     r"originally|still|already|currently|instead|these days|nowadays|right now|as you know|"
     r"(?:last|this|next|every) (?:week|month|year|summer|spring|fall|autumn|winter|weekend|time|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"a (?:few|couple of) \w+ ago|\w+ ago|yesterday|today|tonight|tomorrow|recently|finally|"
+    r"a (?:few|couple of) \w+ ago|(?:\w+ )?\w+ ago|yesterday|today|tonight|tomorrow|recently|finally|"
     r"since\b|for (?:\d+|a|an|the|about|almost|over|my|work|good|now)\b|because\b|after\b|before\b|"
     r"as (?:a|an)\b|which\b|who\b|where\b|so\b|but\b|with\b|from\b|when\b|while\b|until\b|"
     r"on (?:weekends|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|monday|tuesday|wednesday|"
@@ -167,8 +167,8 @@ def phrase(value: str, max_words: int = 6) -> str | None:
     value = value.strip(_EDGE)
     value = re.split(r"\s*[,;:!?()]\s*|\s+-\s+", value)[0]
     value = re.sub(
-        r"\s+(?:now|anymore|any more|again|too|these days|nowadays|lol|haha|btw|though|honestly|"
-        r"after \w+ \w+|so much|a lot|very much)$",
+        r"(?:\s+(?:now|instead|anymore|any more|again|too|these days|nowadays|lol|haha|btw|though|honestly|"
+        r"after \w+ \w+|so much|a lot|very much))+$",
         "",
         value,
         flags=re.I,

@@ -16,6 +16,7 @@ from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, kinds, parse, targets
 from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
 from memory.extraction.offline.names import proper_nouns
+from memory.extraction.offline.rules import DURATION
 from memory.extraction.offline.status import PARTNER
 from memory.types import Event, MemoryItem, MemoryType, slot_family
 
@@ -184,6 +185,8 @@ def _value_now(part: str) -> str | None:
     """The thing a clause names as what the user has "now" or "instead", as a noun: "on linux mint full
     time now" -> "linux mint"; never a state ("unemployed")."""
     value = _value_said(part)
+    if value and re.fullmatch(DURATION, value, re.I):
+        return None  # "3 weeks now": how long, not what
     return value if value and parse.names_a_thing(value) else None
 
 

@@ -42,6 +42,8 @@ ALIASES = {
     "dogs": "dog",
     "kittens": "kitten",
     "puppies": "puppy",
+    "girl": "daughter",
+    "boy": "son",
 }
 SINGLE_FAMILY = {
     "wife",
@@ -97,6 +99,8 @@ DRUG = (
 # Words that soften or stress a liking without changing it ("I kinda like", "I really can't stand").
 _DEGREE = r"(?:(?:really|absolutely|also|totally|actually|kinda|kind of|sort of|sorta|quite) )*"
 # Where someone works from rather than lives: "based in the Dublin office".
+# How long, not where: "a nurse for 5 years", "for a few months", "for ages".
+DURATION = r"(?:[\w-]+ ){0,2}(?:years?|yrs?|months?|weeks?|days?|decades?|ages|a while|life|ever)\b"
 WORKPLACE = r"office|offices|hq|headquarters|branch|site|campus|plant|depot"
 _POSSESSIONS = r"car|bike|motorbike|motorcycle|house|boat|truck|scooter|van|piano|garden"
 
@@ -145,7 +149,8 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(
-        r"\b(?:i|we)(?:'ve| have)? (?:just |recently |finally )?(?:moved|relocated)(?: back)? (?:to|into) "
+        r"\b(?:i|we)(?:'ve| have)? (?:just |recently |finally )?(?:moved|relocated|made the (?:big )?move)"
+        r"(?: back| over)? (?:to|into) "
         r"(?:a new (?:place|apartment|house|flat|home) in )?(?P<v>.+)",
         "User lives in {v}.",
         "home_city",
@@ -203,8 +208,8 @@ RULES: list[Rule] = [
     ),
     # "got my own flat in Sheffield", "we bought a house in Dover": a home of one's own is where one lives.
     Rule(
-        r"\b(?:i|we)(?:'ve| have)? (?:just |finally |recently )?(?:got|bought|found|rented|moved into) "
-        r"(?:a|an|my|our) (?:own |new |first |little )*(?:place|flat|apartment|studio|house|condo|home|"
+        r"\b(?:i|we)(?:'ve| have)? (?:just |finally |recently )?(?:got|bought|purchased|found|rented|moved into) "
+        r"(?:a|an|my|our) (?:own |new |first |little )*(?:place|flat|apartment|studio|house|condo|condominium|home|"
         r"townhouse|bungalow|cottage)(?: together)? (?:in|near) (?P<v>.+)",
         "User lives in {v}.",
         "home_city",
@@ -212,7 +217,8 @@ RULES: list[Rule] = [
         "home",
     ),
     Rule(
-        r"\b(?:i(?:'m| am) (?:originally )?from|(?:originally )?i (?:originally )?(?:come|came) from) (?P<v>.+)",
+        r"\b(?:i(?:'m| am) (?:originally )?from|(?:originally )?i (?:originally )?(?:come|came) from|"
+        r"(?:i|we) (?:originally )?(?:moved|came|emigrated|immigrated) (?:here |over )(?:originally )?from) (?P<v>.+)",
         "User is from {v}.",
         "hometown",
         "from",
@@ -251,7 +257,7 @@ RULES: list[Rule] = [
         "job",
     ),
     Rule(
-        r"\bi(?:'m| am) (?:now |also )?(?P<v>an? (?![\w -]*?\b(?:student|major) (?:at|in)\b)[\w -]+?)"
+        r"\bi(?:'m| am|'ve been| have been) (?:now |also )?(?P<v>an? (?![\w -]*?\b(?:student|major) (?:at|in)\b)[\w -]+?)"
         r"(?= (?:at(?! heart\b)|for|in|with|on)\b|$)",  # "a teacher at heart" is no job
         "User works as {a}.",
         "job_title",
@@ -259,8 +265,9 @@ RULES: list[Rule] = [
         "job",
     ),
     Rule(
-        r"\bi(?:'m| am) (?:now )?an? (?![\w -]*?\b(?:student|major|undergrad|member|fan|regular|patient|customer)s?\b"
-        r"|(?:freshman|sophomore|junior|senior) (?:at|in)\b)[\w -]+? (?:at|for) (?!heart\b)(?P<v>.+)",
+        r"\bi(?:'m| am|'ve been| have been) (?:now )?an? (?![\w -]*?\b(?:student|major|undergrad|member|fan|regular|patient|customer)s?\b"
+        r"|(?:freshman|sophomore|junior|senior) (?:at|in)\b)[\w -]+? (?:at|for) (?!heart\b)"
+        rf"(?!{DURATION})(?P<v>.+)",
         "User works at {v}.",
         "employer",
         "works_at",
@@ -293,6 +300,17 @@ RULES: list[Rule] = [
         "place",
     ),
     Rule(r"\b(?:a|my) new job (?:at|with) (?P<v>.+)", "User works at {v}.", "employer", "works_at", "place"),
+    # When the user works: "I work nights", "i'm on days now", "on earlies this month" (one schedule at a time).
+    Rule(
+        r"\bi(?:'m| am)? (?:now |currently |still |mostly |usually |back )?(?:work|working|on) (?:the )?"
+        r"(?P<v>(?:night|day|early|late|evening|weekend|morning|afternoon|graveyard|swing|rotating|split|double|"
+        r"twelve[- ]hour|12[- ]hour|8[- ]hour|eight[- ]hour)[ -]?shifts?|nights|days|earlies|lates|evenings|weekends)"
+        r"(?= *$| *[,;.!]| (?:now|mostly|only|again|these days|at|for|in|and|so|but|lol|finally|since|this)\b)",
+        "User works {v}.",
+        "shift",
+        "works_shift",
+        "raw",
+    ),
     # "got hired by Stripe", "accepted the Datadog offer"
     Rule(
         r"\bi (?:just |finally |recently )?(?:got |was |have been |'ve been )?hired (?:at|by) (?P<v>.+)",
@@ -431,6 +449,16 @@ RULES: list[Rule] = [
         "has_{r}",
         "name",
     ),
+    # A birth: "we had a baby girl called Lily", "welcomed our son Noah", "had our first baby, a girl called Ava"
+    Rule(
+        r"\b(?:i|we) (?:just |finally |recently )?(?:had|welcomed|gave birth to) (?:a|our) "
+        r"(?:(?:first|second|third|fourth|new|little|beautiful|healthy|baby|gorgeous) )*(?P<r>girl|boy|son|daughter)"
+        rf"[,!]? (?:(?:called|named) )?(?P<v>{_NAME})",
+        "User's {r} is named {v}.",
+        "{f}",
+        "has_{r}",
+        "name",
+    ),
     # Caring for a relative: "I care for my mother full-time", "I look after my dad", "I'm my nan's carer".
     Rule(
         r"\bi(?:'m| am)? (?:now |also |still )?(?:care|caring|look|looking) (?:for|after) (?:my|our) "
@@ -457,6 +485,15 @@ RULES: list[Rule] = [
         rf"(?P<v>\w[\w'-]*)",
         "User's {r} is named {v}.",
         "family:{r}:{k}",
+        "has_{r}",
+        "name",
+    ),
+    # "I have a boyfriend named Tom", "i've got a sister called Ana": a relative by name.
+    Rule(
+        rf"\b(?:i|we)(?: have|'ve got| have got| got) (?:a|an|one) (?:(?:{_KIN_WORDS}) )?(?P<r>{FAMILY}),? "
+        rf"(?:named|called) (?P<v>\w[\w'-]*)",
+        "User's {r} is named {v}.",
+        "{f}",
         "has_{r}",
         "name",
     ),
@@ -509,6 +546,16 @@ RULES: list[Rule] = [
         "number",
     ),
     Rule(r"\bi (?:just )?turned (?P<v>\d{1,3})\b", "User is {v} years old.", "age", "age_is", "number"),
+    # "it's my 30th birthday today!", "my 40th was yesterday"
+    Rule(
+        r"^(?:it's |it is |today is |today's )?my (?P<v>\d{1,2})(?:st|nd|rd|th)(?: birthday| bday)? "
+        r"(?:is |was )?(?:today|yesterday|this weekend|on \w+day)\b",
+        "User is {v} years old.",
+        "age",
+        "age_is",
+        "number",
+        of_user=True,
+    ),
     Rule(
         r"\b(?:everyone|everybody|people|my friends|friends|most people|they) (?:all |usually |just )?"
         r"calls? me (?P<v>.+)",
