@@ -24,6 +24,14 @@ from tests.extraction.said import semantic, stored
         ("I have a boyfriend named Tom.", "Tom and I got married on saturday", "User is married to Tom."),
         ("I'm 29.", "it's my 30th birthday today!", "User is 30 years old."),
         ("I drive a Honda Civic.", "traded in the civic for a used Prius", "User drives a Prius."),
+        ("I drive a Ford Focus.", "bought a new car, a Mazda 3", "User's car is a Mazda 3."),
+        (
+            "I have a Samsung Galaxy S21.",
+            "finally got a new phone, the Pixel 8 Pro",
+            "User's phone is the Pixel 8 Pro.",
+        ),
+        ("I'm single.", "I have a girlfriend now! her name's Mia", "User's girlfriend is named Mia."),
+        ("I'm a nurse.", "I've been promoted to ward manager", "User works as a ward manager."),
         (
             "I live in Ohio.",
             "We have sold the house in Ohio and purchased a condominium in Sarasota.",
@@ -69,6 +77,7 @@ def test_an_ending_said_without_an_ending_word_closes_the_held_fact(memory, held
         ("I'm vegan.", "I had a burger by accident lol"),
         ("I'm pescatarian.", "I eat fish now"),
         ("My girlfriend is Priya.", "my sister got engaged"),
+        ("I'm single.", "my sister has a boyfriend named Joe"),
     ],
 )
 def test_what_only_sounds_like_a_change_keeps_the_held_fact(memory, held, said):

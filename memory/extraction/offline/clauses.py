@@ -427,7 +427,7 @@ def split(text: str) -> list[Clause]:
 # is the new thing's, said as "my new phone is a Pixel 9".
 _NEW_THING = re.compile(r"\b(?:a|an|my|the) (?:brand )?new (?P<x>[a-z]+)$", re.IGNORECASE)
 _GOT_NEW = re.compile(
-    r"(?:i|we) (?:just |finally )?(?:got|bought|have|received|picked up) (?:a|an|my) (?:brand )?new \w+",
+    r"(?:(?:i|we) )?(?:just |finally )?(?:got|bought|have|received|picked up) (?:a|an|my) (?:brand )?new \w+",
     re.IGNORECASE,
 )
 _NAMED = re.compile(r"^(?:an? |the )?(?-i:[A-Z0-9])[\w.&'+ -]*$")

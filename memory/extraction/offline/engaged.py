@@ -49,7 +49,9 @@ _WORD = {"engaged": "engaged to", "married": "married to"}
 def apply(
     said: list[Clause], facts: list[ProposedFact], related: dict[str, MemoryItem]
 ) -> list[ProposedFact]:
-    """``facts`` with the held partner's fact updated when a clause says the user got engaged or married."""
+    """``facts`` with the held partner's fact updated when a clause says the user got engaged or married, and
+    a held "User is single." replaced by a partner the turn names ("I have a girlfriend now! her name's Mia")."""
+    facts = _no_longer_single(facts, related)
     partners = {
         sid: _NAMED.search(m.text) for sid, m in related.items() if m.slot and _COURTING.match(m.slot)
     }
@@ -91,3 +93,20 @@ def _bond(text: str) -> tuple[str, str | None] | None:
             name = None
         return groups["b"].lower(), name
     return None
+
+
+_SINGLE = re.compile(r"\bsingle\b", re.IGNORECASE)
+
+
+def _no_longer_single(facts: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:
+    single = next(
+        (sid for sid, m in related.items() if m.slot == "relationship status" and _SINGLE.search(m.text)),
+        None,
+    )
+    if single is None or any(f.target == single for f in facts):
+        return facts
+    partner = next((f for f in facts if f.event == Event.ADD and f.slot and _COURTING.match(f.slot)), None)
+    if partner is None:
+        return facts
+    update = partner.model_copy(update={"event": Event.UPDATE, "target": single, "reason": changes.CHANGED})
+    return [update if f is partner else f for f in facts]

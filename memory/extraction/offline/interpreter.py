@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from memory.extraction import ProposedFact
-from memory.extraction.offline import names, person, values
+from memory.extraction.offline import kinds, names, person, values
 from memory.extraction.offline.rules import (
     ALIASES,
     ING,
@@ -48,6 +48,7 @@ class Fact:
 
 
 _WORKS_AS = "User works as "
+_OWNS = "owns:"
 # What a job rule reads that is what the user is, not work they do.
 _NOT_WORK = re.compile(r"\b(?:student|pupil|undergrad|undergraduate|retiree|pensioner)$", re.IGNORECASE)
 
@@ -75,9 +76,12 @@ def _fill(rule: Rule, value: str, match: re.Match[str]) -> Fact:
     text = rule.template.format(**{**fields, "v": person.pronouns(value), "a": person.pronouns(fields["a"])})
     if text.startswith(_WORKS_AS) and _NOT_WORK.search(value):
         text = "User is " + text.removeprefix(_WORKS_AS)  # "User is a student.", not "works as"
+    slot = rule.slot.format(**fields) if rule.slot else None
+    if slot and slot.startswith(_OWNS):
+        slot = kinds.single(value) or slot  # "I have a Samsung Galaxy S21": the user's phone, one at a time
     return Fact(
         text=text,
-        slot=rule.slot.format(**fields) if rule.slot else None,
+        slot=slot,
         relation=Relation(subject="User", relation=relation, object=value) if relation else None,
         value=value,
     )

@@ -382,7 +382,7 @@ RULES: list[Rule] = [
         "role",
     ),
     Rule(
-        r"\bi(?: work as| am working as|'m working as| got a job as| became| got promoted to| was promoted to) "
+        r"\bi(?: work as| am working as|'m working as| got a job as| became| got promoted to| was promoted to|'ve been promoted to| have been promoted to) "
         r"(?P<v>.+?)(?= (?:at|for|in|with|on) |$)",
         "User works as {a}.",
         "job_title",
@@ -490,7 +490,7 @@ RULES: list[Rule] = [
     ),
     # "I have a boyfriend named Tom", "i've got a sister called Ana": a relative by name.
     Rule(
-        rf"\b(?:i|we)(?: have|'ve got| have got| got) (?:a|an|one) (?:(?:{_KIN_WORDS}) )?(?P<r>{FAMILY}),? "
+        rf"\b(?:i|we)(?: have|'ve got| have got| got) (?:a|an|one) (?:(?:{_KIN_WORDS}) )?(?P<r>{FAMILY})(?: now)?,? "
         rf"(?:named|called) (?P<v>\w[\w'-]*)",
         "User's {r} is named {v}.",
         "{f}",
