@@ -32,6 +32,13 @@ from tests.extraction.said import semantic, stored
         ),
         ("I'm single.", "I have a girlfriend now! her name's Mia", "User's girlfriend is named Mia."),
         ("I'm a nurse.", "I've been promoted to ward manager", "User works as a ward manager."),
+        ("I'm a teacher.", "I'm a headteacher now", "User works as a headteacher."),
+        ("I take sertraline.", "I'm on fluoxetine now instead of sertraline", "User takes fluoxetine."),
+        (
+            "My favourite band is Radiohead.",
+            "honestly my favourite band these days is Wet Leg",
+            "User's favorite band is Wet Leg.",
+        ),
         (
             "I live in Ohio.",
             "We have sold the house in Ohio and purchased a condominium in Sarasota.",
@@ -56,6 +63,7 @@ def test_a_change_told_in_everyday_words_updates_the_held_fact(memory, held, sai
         ("I have a dog named Max.", "we had to put Max down last week"),
         ("I have a dog named Max.", "had to say goodbye to Max yesterday 💔"),
         ("I have a cat named Luna.", "RIP Luna, 2009-2024"),
+        ("I work at Microsoft.", "today was my last day at Microsoft!"),
     ],
 )
 def test_an_ending_said_without_an_ending_word_closes_the_held_fact(memory, held, said):
@@ -78,6 +86,8 @@ def test_an_ending_said_without_an_ending_word_closes_the_held_fact(memory, held
         ("I'm pescatarian.", "I eat fish now"),
         ("My girlfriend is Priya.", "my sister got engaged"),
         ("I'm single.", "my sister has a boyfriend named Joe"),
+        ("I work at Microsoft.", "my last day at Microsoft is friday"),
+        ("I take sertraline.", "should I take fluoxetine instead of sertraline?"),
     ],
 )
 def test_what_only_sounds_like_a_change_keeps_the_held_fact(memory, held, said):

@@ -323,6 +323,13 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(from now on|going forward|in (?:the )?future),\s*", r"\1 ", text, flags=re.I)
     text = re.sub(r",\s*(always|from now on|going forward)\b", r" \1", text, flags=re.I)  # "use X, always"
     text = _LABEL.sub(lambda m: f"{m[1]}my {m[2].lower()} is ", text)  # "new phone: Pixel 9"
+    # "my favourite band these days is Wet Leg": the time said between the thing and its value
+    text = re.sub(
+        r"\b(my [\w' ]{1,30}?) (?:these days|nowadays|now|at the moment|currently|rn) (is|are)\b",
+        r"\1 \2",
+        text,
+        flags=re.I,
+    )
     text = re.sub(
         r"\bbaby,\s+(?:a |our )?(?=(?:little |beautiful |healthy )?(?:girl|boy)\b)", "baby ", text, flags=re.I
     )

@@ -57,6 +57,9 @@ _TOLD = _compiled(
     r"^" + _THING + r"(?:'s| is| are| was)? (?:gone|over|done|cancell?ed|finished|history)",
     r"^" + _THING + r" (?:fizzled out|has ended|ended|lapsed|expired)",
     r"\b(?:no more|bye(?:-bye)?|goodbye) (?!to\b)" + _THING,
+    # "today was my last day at Microsoft", "worked my last shift at the Keg" (not "my last day at X is friday")
+    r"\b(?:was|finished|worked|did|had) my (?:very )?(?:last|final) (?:day|shift|week) (?:at|with|for) "
+    + _THING,
 )
 # Done by the user: only in the user's own statement ("my buddy quit tennis" ends nothing of theirs).
 _DONE = _compiled(

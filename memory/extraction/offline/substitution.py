@@ -66,6 +66,15 @@ _NEW = re.compile(
     r"(?::| is|'s| =) (?:a |an |the |at |in )?(?P<y>[^,;!?]+?)(?=$|[,;!?]| (?:and|but|so|lol|haha|btw)\b)",
     re.IGNORECASE,
 )
+# "I'm on fluoxetine now instead of sertraline", "using Linear instead of Jira these days"
+_INSTEAD = re.compile(
+    r"\b(?:i'm on|i am on|on|i use|using|i take|taking|i drink|drinking|i play|playing|i drive|driving|i'm at|"
+    r"i work at|working at|i go to|going to) (?:the |a |an )?(?P<y>" + _VALUE + r")(?: now| these days)?,? "
+    r"instead of (?:the |a |an |my )?(?P<x>"
+    + _VALUE
+    + r")(?=$|[,;.!]| (?:now|these days|lol|and|but|because)\b)",
+    re.IGNORECASE,
+)
 # A medicine changed by a doctor: "doc switched me from metformin to ozempic", "switched me off X onto Y".
 _SWITCHED_ME = re.compile(
     r"\b(?:switched|moved|changed|swapped|took) me (?:from|off)(?: of)? (?P<x>"
@@ -182,7 +191,7 @@ def _swaps(sentence: str, related: dict[str, MemoryItem]) -> list[tuple[str, str
     moods = _moods(sentence)
     if moods & SAYS_NOTHING:
         return []
-    for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED, _ARROW, _SWITCHED_ME):
+    for pattern in (_FROM_TO, _FOR, _OUT_IN, _CORRECTED, _ARROW, _SWITCHED_ME, _INSTEAD):
         for m in pattern.finditer(sentence):
             old, new = m.group("x") or m.groupdict().get("x2"), m.group("y") or m.groupdict().get("y2")
             if not old or not new:

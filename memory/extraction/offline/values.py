@@ -63,9 +63,18 @@ def _strip_article(value: str) -> str:
     return re.sub(r"^(?:a|an)\s+", "", value, flags=re.I)
 
 
+_HEAD_JOB = re.compile(
+    r"(?:head|school|sub|co|deputy|assistant|senior|junior|chief|lead|under|web|game|software)-?"
+    r"(?:teacher|editor|manager|developer|designer|engineer|writer|master|mistress|keeper|founder|pilot|chef)"
+)
+
+
 def is_job(value: str) -> bool:
     last = value.lower().split()[-1] if value.split() else ""
-    return last in JOBS or (bool(_JOB_SUFFIX.search(last)) and last not in _NOT_JOBS)
+    if last in JOBS or (bool(_JOB_SUFFIX.search(last)) and last not in _NOT_JOBS):
+        return True
+    # one word made of a head and a job: "headteacher", "schoolteacher", "sub-editor"
+    return bool(_HEAD_JOB.fullmatch(last))
 
 
 # A home named inside what the user moved into: "a retirement community in Green Valley", "a village
