@@ -84,3 +84,13 @@ def test_proper_nouns_skip_sentence_openers():
         "LGBTQ",
         "New York",
     ]
+
+
+def test_a_labelled_line_is_the_users_own_value_only_when_the_user_types_it():
+    form = "Name: Jane Doe\nPhone: Pixel 9"
+    assert [(event, text) for event, _, text, _ in facts(form)] == [
+        (Event.ADD, "User's name is Jane Doe."),
+        (Event.ADD, "User's phone is Pixel 9."),
+    ]
+    assert facts(form, from_document=True) == []  # a form or a CV in a file names someone else
+    assert facts("We tested a new phone, the Pixel 9.", from_document=True) == []

@@ -300,8 +300,10 @@ def _unshouted(sentence: str) -> str:
     return sentence.lower() if len(words) >= 2 and all(w.isupper() for w in words) else sentence
 
 
-def normalise(text: str) -> str:
-    """``plain``, then list markers, shouting, fillers and casual spellings undone, spaces collapsed."""
+def normalise(text: str, labels: bool = True) -> str:
+    """``plain``, then list markers, shouting, fillers and casual spellings undone, spaces collapsed;
+    ``labels``: a labelled line ("phone: Pixel 9") is the user's own value (never in a file's text: a form
+    or a CV names someone else's)."""
     text = _LIST_ITEM.sub("", plain(text))
     text = _INLINE_ITEM.sub(". ", text)
     text = _SHOUTED.sub(lambda m: _unshouted(m.group(0)), text)
@@ -322,7 +324,8 @@ def normalise(text: str) -> str:
     )
     text = re.sub(r"\b(from now on|going forward|in (?:the )?future),\s*", r"\1 ", text, flags=re.I)
     text = re.sub(r",\s*(always|from now on|going forward)\b", r" \1", text, flags=re.I)  # "use X, always"
-    text = _LABEL.sub(lambda m: f"{m[1]}my {m[2].lower()} is ", text)  # "new phone: Pixel 9"
+    if labels:
+        text = _LABEL.sub(lambda m: f"{m[1]}my {m[2].lower()} is ", text)  # "new phone: Pixel 9"
     # "my favourite band these days is Wet Leg": the time said between the thing and its value
     text = re.sub(
         r"\b(my [\w' ]{1,30}?) (?:these days|nowadays|now|at the moment|currently|rn) (is|are)\b",
@@ -392,9 +395,9 @@ def _with_subject(clause: str, after_self: bool) -> str:
     return f"{subject} {first} {rest}".strip()
 
 
-def split(text: str) -> list[Clause]:
+def split(text: str, from_document: bool = False) -> list[Clause]:
     """The clauses of a turn, each with its mood (see the module docstring)."""
-    said = normalise(text)
+    said = normalise(text, labels=not from_document)
     parts = sentences(said)
     lowercase, casual = said == said.lower(), _casual(parts)
     clauses: list[Clause] = []
@@ -426,7 +429,7 @@ def split(text: str) -> list[Clause]:
             clauses.append(Clause(clause, _mood(clause, question, reported, hypothetical), uncased))
     return [
         Clause(_restore_subject(c.text), c.mood, c.lowercase) if c.mood != Mood.IDIOM else c
-        for c in _appositions(clauses)
+        for c in (clauses if from_document else _appositions(clauses))
     ]
 
 

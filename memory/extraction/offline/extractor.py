@@ -55,7 +55,7 @@ class OfflineExtractor:
         proposals: list[ProposedFact] = []
         made: list[tuple[clauses.Clause, list[ProposedFact]]] = []
         previous: tuple[clauses.Clause, list[ProposedFact]] | None = None
-        said = naming.attach(clauses.split(turn.text))
+        said = naming.attach(clauses.split(turn.text, turn.from_document))
         for clause in said:
             found = self._clause(clause, ids, turn.from_document)
             if not turn.from_document:
