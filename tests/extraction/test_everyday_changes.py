@@ -107,6 +107,10 @@ def test_what_only_sounds_like_a_change_keeps_the_held_fact(memory, held, said):
         ("I've taken up pottery", ["User took up pottery."]),
         ("my wife and I just had our first baby, a girl called Lily", ["User's daughter is named Lily."]),
         ("I work nights", ["User works nights."]),
+        (
+            "I work nights as a nurse at St Mary's",
+            ["User works as a nurse.", "User works at St Mary's.", "User works nights."],
+        ),
         ("I work day and night", []),
         ("I'm unemployed now", ["User is unemployed."]),
     ],

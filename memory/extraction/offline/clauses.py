@@ -336,6 +336,13 @@ def normalise(text: str, labels: bool = True) -> str:
     text = re.sub(
         r"\bbaby,\s+(?:a |our )?(?=(?:little |beautiful |healthy )?(?:girl|boy)\b)", "baby ", text, flags=re.I
     )
+    # "I work nights as a nurse at St Mary's": the schedule, then the job as its own sentence
+    text = re.sub(
+        r"\b(i(?:'m)? work(?:ing)? (?:nights|days|weekends|evenings|earlies|lates)) (?=as )",
+        r"\1. I work ",
+        text,
+        flags=re.I,
+    )
     text = _PERFECT.sub(lambda m: f"{m[1]} {m[2] or ''}{_PAST.get(m[4].lower(), m[4])}", text)
     text = re.sub(r"\bmade the (?:big )?switch (?=to|from)\b", "switched ", text, flags=re.I)
     text = re.sub(r"\s+-\s+|\s+—\s+|:\s+", ". ", text)

@@ -305,7 +305,7 @@ RULES: list[Rule] = [
         r"\bi(?:'m| am)? (?:now |currently |still |mostly |usually |back )?(?:work|working|on) (?:the )?"
         r"(?P<v>(?:night|day|early|late|evening|weekend|morning|afternoon|graveyard|swing|rotating|split|double|"
         r"twelve[- ]hour|12[- ]hour|8[- ]hour|eight[- ]hour)[ -]?shifts?|nights|days|earlies|lates|evenings|weekends)"
-        r"(?= *$| *[,;.!]| (?:now|mostly|only|again|these days|at|for|in|and|so|but|lol|finally|since|this)\b)",
+        r"(?= *$| *[,;.!]| (?:now|mostly|only|again|these days|and|so|but|lol|finally|since|this)\b)",
         "User works {v}.",
         "shift",
         "works_shift",
