@@ -24,6 +24,13 @@ def updates_after(memory, held: str, said: str, user: str = "u") -> tuple[str, l
     return before, [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)]
 
 
+def told_after(memory, held: str, said: str, user: str = "u"):
+    """Tell ``held``, then ``said``: the one fact ``held`` stored, and the result of ``said``."""
+    memory.add(held, user_id=user)
+    (before,) = semantic(memory, user)
+    return before, memory.add(said, user_id=user)
+
+
 def facts_around(memory, held: list[str], said: str, user: str = "u") -> tuple[list[str], list[str]]:
     """Tell each of ``held``, then ``said``: the user's facts before ``said`` and after it."""
     for fact in held:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event
-from tests.extraction.said import semantic, stored
+from tests.extraction.said import semantic, stored, told_after, updates_after
 
 
 @pytest.mark.parametrize(
@@ -47,10 +47,8 @@ from tests.extraction.said import semantic, stored
     ],
 )
 def test_a_change_told_in_everyday_words_updates_the_held_fact(memory, held, said, now):
-    memory.add(held, user_id="u")
-    (before,) = semantic(memory)
-    result = memory.add(said, user_id="u")
-    assert [(op.old_text, op.new_text) for op in result.by_event(Event.UPDATE)] == [(before, now)]
+    before, updates = updates_after(memory, held, said)
+    assert updates == [(before, now)]
     assert semantic(memory) == [now]
 
 
@@ -67,9 +65,7 @@ def test_a_change_told_in_everyday_words_updates_the_held_fact(memory, held, sai
     ],
 )
 def test_an_ending_said_without_an_ending_word_closes_the_held_fact(memory, held, said):
-    memory.add(held, user_id="u")
-    (before,) = semantic(memory)
-    result = memory.add(said, user_id="u")
+    before, result = told_after(memory, held, said)
     assert [op.old_text for op in result.by_event(Event.DELETE)] == [before]
     assert before not in semantic(memory)
 
@@ -91,9 +87,7 @@ def test_an_ending_said_without_an_ending_word_closes_the_held_fact(memory, held
     ],
 )
 def test_what_only_sounds_like_a_change_keeps_the_held_fact(memory, held, said):
-    memory.add(held, user_id="u")
-    (before,) = semantic(memory)
-    result = memory.add(said, user_id="u")
+    before, result = told_after(memory, held, said)
     assert not result.by_event(Event.UPDATE) and not result.by_event(Event.DELETE)
     assert before in semantic(memory)
 

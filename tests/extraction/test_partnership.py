@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from memory.types import Event, MemoryType
-from tests.extraction.said import facts_around, say, semantic
+from tests.extraction.said import facts_around, say, semantic, told_after
 
 
 @pytest.mark.parametrize(
@@ -24,9 +24,7 @@ from tests.extraction.said import facts_around, say, semantic
     ],
 )
 def test_an_ended_partnership_ends_the_partner_on_record(memory, held, said):
-    memory.add(held, user_id="u")
-    (partner,) = semantic(memory)
-    result = memory.add(said, user_id="u")
+    partner, result = told_after(memory, held, said)
     assert [op.old_text for op in result.by_event(Event.DELETE)] == [partner]
     assert partner not in semantic(memory)
     past = memory.get_all(user_id="u", include_past=True)

@@ -279,6 +279,26 @@ _SHOUTED = re.compile(r"[^.!?\n]+")
 # A bulleted or numbered item starts a sentence of its own: "- moved to Leeds", "2) my carrier is now EE",
 # and inline "Please update: (1) I have moved to Eugene. (2) I now use a Galaxy A54."
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•·‣◦▪–>]+|\(?\d{1,2}[.)]|\(?[a-h]\))[ \t]+", re.MULTILINE)
+# "I am not anymore at Bosch": a learner's word order for "no longer".
+_NOT_ANY_MORE = re.compile(
+    r"\b(i(?:'m| am)) not any ?more (?=(?:at|in|with|working|a|an|the)\b)", re.IGNORECASE
+)
+# Ways of saying a thing that the readings take in one form: (pattern, said as).
+_REWRITES = [
+    (re.compile(p, re.IGNORECASE), said_as)
+    for p, said_as in (
+        # "my favourite band these days is Wet Leg": the time said between the thing and its value
+        (r"\b(my [\w' ]{1,30}?) (?:these days|nowadays|now|at the moment|currently|rn) (is|are)\b", r"\1 \2"),
+        # "had our first baby, a girl called Lily"
+        (r"\bbaby,\s+(?:a |our )?(?=(?:little |beautiful |healthy )?(?:girl|boy)\b)", "baby "),
+        # "I work nights as a nurse at St Mary's": the schedule, then the job as its own sentence
+        (
+            r"\b(i(?:'m)? work(?:ing)? (?:nights|days|weekends|evenings|earlies|lates)) (?=as )",
+            r"\1. I work ",
+        ),
+        (r"\bmade the (?:big )?switch (?=to|from)\b", "switched "),
+    )
+]
 # "I've taken up pottery", "we've sold the van": a change told in the present perfect, read as the past tense.
 _PAST = {"taken up": "took up", "given up": "gave up", "gotten rid of": "got rid of"}
 _PERFECT = re.compile(
@@ -308,13 +328,7 @@ def normalise(text: str, labels: bool = True) -> str:
     text = _INLINE_ITEM.sub(". ", text)
     text = _SHOUTED.sub(lambda m: _unshouted(m.group(0)), text)
     text = _STUTTER.sub(r"\1", _FILLER.sub("", text))
-    # "I am not anymore at Bosch": a learner's word order for "no longer"
-    text = re.sub(
-        r"\b(i(?:'m| am)) not any ?more (?=(?:at|in|with|working|a|an|the)\b)",
-        r"\1 no longer ",
-        text,
-        flags=re.I,
-    )
+    text = _NOT_ANY_MORE.sub(r"\1 no longer ", text)
     text = re.sub(
         r"\b[A-Za-z]+\b",
         lambda m: (
@@ -326,25 +340,9 @@ def normalise(text: str, labels: bool = True) -> str:
     text = re.sub(r",\s*(always|from now on|going forward)\b", r" \1", text, flags=re.I)  # "use X, always"
     if labels:
         text = _LABEL.sub(lambda m: f"{m[1]}my {m[2].lower()} is ", text)  # "new phone: Pixel 9"
-    # "my favourite band these days is Wet Leg": the time said between the thing and its value
-    text = re.sub(
-        r"\b(my [\w' ]{1,30}?) (?:these days|nowadays|now|at the moment|currently|rn) (is|are)\b",
-        r"\1 \2",
-        text,
-        flags=re.I,
-    )
-    text = re.sub(
-        r"\bbaby,\s+(?:a |our )?(?=(?:little |beautiful |healthy )?(?:girl|boy)\b)", "baby ", text, flags=re.I
-    )
-    # "I work nights as a nurse at St Mary's": the schedule, then the job as its own sentence
-    text = re.sub(
-        r"\b(i(?:'m)? work(?:ing)? (?:nights|days|weekends|evenings|earlies|lates)) (?=as )",
-        r"\1. I work ",
-        text,
-        flags=re.I,
-    )
+    for pattern, said_as in _REWRITES:
+        text = pattern.sub(said_as, text)
     text = _PERFECT.sub(lambda m: f"{m[1]} {m[2] or ''}{_PAST.get(m[4].lower(), m[4])}", text)
-    text = re.sub(r"\bmade the (?:big )?switch (?=to|from)\b", "switched ", text, flags=re.I)
     text = re.sub(r"\s+-\s+|\s+—\s+|:\s+", ". ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
