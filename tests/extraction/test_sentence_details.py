@@ -71,6 +71,8 @@ def test_a_plan_typed_in_lower_case_keeps_its_names_capitalised(memory, said, pl
         ("my new laptop is a ThinkPad X1", ["User's laptop is a ThinkPad X1."]),
         ("I'm 34. I live in Leeds", ["User is 34 years old.", "User lives in Leeds."]),
         ("should I get a new phone, a Pixel?", []),
+        ("> I live in Paris", []),  # a quoted line is someone else's words
+        ("I've started to feel better", []),
     ],
 )
 def test_a_list_a_label_or_an_apposition_is_read_item_by_item(memory, said, facts):

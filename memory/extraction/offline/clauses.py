@@ -278,7 +278,7 @@ _STUTTER = re.compile(r"\b([\w']+),? \1\b(?!')", re.IGNORECASE)
 _SHOUTED = re.compile(r"[^.!?\n]+")
 # A bulleted or numbered item starts a sentence of its own: "- moved to Leeds", "2) my carrier is now EE",
 # and inline "Please update: (1) I have moved to Eugene. (2) I now use a Galaxy A54."
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•·‣◦▪–>]+|\(?\d{1,2}[.)]|\(?[a-h]\))[ \t]+", re.MULTILINE)
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•·‣◦▪–]+|\(?\d{1,2}[.)]|\(?[a-h]\))[ \t]+", re.MULTILINE)
 # "I am not anymore at Bosch": a learner's word order for "no longer".
 _NOT_ANY_MORE = re.compile(
     r"\b(i(?:'m| am)) not any ?more (?=(?:at|in|with|working|a|an|the)\b)", re.IGNORECASE
@@ -304,7 +304,7 @@ _PAST = {"taken up": "took up", "given up": "gave up", "gotten rid of": "got rid
 _PERFECT = re.compile(
     r"\b(i|we)(?:'ve| have) ((?:just |finally |recently )*)((?:also |now |officially )*)"
     r"(taken up|picked up|given up|gotten rid of|got rid of|sold|quit|stopped|adopted|bought|switched|traded|"
-    r"swapped|ditched|dropped|left|started|joined|cancell?ed|moved)\b",
+    r"swapped|ditched|dropped|left|started|joined|cancell?ed|moved)\b(?! (?:to|into|off|caring|feeling|thinking)\b)",
     re.IGNORECASE,
 )
 # A labelled value of the user's own, as a profile line: "phone: Pixel 9", "new carrier: giffgaff".
