@@ -26,6 +26,11 @@ from tests.extraction.said import semantic, stored, told_after, updates_after
         ("I drive a Honda Civic.", "traded in the civic for a used Prius", "User drives a Prius."),
         ("I drive a Ford Focus.", "bought a new car, a Mazda 3", "User's car is a Mazda 3."),
         (
+            "I live in Scottsdale.",
+            "We sold the house in Scottsdale and have moved to a retirement community in Sun City.",
+            "User lives in Sun City.",
+        ),
+        (
             "I have a Samsung Galaxy S21.",
             "finally got a new phone, the Pixel 8 Pro",
             "User's phone is the Pixel 8 Pro.",

@@ -254,9 +254,9 @@ _SECOND_VERBS = (
     r"started|joined|bought|purchased|picked up|took up|switched to|moved to|working (?:as|at|for)|"
     r"work (?:as|at|for|in)|live (?:in|at|with)|study (?:at|in)"
 )
-_SECOND_VERB = re.compile(rf"^and (?:then )?(?:{_SECOND_VERBS})\b", re.I)
+_SECOND_VERB = re.compile(rf"^and (?:then )?(?:have |also )*(?:{_SECOND_VERBS})\b", re.I)
 _CLAUSE = re.compile(
-    rf",\s*(?!\d)|\s+(?=and (?:then )?(?:{_SECOND_VERBS})\b)|"
+    rf",\s*(?!\d)|\s+(?=and (?:then )?(?:have |also )*(?:{_SECOND_VERBS})\b)|"
     r"\s+(?=but (?:thinking|planning|considering|hoping|looking|wanting|might|may|maybe|probably|gonna|want)\b)|"
     r"\s+(?=(?:and|but|so|because|though|although|while|plus|whereas)\s+"
     r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|now|not|no longer|still|he|she|they|it|that|there|"
