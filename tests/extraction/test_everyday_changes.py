@@ -89,6 +89,8 @@ def test_an_ending_said_without_an_ending_word_closes_the_held_fact(memory, held
         ("I'm single.", "my sister has a boyfriend named Joe"),
         ("I work at Microsoft.", "my last day at Microsoft is friday"),
         ("I take sertraline.", "should I take fluoxetine instead of sertraline?"),
+        ("I use an iPhone 12.", "my mum got a new phone, a Pixel 9"),
+        ("I live in Bristol.", "I've left Bristol for a week to see family"),
     ],
 )
 def test_what_only_sounds_like_a_change_keeps_the_held_fact(memory, held, said):

@@ -20,6 +20,7 @@ from memory.extraction.offline.rules import (
     JOINED,
     STARTED,
     SUCCESSORS,
+    TIME_AWAY,
 )
 from memory.types import Event, MemoryItem, Relation
 
@@ -62,7 +63,7 @@ def change(clause: str, lowercase: bool, related: dict[str, MemoryItem]) -> list
         if m is None:
             continue
         new = names.trim(_unqualified(m["y"]))
-        if not new or new.lower().split()[0] in names.PRONOUNS:
+        if not new or new.lower().split()[0] in names.PRONOUNS or re.match(TIME_AWAY, new, re.I):
             return None
         old = m.groupdict().get("x")
         sid = targets.about(old, related) if old else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from memory.extraction.offline import parse
-from memory.extraction.offline.rules import ATTRIBUTES, DRUG, JOBS
+from memory.extraction.offline.rules import ATTRIBUTES, DRUG, JOBS, TIME_AWAY
 
 
 class Mood(StrEnum):
@@ -185,6 +185,8 @@ _RETRACTION = re.compile(
     r"\bi (?:just )?lost my job\b",
     re.IGNORECASE,
 )
+# "I left Bristol for a week to see family": a time away, nothing given up.
+_AWAY_FOR = re.compile(rf"\bleft .+? for (?:a |an |the |another )?{TIME_AWAY}", re.IGNORECASE)
 _SELF = re.compile(
     r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'll|me|myself|(?:my |our )?[\w'-]+ and (?:i|me)|me and (?:my |our )?[\w'-]+)\b|"
     rf"^my (?:name|favou?rite|birthday|email|phone|address|wifi|password|age|{ATTRIBUTES})\b|"
@@ -448,12 +450,19 @@ _GOT_NEW = re.compile(
 _NAMED = re.compile(r"^(?:an? |the )?(?-i:[A-Z0-9])[\w.&'+ -]*$")
 
 
+def _tells_of_user(clause: Clause) -> bool:
+    """The user's own statement, or someone else's that is about the user ("the company gave me …")."""
+    return clause.mood in _SPOKE_OF_SELF or (
+        clause.mood == Mood.THIRD_PARTY and bool(re.search(r"\b(?:me|us)\b", clause.text, re.I))
+    )
+
+
 def _appositions(said: list[Clause]) -> list[Clause]:
     out: list[Clause] = []
     for clause in said:
         before = out[-1] if out else None
         m = _NEW_THING.search(before.text) if before is not None else None
-        if m and before.mood in _TELLS and _NAMED.match(clause.text) and len(clause.text.split()) <= 4:
+        if m and _tells_of_user(before) and _NAMED.match(clause.text) and len(clause.text.split()) <= 4:
             clause = Clause(f"my new {m['x'].lower()} is {clause.text}", Mood.STATEMENT, clause.lowercase)
             if _GOT_NEW.fullmatch(before.text):
                 out.pop()  # "I got a new phone" says no more than the phone's name will
@@ -469,7 +478,6 @@ _INTRODUCTION = re.compile(
     re.IGNORECASE,
 )  # "hey I'm Kai, 19, from perth", "Name's Priya, 34, software engineer in Berlin"
 _SPOKE_OF_SELF = (Mood.STATEMENT, Mood.RETRACTION)
-_TELLS = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
 _CAPITALISED = re.compile(r"\b(?!I\b|I')[A-Z]")
 
 
@@ -523,7 +531,7 @@ def _mood(clause: str, question: bool, reported: bool, hypothetical: bool) -> Mo
     subject = _restore_subject(clause)
     if not (_SELF.match(subject) or _MY_VALUE.match(subject)):
         return Mood.THIRD_PARTY
-    if _RETRACTION.search(subject):
+    if _RETRACTION.search(subject) and not _AWAY_FOR.search(subject):
         return Mood.RETRACTION
     return Mood.STATEMENT
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 from memory.extraction import ProposedFact
 from memory.extraction.offline import names, targets
 from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
+from memory.extraction.offline.rules import TIME_AWAY
 from memory.types import Event, MemoryItem
 
 REASON = "no longer true"
@@ -73,7 +74,10 @@ _DONE = _compiled(
     r"\bnot (?:allergic to|actually|really) " + _THING + r" (?:after all|anymore|any more)",
     r"\bgrew out of " + _THING,
     r"\b(?:have |has |had )?(?:left|quit|retired from|stepped down (?:as|from)|resigned from|"
-    r"(?:got |been )?made redundant (?:from|at)|pulled out of|dropped out of|hung up) " + _THING,
+    r"(?:got |been )?made redundant (?:from|at)|pulled out of|dropped out of|hung up) "
+    + _THING
+    + _END
+    + rf"(?! for (?:a |an |the |another )?{TIME_AWAY})",  # "left Bristol for a week": a time away
     r"\b(?:don't|do not|barely|never) (?:really )?(?:play|do|use|take|go to|see|eat|drink) "
     + _THING
     + r" (?:anymore|any more)",

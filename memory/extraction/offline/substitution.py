@@ -16,7 +16,7 @@ import re
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes, clauses, names, targets, values
 from memory.extraction.offline.clauses import SAYS_NOTHING, Mood
-from memory.extraction.offline.rules import FEELINGS
+from memory.extraction.offline.rules import FEELINGS, TIME_AWAY
 from memory.types import Event, MemoryItem
 
 _VALUE = r"[\w&'./+-]+(?: [\w&'./+-]+){0,3}?"
@@ -99,7 +99,7 @@ _AGE = re.compile(
 # Not a value: a reason, a price, a time ("quit my job for my health", "sold it for $300").
 _NO_VALUE = re.compile(
     r"^(?:my|his|her|their|our|your|it|that|this|them|him|good|now|a while|reasons?|health|family|"
-    r"personal|free|cash|money|less|more|\$|\d+ ?(?:bucks|dollars|euros|pounds|k)\b)",
+    r"personal|free|cash|money|less|more|\$|\d+ ?(?:bucks|dollars|euros|pounds|k)\b|" + TIME_AWAY + ")",
     re.IGNORECASE,
 )
 
