@@ -84,6 +84,7 @@ def test_an_ending_said_without_an_ending_word_closes_the_held_fact(memory, held
         ("I have a dog named Max.", "I put Max down for a nap"),
         ("I'm vegan.", "my wife eats meat"),
         ("I'm vegan.", "I had a burger by accident lol"),
+        ("I'm vegetarian.", "I'm eating meat tonight for the first time in years"),
         ("I'm pescatarian.", "I eat fish now"),
         ("My girlfriend is Priya.", "my sister got engaged"),
         ("I'm single.", "my sister has a boyfriend named Joe"),

@@ -30,7 +30,8 @@ _EATS = re.compile(
     r"^(?:(?:i|we)(?:'m|'ve|'re| am| have| are)?\s+)?(?:(?:just|recently|finally|now|also|slowly)\s+)*"
     r"(?:eat|eating|started eating|started to eat|began eating|went back to eating|back to eating|back on|"
     r"had to start eating|have to eat|reintroduced|added)\s+(?:some |a bit of |a little )?"
-    rf"(?P<x>{_FOOD})\b(?!\s+(?:by accident|once|yesterday|last night|today|for (?:dinner|lunch|breakfast)))",
+    rf"(?P<x>{_FOOD})\b(?!\s+(?:by accident|once|yesterday|last night|today|tonight|this (?:evening|weekend|once)|"
+    r"for (?:dinner|lunch|breakfast|the first time)|at (?:the|a|my|our|her|his|their)\b))",
     re.IGNORECASE,
 )
 _OWN = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
