@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from memory.extraction.offline import parse
-from memory.extraction.offline.rules import ATTRIBUTES, DRUG, JOBS, TIME_AWAY
+from memory.extraction.offline.rules import ATTRIBUTES, AWAY, DRUG, JOBS
 
 
 class Mood(StrEnum):
@@ -29,6 +29,10 @@ class Mood(StrEnum):
     IDIOM = "idiom"
 
 
+# Moods of a clause that may tell of the user: their own statement or retraction, or a clause read as
+# someone else's because its subject was dropped ("currently out of work") or is not the user ("the company
+# gave me …"); each reader that takes the last one checks the clause's own words.
+MAY_TELL_OF_USER = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
 # Moods in which a clause states nothing: it makes no fact, names no replacement and swaps no value.
 SAYS_NOTHING = frozenset(
     {Mood.QUESTION, Mood.HYPOTHETICAL, Mood.POSSIBILITY, Mood.PLAN, Mood.QUOTE, Mood.REQUEST, Mood.IDIOM}
@@ -186,7 +190,7 @@ _RETRACTION = re.compile(
     re.IGNORECASE,
 )
 # "I left Bristol for a week to see family": a time away, nothing given up.
-_AWAY_FOR = re.compile(rf"\bleft .+? for (?:a |an |the |another )?{TIME_AWAY}", re.IGNORECASE)
+_AWAY_FOR = re.compile(rf"\bleft .+? {AWAY}", re.IGNORECASE)
 _SELF = re.compile(
     r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'll|me|myself|(?:my |our )?[\w'-]+ and (?:i|me)|me and (?:my |our )?[\w'-]+)\b|"
     rf"^my (?:name|favou?rite|birthday|email|phone|address|wifi|password|age|{ATTRIBUTES})\b|"
@@ -453,7 +457,7 @@ _NAMED = re.compile(r"^(?:an? |the )?(?-i:[A-Z0-9])[\w.&'+ -]*$")
 def _tells_of_user(clause: Clause) -> bool:
     """The user's own statement, or someone else's that is about the user ("the company gave me …")."""
     return clause.mood in _SPOKE_OF_SELF or (
-        clause.mood == Mood.THIRD_PARTY and bool(re.search(r"\b(?:me|us)\b", clause.text, re.I))
+        clause.mood in MAY_TELL_OF_USER and bool(re.search(r"\b(?:me|us)\b", clause.text, re.I))
     )
 
 

@@ -12,7 +12,7 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes
-from memory.extraction.offline.clauses import Clause, Mood
+from memory.extraction.offline.clauses import MAY_TELL_OF_USER, Clause
 from memory.types import Event, MemoryItem
 
 _MEAT = {"meat", "chicken", "beef", "pork", "lamb", "bacon", "steak", "turkey"}
@@ -34,7 +34,6 @@ _EATS = re.compile(
     r"for (?:dinner|lunch|breakfast|the first time)|at (?:the|a|my|our|her|his|their)\b))",
     re.IGNORECASE,
 )
-_OWN = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
 DIET = "diet"
 
 
@@ -42,35 +41,34 @@ def apply(
     said: list[Clause], facts: list[ProposedFact], related: dict[str, MemoryItem]
 ) -> list[ProposedFact]:
     """``facts`` with the held diet updated when a clause says the user eats what it rules out."""
-    held = [(sid, item) for sid, item in related.items() if item.slot == DIET]
-    if not held or any(f.target == sid for f in facts for sid, _ in held):
+    held = {sid: item.text.lower() for sid, item in related.items() if item.slot == DIET}
+    if not held or any(f.target in held for f in facts):
         return facts
     for clause in said:
-        m = _EATS.match(clause.text) if clause.mood in _OWN else None
-        if m is None:
+        m = _EATS.match(clause.text) if clause.mood in MAY_TELL_OF_USER else None
+        food = m["x"].lower() if m else ""
+        sid = next((sid for sid, diet in held.items() if food and _rules_out(diet, food)), None)
+        if sid is None:
             continue
-        food = m["x"].lower()
-        for sid, item in held:
-            if any(food in out for word, out in _RULES_OUT.items() if word in item.text.lower()):
-                update = ProposedFact(
-                    event=Event.UPDATE,
-                    target=sid,
-                    text=f"User eats {food}.",
-                    entities=[food],
-                    reason=changes.CHANGED,
-                    confidence=changes.SURE_CHANGE,
-                )
-                said_diet = next((f for f in facts if f.event == Event.ADD and f.slot == DIET), None)
-                if (
-                    said_diet is not None
-                ):  # "started eating fish again so pescatarian now": the diet it became
-                    update = update.model_copy(
-                        update={"text": said_diet.text, "entities": said_diet.entities}
-                    )
-                kept = [
-                    f
-                    for f in facts
-                    if f is not said_diet and not (f.event == Event.ADD and food in (f.text or "").lower())
-                ]
-                return [*kept, update]
+        # "started eating fish again so pescatarian now": the diet it became, else what the user eats
+        became = next((f for f in facts if f.event == Event.ADD and f.slot == DIET), None)
+        update = ProposedFact(
+            event=Event.UPDATE,
+            target=sid,
+            text=became.text if became else f"User eats {food}.",
+            entities=became.entities if became else [food],
+            reason=changes.CHANGED,
+            confidence=changes.SURE_CHANGE,
+        )
+        kept = [
+            f
+            for f in facts
+            if f is not became and not (f.event == Event.ADD and food in (f.text or "").lower())
+        ]
+        return [*kept, update]
     return facts
+
+
+def _rules_out(diet: str, food: str) -> bool:
+    """The held diet (its text, lower case) rules the food out."""
+    return any(food in out for word, out in _RULES_OUT.items() if word in diet)

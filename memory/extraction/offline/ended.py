@@ -16,7 +16,7 @@ from dataclasses import replace
 from memory.extraction import ProposedFact
 from memory.extraction.offline import names, targets
 from memory.extraction.offline.clauses import SAYS_NOTHING, Clause, Mood
-from memory.extraction.offline.rules import TIME_AWAY
+from memory.extraction.offline.rules import AWAY
 from memory.types import Event, MemoryItem
 
 REASON = "no longer true"
@@ -77,7 +77,7 @@ _DONE = _compiled(
     r"(?:got |been )?made redundant (?:from|at)|pulled out of|dropped out of|hung up) "
     + _THING
     + _END
-    + rf"(?! for (?:a |an |the |another )?{TIME_AWAY})",  # "left Bristol for a week": a time away
+    + rf"(?! {AWAY})",  # "left Bristol for a week": a time away
     r"\b(?:don't|do not|barely|never) (?:really )?(?:play|do|use|take|go to|see|eat|drink) "
     + _THING
     + r" (?:anymore|any more)",

@@ -13,7 +13,8 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes
-from memory.extraction.offline.clauses import Clause, Mood
+from memory.extraction.offline.clauses import MAY_TELL_OF_USER, Clause
+from memory.extraction.offline.status import STATUS
 from memory.types import Event, MemoryItem
 
 # The held facts whose partner may become a fiancé or a spouse.
@@ -42,7 +43,6 @@ _BOND = (
         r"^i (?:just |finally )?(?:got )?(?P<b>married|engaged)(?: to)? (?P<z>[\w'-]+)", re.IGNORECASE
     ),
 )
-_OWN = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
 _WORD = {"engaged": "engaged to", "married": "married to"}
 
 
@@ -59,7 +59,7 @@ def apply(
     if not partners:
         return facts
     for clause in said:
-        read = _bond(clause.text) if clause.mood in _OWN else None
+        read = _bond(clause.text) if clause.mood in MAY_TELL_OF_USER else None
         if read is None:
             continue
         bond, name = read
@@ -75,7 +75,7 @@ def apply(
             reason=changes.CHANGED,
             confidence=changes.SURE_CHANGE,
         )
-        kept = [f for f in facts if not (f.event == Event.ADD and f.slot == "relationship status")]
+        kept = [f for f in facts if not (f.event == Event.ADD and f.slot == STATUS)]
         return [*kept, update]
     return facts
 
@@ -100,7 +100,7 @@ _SINGLE = re.compile(r"\bsingle\b", re.IGNORECASE)
 
 def _no_longer_single(facts: list[ProposedFact], related: dict[str, MemoryItem]) -> list[ProposedFact]:
     single = next(
-        (sid for sid, m in related.items() if m.slot == "relationship status" and _SINGLE.search(m.text)),
+        (sid for sid, m in related.items() if m.slot == STATUS and _SINGLE.search(m.text)),
         None,
     )
     if single is None or any(f.target == single for f in facts):

@@ -13,7 +13,7 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes
-from memory.extraction.offline.clauses import Clause, Mood
+from memory.extraction.offline.clauses import MAY_TELL_OF_USER, Clause
 from memory.types import Event, MemoryItem
 
 EMPLOYER = "employer"
@@ -29,15 +29,13 @@ _NO_JOB = re.compile(
 )
 # The state read as a plain fact, which the ending says better.
 _SAID_AS_FACT = re.compile(r"^is:(?:unemployed|jobless|between_jobs|out_of_work)$")
-# Only the user's own clause, or one whose subject was dropped ("currently out of work").
-_OWN = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
 
 
 def apply(
     said: list[Clause], facts: list[ProposedFact], related: dict[str, MemoryItem]
 ) -> list[ProposedFact]:
     """``facts`` with every held employer ended when a clause says the user has no job now."""
-    if not any(clause.mood in _OWN and _NO_JOB.match(clause.text) for clause in said):
+    if not any(clause.mood in MAY_TELL_OF_USER and _NO_JOB.match(clause.text) for clause in said):
         return facts
     employers = sorted(sid for sid, item in related.items() if item.slot == EMPLOYER)
     if not employers:

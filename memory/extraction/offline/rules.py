@@ -101,6 +101,7 @@ _DEGREE = r"(?:(?:really|absolutely|also|totally|actually|kinda|kind of|sort of|
 # Where someone works from rather than lives: "based in the Dublin office".
 # A time away, not a new value: "left Bristol for a week to see family".
 TIME_AWAY = r"(?:\d+ |few |couple (?:of )?)?(?:days?|weeks?|months?|years?|nights?|weekends?|holidays?|bit|trip|visit)\b"
+AWAY = rf"for (?:a |an |the |another )?{TIME_AWAY}"  # "… for a week to see family"
 # How long, not where: "a nurse for 5 years", "for a few months", "for ages".
 DURATION = r"(?:[\w-]+ ){0,2}(?:years?|yrs?|months?|weeks?|days?|decades?|ages|a while|life|ever)\b"
 WORKPLACE = r"office|offices|hq|headquarters|branch|site|campus|plant|depot"

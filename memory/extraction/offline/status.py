@@ -14,7 +14,7 @@ import re
 
 from memory.extraction import ProposedFact
 from memory.extraction.offline import changes
-from memory.extraction.offline.clauses import Clause, Mood
+from memory.extraction.offline.clauses import MAY_TELL_OF_USER, Clause
 from memory.extraction.offline.interpreter import Fact
 from memory.types import Event, MemoryItem, Relation
 
@@ -70,8 +70,6 @@ _STATED = (
         re.IGNORECASE,
     ),
 )
-# A dropped subject is the user's; any other subject is someone else's.
-_OWN = (Mood.STATEMENT, Mood.RETRACTION, Mood.THIRD_PARTY)
 
 
 def apply(
@@ -80,7 +78,7 @@ def apply(
     """``facts`` with the end of the user's partnership when a clause says so: each partner on record
     deleted (kept as the past), or the status added when none is held."""
     for clause in said:
-        read = _status(clause.text) if clause.mood in _OWN else None
+        read = _status(clause.text) if clause.mood in MAY_TELL_OF_USER else None
         if read is None:
             continue
         status, named = read
