@@ -36,6 +36,7 @@ def wants_forgetting(text: str) -> bool:
     return bool(_FORGET.search(text))
 
 
+@lru_cache(maxsize=512)  # one turn is asked about once per DELETE it makes and once more by the reply
 def orders_forgetting(text: str) -> bool:
     """The user asks the assistant to forget ("forget my phone number", "could you delete my address?"),
     as the clause reader reads the turn, or the turn is such an order as it is kept (its mark); "I had
